@@ -1,0 +1,17 @@
+#pragma once
+// The exemplar-cli sub-commands. Each takes the arguments after its name and returns the process
+// exit code; main.cpp only dispatches.
+#include <QStringList>
+
+namespace exemplar::cli {
+
+int runImport(const QStringList& args);
+int runStats(const QStringList& args);
+int runLabel(const QStringList& args);
+int runExportLabels(const QStringList& args);
+int runCheck(const QStringList& args);
+int runTrain(const QStringList& args);   // core/learning (training issue)
+int runEval(const QStringList& args);    // core/learning (training issue)
+int runPredict(const QStringList& args); // core/learning (training issue)
+
+} // namespace exemplar::cli

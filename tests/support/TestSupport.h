@@ -1,0 +1,27 @@
+#pragma once
+// Shared helpers for the Qt Test suites: where real data lives, and generated test data.
+#include <QString>
+#include <QTest>
+
+namespace exemplar::test {
+
+// ../shared/datasets/faces-dev, or empty when it is not there (tests that need it QSKIP).
+QString facesDevDir();
+
+// Path of the built exemplar-cli executable.
+QString cliPath();
+
+// Writes a small synthetic image (noise + shapes) as JPEG/PNG/...; the seed makes the bytes unique.
+void writeSyntheticImage(const QString& path, int width, int height, int seed);
+
+// Writes text to a file (creating parent folders); fails the test if it cannot.
+void writeTextFile(const QString& path, const QByteArray& contents);
+
+} // namespace exemplar::test
+
+// Skips the current test with a clear message when faces-dev is absent.
+#define EXEMPLAR_REQUIRE_FACES_DEV(dirVar)                                                         \
+    const QString dirVar = exemplar::test::facesDevDir();                                           \
+    if (dirVar.isEmpty())                                                                           \
+        QSKIP("faces-dev is not available at " EXEMPLAR_FACES_DEV_DIR                               \
+              "; this test needs the real face photos and is skipped");
