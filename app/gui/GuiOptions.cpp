@@ -1,0 +1,61 @@
+#include "GuiOptions.h"
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+#include <cstdio>
+#include <cstdlib>
+
+exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Exemplar studio: curate face photos into a catalogue."));
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption catalog(QStringLiteral("catalog"), QStringLiteral("Catalogue to open."), QStringLiteral("file"));
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the generated demo catalogue."));
+    const QCommandLineOption demoPath(QStringLiteral("demo-catalog"),
+                                      QStringLiteral("Where the demo catalogue lives (generated when missing)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the window to a PNG and exit (works headless)."),
+                                        QStringLiteral("png"));
+    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("View to show: gallery."), QStringLiteral("id"),
+                                  QStringLiteral("gallery"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
+                                  QStringLiteral("WxH"), QStringLiteral("1440x900"));
+    const QCommandLineOption task(QStringLiteral("task"), QStringLiteral("Active task."), QStringLiteral("name"));
+    const QCommandLineOption cls(QStringLiteral("class"), QStringLiteral("Show only this class of the active task."),
+                                 QStringLiteral("name"));
+    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the first N faces."),
+                                    QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption help(QStringLiteral("show-help"), QStringLiteral("Show the keyboard shortcut overlay."));
+    const QCommandLineOption settings(QStringLiteral("settings"),
+                                      QStringLiteral("Settings file to use instead of the user's (INI)."),
+                                      QStringLiteral("ini"));
+    p.addOptions({catalog, demo, demoPath, screenshot, view, size, task, cls, select, help, settings});
+    p.process(arguments);
+
+    exemplar::ui::LaunchOptions o;
+    o.catalogue = p.value(catalog);
+    o.demo = p.isSet(demo);
+    o.demoPath = p.value(demoPath);
+    o.screenshot = p.value(screenshot);
+    o.view = p.value(view);
+    o.task = p.value(task);
+    o.classFilter = p.value(cls);
+    o.showHelp = p.isSet(help);
+    o.settingsPath = p.value(settings);
+    bool ok = false;
+    o.select = p.value(select).toInt(&ok);
+    if (!ok || o.select < 0) {
+        std::fprintf(stderr, "exemplar: --select needs a number >= 0\n");
+        std::exit(2);
+    }
+    const auto m = QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)$")).match(p.value(size));
+    if (!m.hasMatch()) {
+        std::fprintf(stderr, "exemplar: --size must look like 1440x900\n");
+        std::exit(2);
+    }
+    o.size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
+    return o;
+}

@@ -1,0 +1,29 @@
+#pragma once
+// Starts the studio for the `exemplar` executable: picks the catalogue (given, last used, or the
+// generated demo), builds the main window, and either runs it or renders a screenshot.
+#include <QSize>
+#include <QString>
+
+namespace exemplar::ui {
+
+struct LaunchOptions {
+    QString catalogue;     // open this catalogue
+    bool demo = false;     // open the demo catalogue (generated when missing)
+    QString demoPath;      // where the demo catalogue lives; default: app data dir/demo/demo.exemplar
+    QString screenshot;    // render to this PNG and exit
+    QString view = QStringLiteral("gallery");
+    QSize size{1440, 900};
+    QString task;          // active task by name
+    QString classFilter;   // show only this class of the active task
+    int select = 1;        // select the first N faces
+    bool showHelp = false; // show the shortcut overlay
+    QString settingsPath;  // INI file instead of the user's settings
+};
+
+// Default location of the demo catalogue (per user, generated on first use).
+QString defaultDemoCataloguePath();
+
+// Returns the process exit code. Needs a QApplication.
+int runStudio(const LaunchOptions& options);
+
+} // namespace exemplar::ui

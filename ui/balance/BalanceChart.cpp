@@ -1,0 +1,137 @@
+#include "ui/balance/BalanceChart.h"
+
+#include "core/util/Error.h"
+#include "ui/curation/CurationSession.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+#include "ui/balance/QCustomPlotInclude.h"
+
+namespace exemplar::ui {
+
+BalanceChart::BalanceChart(CurationSession* session, QWidget* parent)
+    : QWidget(parent), session_(session), plot_(new QCustomPlot)
+{
+    setObjectName(QStringLiteral("balanceChart"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 2, 6, 6);
+    caption_ = new QLabel;
+    caption_->setTextFormat(Qt::RichText);
+    layout->addWidget(caption_);
+    layout->addWidget(plot_, 1);
+    plot_->setMinimumHeight(160);
+    plot_->setBackground(palette().color(QPalette::Base));
+
+    auto makeBars = [this](const QString& name, const QColor& colour) {
+        auto* bars = new QCPBars(plot_->xAxis, plot_->yAxis);
+        bars->setName(name);
+        bars->setWidth(0.65);
+        bars->setPen(QPen(colour.darker(125)));
+        bars->setBrush(colour);
+        bars->setSelectable(QCP::stNone);
+        return bars;
+    };
+    imported_ = makeBars(tr("imported"), QColor(0x9c, 0xb4, 0xcc));
+    curator_ = makeBars(tr("curator"), QColor(0xf2, 0x8e, 0x2b));
+    model_ = makeBars(tr("model"), QColor(0xba, 0xb0, 0xac));
+    curator_->moveAbove(imported_);
+    model_->moveAbove(curator_);
+
+    plot_->legend->setVisible(true);
+    plot_->legend->setBrush(QColor(255, 255, 255, 200));
+    plot_->legend->setBorderPen(Qt::NoPen);
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot_->yAxis->setLabel(tr("faces"));
+    plot_->xAxis->setTickLabelRotation(30);
+    plot_->xAxis->grid()->setVisible(false);
+    plot_->xAxis->setSubTicks(false);
+    plot_->xAxis->setTickLength(0, 3);
+    plot_->yAxis->grid()->setPen(QPen(QColor(0, 0, 0, 30), 1, Qt::DotLine));
+    plot_->setInteractions(QCP::Interactions()); // clicks only: no drag/zoom to get lost in
+    connect(plot_, &QCustomPlot::plottableClick, this, &BalanceChart::onPlottableClick);
+
+    connect(session_, &CurationSession::opened, this, &BalanceChart::refresh);
+    connect(session_, &CurationSession::activeTaskChanged, this, &BalanceChart::refresh);
+    connect(session_, &CurationSession::tasksChanged, this, &BalanceChart::refresh);
+    connect(session_, &CurationSession::labelsChanged, this, &BalanceChart::refresh);
+    refresh();
+}
+
+void BalanceChart::refresh()
+{
+    classIds_.clear();
+    QVector<double> keys, imported, curator, model;
+    QVector<QString> names;
+    const auto task = session_->activeTask();
+    int labelled = 0, exemplars = 0;
+    if (task && session_->isOpen()) {
+        try {
+            for (const ClassCount& c : session_->catalogue().classCounts(task->id)) {
+                if (c.retired && c.total() == 0)
+                    continue; // a retired, empty class is noise
+                keys << classIds_.size() + 1;
+                classIds_ << c.classId;
+                names << (c.retired ? c.className + tr(" (retired)") : c.className);
+                imported << c.imported;
+                curator << c.curator;
+                model << c.model;
+                labelled += c.total();
+                exemplars += c.exemplars;
+            }
+        } catch (const Error& e) {
+            caption_->setText(e.message());
+        }
+    }
+    imported_->setData(keys, imported, true);
+    curator_->setData(keys, curator, true);
+    model_->setData(keys, model, true);
+    model_->removeFromLegend();
+    if (std::any_of(model.begin(), model.end(), [](double v) { return v > 0; }))
+        model_->addToLegend();
+
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    ticker->addTicks(keys, names);
+    plot_->xAxis->setTicker(ticker);
+    plot_->xAxis->setRange(0.4, std::max<double>(1, keys.size()) + 0.6);
+    double top = 1;
+    for (int i = 0; i < keys.size(); ++i)
+        top = std::max(top, imported[i] + curator[i] + model[i]);
+    plot_->yAxis->setRange(0, top * 1.12);
+
+    if (task) {
+        const int images = session_->isOpen() ? session_->catalogue().imageCount() : 0;
+        caption_->setText(tr("<b>Class balance</b> · %1 · %2 labelled, %3 unlabelled, %4 exemplars")
+                              .arg(task->name.toHtmlEscaped())
+                              .arg(labelled)
+                              .arg(std::max(0, images - labelled))
+                              .arg(exemplars));
+    } else {
+        caption_->setText(tr("<b>Class balance</b> · no task yet (Tasks → Edit tasks…)"));
+    }
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+double BalanceChart::barValue(int bar, Provenance part) const
+{
+    const QCPBars* bars = part == Provenance::Imported ? imported_ : part == Provenance::Curator ? curator_ : model_;
+    if (bar < 0 || bar >= bars->data()->size())
+        return 0;
+    return (bars->data()->constBegin() + bar)->value;
+}
+
+QPoint BalanceChart::barCentre(int bar) const
+{
+    const double key = bar + 1;
+    const double height = barValue(bar, Provenance::Imported) + barValue(bar, Provenance::Curator)
+                          + barValue(bar, Provenance::Model);
+    return {int(plot_->xAxis->coordToPixel(key)), int(plot_->yAxis->coordToPixel(height / 2))};
+}
+
+void BalanceChart::onPlottableClick(QCPAbstractPlottable* plottable, int dataIndex, QMouseEvent*)
+{
+    if (!qobject_cast<QCPBars*>(plottable) || dataIndex < 0 || dataIndex >= classIds_.size())
+        return;
+    Q_EMIT classClicked(classIds_[dataIndex]);
+}
+
+} // namespace exemplar::ui

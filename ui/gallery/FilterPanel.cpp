@@ -1,0 +1,272 @@
+#include "ui/gallery/FilterPanel.h"
+
+#include "ui/ClassColors.h"
+#include "ui/curation/CurationSession.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPixmap>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+
+QIcon swatch(const QColor& c)
+{
+    QPixmap pm(12, 12);
+    pm.fill(c);
+    return QIcon(pm);
+}
+
+} // namespace
+
+FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(parent), session_(session)
+{
+    setObjectName(QStringLiteral("filterPanel"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    search_ = new QLineEdit;
+    search_->setPlaceholderText(tr("Search file names…"));
+    search_->setClearButtonEnabled(true);
+    layout->addWidget(search_);
+
+    auto* labelsBox = new QGroupBox(tr("Labels"));
+    auto* labelsForm = new QFormLayout(labelsBox);
+    classCombo_ = new QComboBox;
+    exemplarsOnly_ = new QCheckBox(tr("Exemplars only"));
+    provenanceCombo_ = new QComboBox;
+    provenanceCombo_->addItem(tr("Any"), QString());
+    provenanceCombo_->addItem(tr("Imported"), provenanceName(Provenance::Imported));
+    provenanceCombo_->addItem(tr("Curator"), provenanceName(Provenance::Curator));
+    provenanceCombo_->addItem(tr("Model"), provenanceName(Provenance::Model));
+    labelsForm->addRow(tr("Class"), classCombo_);
+    labelsForm->addRow(tr("Source"), provenanceCombo_);
+    labelsForm->addRow(exemplarsOnly_);
+    layout->addWidget(labelsBox);
+
+    auto* attrBox = new QGroupBox(tr("Attribute range"));
+    auto* attrForm = new QFormLayout(attrBox);
+    attributeCombo_ = new QComboBox;
+    minSpin_ = new QDoubleSpinBox;
+    maxSpin_ = new QDoubleSpinBox;
+    for (QDoubleSpinBox* s : {minSpin_, maxSpin_}) {
+        s->setDecimals(2);
+        s->setRange(-1e9, 1e9);
+        s->setKeyboardTracking(false);
+        s->setEnabled(false);
+    }
+    attrForm->addRow(tr("Attribute"), attributeCombo_);
+    attrForm->addRow(tr("Min"), minSpin_);
+    attrForm->addRow(tr("Max"), maxSpin_);
+    layout->addWidget(attrBox);
+
+    auto* sortBox = new QGroupBox(tr("Sort"));
+    auto* sortForm = new QFormLayout(sortBox);
+    sortCombo_ = new QComboBox;
+    descending_ = new QCheckBox(tr("Descending"));
+    sortForm->addRow(tr("By"), sortCombo_);
+    sortForm->addRow(descending_);
+    layout->addWidget(sortBox);
+
+    auto* resetButton = new QPushButton(tr("Reset filters"));
+    layout->addWidget(resetButton);
+    layout->addStretch(1);
+
+    searchDelay_.setSingleShot(true);
+    searchDelay_.setInterval(250);
+    connect(&searchDelay_, &QTimer::timeout, this, &FilterPanel::emitChanged);
+    connect(search_, &QLineEdit::textChanged, this, [this] { searchDelay_.start(); });
+    connect(classCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
+    connect(provenanceCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
+    connect(exemplarsOnly_, &QCheckBox::toggled, this, &FilterPanel::emitChanged);
+    connect(attributeCombo_, &QComboBox::currentIndexChanged, this, [this] {
+        const QString name = attributeCombo_->currentData().toString();
+        const bool on = !name.isEmpty();
+        quiet_ = true;
+        minSpin_->setEnabled(on);
+        maxSpin_->setEnabled(on);
+        if (on && session_->isOpen())
+            if (const auto range = session_->catalogue().attributeRange(name)) {
+                minSpin_->setValue(range->first);
+                maxSpin_->setValue(range->second);
+            }
+        quiet_ = false;
+        emitChanged();
+    });
+    connect(minSpin_, &QDoubleSpinBox::valueChanged, this, &FilterPanel::emitChanged);
+    connect(maxSpin_, &QDoubleSpinBox::valueChanged, this, &FilterPanel::emitChanged);
+    connect(sortCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
+    connect(descending_, &QCheckBox::toggled, this, &FilterPanel::emitChanged);
+    connect(resetButton, &QPushButton::clicked, this, &FilterPanel::reset);
+
+    connect(session_, &CurationSession::opened, this, [this] {
+        rebuildAttributes();
+        rebuildTaskDependent();
+    });
+    connect(session_, &CurationSession::activeTaskChanged, this, [this] {
+        rebuildTaskDependent();
+        emitChanged();
+    });
+    connect(session_, &CurationSession::tasksChanged, this, &FilterPanel::rebuildTaskDependent);
+    rebuildAttributes();
+    rebuildTaskDependent();
+}
+
+void FilterPanel::rebuildTaskDependent()
+{
+    quiet_ = true;
+    const qint64 keep = classFilter();
+    classCombo_->clear();
+    classCombo_->addItem(tr("All images"), AnyClass);
+    const auto task = session_->activeTask();
+    if (task) {
+        classCombo_->addItem(tr("Unlabelled"), Unlabelled);
+        for (int i = 0; i < task->classes.size(); ++i) {
+            const ClassInfo& c = task->classes[i];
+            classCombo_->addItem(swatch(classColor(i)), c.retired ? tr("%1 (retired)").arg(c.name) : c.name, c.id);
+        }
+    }
+    const int at = classCombo_->findData(keep);
+    classCombo_->setCurrentIndex(at >= 0 ? at : 0);
+    classCombo_->setEnabled(task.has_value());
+    exemplarsOnly_->setEnabled(task.has_value());
+    provenanceCombo_->setEnabled(task.has_value());
+    quiet_ = false;
+}
+
+void FilterPanel::rebuildAttributes()
+{
+    quiet_ = true;
+    attributeCombo_->clear();
+    attributeCombo_->addItem(tr("(none)"), QString());
+    sortCombo_->clear();
+    sortCombo_->addItem(tr("Import order"), QStringLiteral(":import"));
+    sortCombo_->addItem(tr("File name"), QStringLiteral(":name"));
+    if (session_->isOpen())
+        for (const QString& name : session_->catalogue().attributeNames()) {
+            sortCombo_->addItem(name, name);
+            if (session_->catalogue().attributeRange(name)) // numeric: can be range-filtered
+                attributeCombo_->addItem(name, name);
+        }
+    minSpin_->setEnabled(false);
+    maxSpin_->setEnabled(false);
+    quiet_ = false;
+}
+
+void FilterPanel::emitChanged()
+{
+    if (!quiet_)
+        Q_EMIT queryChanged();
+}
+
+ImageQuery FilterPanel::query() const
+{
+    ImageQuery q;
+    const auto task = session_->activeTask();
+    if (task) {
+        q.taskId = task->id;
+        const qint64 cls = classFilter();
+        if (cls == Unlabelled)
+            q.unlabelledOnly = true;
+        else if (cls > 0)
+            q.classIds = {cls};
+        q.exemplarsOnly = exemplarsOnly_->isChecked();
+        q.provenance = provenanceFromName(provenanceCombo_->currentData().toString());
+    }
+    q.fileNameContains = search_->text().trimmed();
+    const QString attr = attributeCombo_->currentData().toString();
+    if (!attr.isEmpty())
+        q.attributeRanges.push_back({attr, minSpin_->value(), maxSpin_->value()});
+    const QString sort = sortCombo_->currentData().toString();
+    if (sort == QLatin1String(":name"))
+        q.sort = ImageQuery::Sort::Name;
+    else if (!sort.isEmpty() && sort != QLatin1String(":import")) {
+        q.sort = ImageQuery::Sort::Attribute;
+        q.sortAttribute = sort;
+    }
+    q.descending = descending_->isChecked();
+    return q;
+}
+
+void FilterPanel::setClassFilter(qint64 classIdOrSpecial)
+{
+    const int at = classCombo_->findData(classIdOrSpecial);
+    if (at >= 0)
+        classCombo_->setCurrentIndex(at);
+}
+
+qint64 FilterPanel::classFilter() const
+{
+    return classCombo_->currentIndex() >= 0 ? classCombo_->currentData().toLongLong() : AnyClass;
+}
+
+void FilterPanel::setExemplarsOnly(bool on) { exemplarsOnly_->setChecked(on); }
+
+void FilterPanel::setProvenance(std::optional<Provenance> p)
+{
+    provenanceCombo_->setCurrentIndex(std::max(0, provenanceCombo_->findData(p ? provenanceName(*p) : QString())));
+}
+
+void FilterPanel::setFileNameFilter(const QString& text)
+{
+    quiet_ = true;
+    search_->setText(text);
+    quiet_ = false;
+    searchDelay_.stop();
+    emitChanged();
+}
+
+void FilterPanel::setAttributeRange(const QString& name, std::optional<double> min, std::optional<double> max)
+{
+    attributeCombo_->setCurrentIndex(std::max(0, attributeCombo_->findData(name)));
+    quiet_ = true;
+    if (min)
+        minSpin_->setValue(*min);
+    if (max)
+        maxSpin_->setValue(*max);
+    quiet_ = false;
+    emitChanged();
+}
+
+void FilterPanel::setSort(ImageQuery::Sort sort, const QString& attribute, bool descending)
+{
+    quiet_ = true;
+    const QString key = sort == ImageQuery::Sort::Name ? QStringLiteral(":name")
+                        : sort == ImageQuery::Sort::Attribute ? attribute
+                                                               : QStringLiteral(":import");
+    sortCombo_->setCurrentIndex(std::max(0, sortCombo_->findData(key)));
+    descending_->setChecked(descending);
+    quiet_ = false;
+    emitChanged();
+}
+
+void FilterPanel::reset()
+{
+    quiet_ = true;
+    search_->clear();
+    classCombo_->setCurrentIndex(0);
+    provenanceCombo_->setCurrentIndex(0);
+    exemplarsOnly_->setChecked(false);
+    attributeCombo_->setCurrentIndex(0);
+    sortCombo_->setCurrentIndex(0);
+    descending_->setChecked(false);
+    quiet_ = false;
+    searchDelay_.stop();
+    emitChanged();
+}
+
+void FilterPanel::focusSearch()
+{
+    search_->setFocus();
+    search_->selectAll();
+}
+
+} // namespace exemplar::ui

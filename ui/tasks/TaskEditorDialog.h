@@ -1,0 +1,44 @@
+#pragma once
+// Edits tasks and their classes: create a task, add, rename, reorder and retire (or restore)
+// classes. Every edit goes to the catalogue at once; retiring keeps the labels.
+#include <QDialog>
+
+class QListWidget;
+class QPushButton;
+
+namespace exemplar::ui {
+
+class CurationSession;
+
+class TaskEditorDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit TaskEditorDialog(CurationSession* session, QWidget* parent = nullptr);
+
+    // The editing steps behind the buttons, callable without the input dialogs (tests, scripts).
+    void selectTask(qint64 taskId);
+    qint64 selectedTaskId() const;
+    bool createTask(const QString& name, const QStringList& classes);
+    bool addClass(const QString& name);
+    bool renameSelectedClass(const QString& name);
+    bool moveSelectedClass(int delta); // -1 up, +1 down
+    bool toggleSelectedClassRetired();
+    void selectClassRow(int row);
+
+private:
+    void reloadTasks();
+    void reloadClasses();
+    void updateButtons();
+    bool run(const std::function<void()>& edit);
+
+    CurationSession* session_;
+    QListWidget* tasks_;
+    QListWidget* classes_;
+    QPushButton* renameButton_;
+    QPushButton* upButton_;
+    QPushButton* downButton_;
+    QPushButton* retireButton_;
+    QPushButton* addClassButton_;
+};
+
+} // namespace exemplar::ui
