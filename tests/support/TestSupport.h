@@ -1,7 +1,10 @@
 #pragma once
 // Shared helpers for the Qt Test suites: where real data lives, and generated test data.
 #include <QString>
+#include <QPair>
+#include <QStringList>
 #include <QTest>
+#include <QVector>
 
 namespace exemplar::test {
 
@@ -25,3 +28,16 @@ void writeTextFile(const QString& path, const QByteArray& contents);
     if (dirVar.isEmpty())                                                                           \
         QSKIP("faces-dev is not available at " EXEMPLAR_FACES_DEV_DIR                               \
               "; this test needs the real face photos and is skipped");
+
+namespace exemplar::test {
+
+// Writes a minimal .xlsx workbook. `sheets` are (sheet name, inner XML of <sheetData>) in workbook
+// order; cells may refer to `sharedStrings` by index (t="s"). Fails the test if it can't write.
+void writeXlsx(const QString& path, const QVector<QPair<QString, QString>>& sheets,
+               const QStringList& sharedStrings = {});
+
+// <sheetData> XML for a table of text: cells that parse as C-locale numbers become numeric cells,
+// others inline strings, empty cells are left out (their neighbours keep their column letters).
+QString xlsxRowsXml(const QVector<QStringList>& rows);
+
+} // namespace exemplar::test

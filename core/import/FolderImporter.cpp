@@ -1,0 +1,143 @@
+#include "core/import/FolderImport.h"
+#include "core/import/ImagePreparer.h"
+#include "core/import/ImportLog.h"
+#include "core/import/OrderedParallelMap.h"
+#include "core/imaging/ImageProbe.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QHash>
+#include <algorithm>
+#include <thread>
+
+namespace exemplar {
+
+namespace {
+
+QStringList imageFilesUnder(const QString& dir)
+{
+    QStringList files;
+    QDirIterator it(dir, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    const QDir base(dir);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (hasImageExtension(path)) files.append(base.relativeFilePath(path));
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Feeds prepared images to the catalogue in batches (one transaction each) and sorts out
+// duplicates, which can only be recognised once the bytes are hashed.
+class BatchAdder {
+public:
+    BatchAdder(Catalogue& catalogue, const RootLocation& root, ImportReport& report)
+        : catalogue_(catalogue), root_(root), report_(report) {}
+
+    void add(const QString& fileInFolder, PreparedImage&& image)
+    {
+        if (const auto same = addedHere_.constFind(image.contentHash); same != addedHere_.constEnd()) {
+            duplicate(fileInFolder, *same);
+            return;
+        }
+        NewImage n;
+        n.rootId = root_.rootId;
+        n.relativePath = root_.prefix + fileInFolder;
+        n.contentHash = std::move(image.contentHash);
+        n.width = image.width;
+        n.height = image.height;
+        n.thumbnailJpeg = std::move(image.thumbnailJpeg);
+        n.fileSize = image.fileSize;
+        addedHere_.insert(n.contentHash, n.relativePath);
+        pending_.push_back(std::move(n));
+        pendingNames_.append(fileInFolder);
+    }
+
+    int pending() const { return int(pending_.size()); }
+
+    void flush()
+    {
+        if (pending_.empty()) return;
+        const auto results = catalogue_.addImages(pending_);
+        for (size_t i = 0; i < results.size() && i < pending_.size(); ++i) {
+            if (results[i].inserted) {
+                ++report_.added;
+                continue;
+            }
+            const auto existing = catalogue_.image(results[i].imageId);
+            addedHere_.insert(pending_[i].contentHash, existing ? existing->relativePath : QString());
+            duplicate(pendingNames_[int(i)], existing ? existing->relativePath : QString());
+        }
+        pending_.clear();
+        pendingNames_.clear();
+    }
+
+private:
+    void duplicate(const QString& file, const QString& original)
+    {
+        ++report_.duplicates;
+        report_.issues.append({file, QStringLiteral("duplicate: same bytes as the catalogued image \"%1\"; not added again").arg(original)});
+    }
+
+    Catalogue& catalogue_;
+    RootLocation root_;
+    ImportReport& report_;
+    std::vector<NewImage> pending_;
+    QStringList pendingNames_;
+    QHash<QByteArray, QString> addedHere_; // content hash -> relative path, for this import
+};
+
+} // namespace
+
+RootLocation addFolderImages(Catalogue& catalogue, const QString& folder, const FolderImportOptions& options,
+                             const ImportProgressFn& progress, const CancelFlag* cancel, ImportReport& report)
+{
+    const RootLocation root = rootForImport(catalogue, folder);
+    const QString dir = canonicalDirectory(folder);
+    const QSet<QString> known = catalogue.relativePathsInRoot(root.rootId);
+
+    QStringList todo;
+    for (const QString& file : imageFilesUnder(dir)) {
+        ++report.scanned;
+        if (known.contains(root.prefix + file)) ++report.alreadyPresent;
+        else todo.append(file);
+    }
+
+    ProgressThrottle tick(progress);
+    tick(0, int(todo.size()), QString());
+    const ImageLimits limits{options.maxPixels, options.maxFileBytes};
+    const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int batchSize = std::max(1, options.batchSize);
+    BatchAdder adder(catalogue, root, report);
+
+    const int consumed = orderedParallelMap<PreparedImage>(
+        int(todo.size()), threads, std::max(2 * batchSize, 4 * threads),
+        [&](int i) { return prepareImage(dir + QLatin1Char('/') + todo[i], limits); },
+        [&](int i, PreparedImage&& image) {
+            if (!image.problem.isEmpty()) {
+                ++report.skipped;
+                report.issues.append({todo[i], image.problem});
+            } else {
+                adder.add(todo[i], std::move(image));
+                if (adder.pending() >= batchSize) adder.flush();
+            }
+            tick(i + 1, int(todo.size()), todo[i]);
+            return true;
+        },
+        cancel);
+    if (consumed < todo.size() && cancel && cancel->isCancelled()) report.cancelled = true;
+    else adder.flush();
+    return root;
+}
+
+ImportReport importFolder(Catalogue& catalogue, const QString& folder, const FolderImportOptions& options,
+                          const ImportProgressFn& progress, const CancelFlag* cancel)
+{
+    ImportReport report;
+    const ImportLog log(QStringLiteral("folder"), folder);
+    addFolderImages(catalogue, folder, options, progress, cancel, report);
+    log.record(catalogue, report, report.added);
+    return report;
+}
+
+} // namespace exemplar

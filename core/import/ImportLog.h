@@ -1,0 +1,38 @@
+#pragma once
+// Times an import and records it in the catalogue's import log when it ends.
+#include "core/catalogue/Catalogue.h"
+#include "core/import/Importers.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+
+namespace exemplar {
+
+class ImportLog {
+public:
+    ImportLog(QString kind, QString source);
+    // Sets report.seconds and records the import; `added` is what the import added (images for
+    // folder imports, labels for label files).
+    void record(Catalogue& catalogue, ImportReport& report, int added) const;
+
+private:
+    QString kind_;
+    QString source_;
+    QDateTime startedAt_;
+    QElapsedTimer timer_;
+};
+
+// Calls the progress function at most every 100 ms (and always for the last item), so that a
+// GUI isn't flooded by thousands of updates per second.
+class ProgressThrottle {
+public:
+    explicit ProgressThrottle(const ImportProgressFn& fn) : fn_(fn) { timer_.start(); }
+    void operator()(int done, int total, const QString& file);
+
+private:
+    const ImportProgressFn& fn_;
+    QElapsedTimer timer_;
+    qint64 lastMs_ = -1000;
+};
+
+} // namespace exemplar
