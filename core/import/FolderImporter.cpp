@@ -119,7 +119,11 @@ RootLocation addFolderImages(Catalogue& catalogue, const QString& folder, const 
                 report.issues.append({todo[i], image.problem});
             } else {
                 adder.add(todo[i], std::move(image));
-                if (adder.pending() >= batchSize) adder.flush();
+                if (adder.pending() >= batchSize) {
+                    adder.flush();
+                    tick(i + 1, int(todo.size()), todo[i], true); // committed: always worth telling
+                    return true;
+                }
             }
             tick(i + 1, int(todo.size()), todo[i]);
             return true;

@@ -57,7 +57,8 @@ PreparedImage prepareImage(const QString& absolutePath, const ImageLimits& limit
         }
         if ((header->format == ImageFormat::Jpeg && !jpegIsComplete(bytes)) ||
             (header->format == ImageFormat::Png && !pngIsComplete(bytes))) {
-            out.problem = QStringLiteral("truncated %1 file (the image data ends early)").arg(imageFormatName(header->format));
+            out.problem = QStringLiteral("truncated or corrupt %1 file (its structure ends before the end-of-image marker)")
+                              .arg(imageFormatName(header->format));
             return out;
         }
         const auto thumbnail = makeThumbnail(bytes, *header, kThumbnailMaxSide, &problem);

@@ -22,11 +22,11 @@ void ImportLog::record(Catalogue& catalogue, ImportReport& report, int added) co
     catalogue.recordImport(r);
 }
 
-void ProgressThrottle::operator()(int done, int total, const QString& file)
+void ProgressThrottle::operator()(int done, int total, const QString& file, bool force)
 {
     if (!fn_) return;
     const qint64 now = timer_.elapsed();
-    if (done < total && now - lastMs_ < 100) return;
+    if (!force && done < total && now - lastMs_ < 100) return;
     lastMs_ = now;
     fn_(ImportProgress{done, total, file});
 }

@@ -22,12 +22,12 @@ private:
     QElapsedTimer timer_;
 };
 
-// Calls the progress function at most every 100 ms (and always for the last item), so that a
-// GUI isn't flooded by thousands of updates per second.
+// Calls the progress function at most every 100 ms (and always for the last item, or when forced
+// e.g. after each committed batch), so that a GUI isn't flooded by thousands of updates a second.
 class ProgressThrottle {
 public:
     explicit ProgressThrottle(const ImportProgressFn& fn) : fn_(fn) { timer_.start(); }
-    void operator()(int done, int total, const QString& file);
+    void operator()(int done, int total, const QString& file, bool force = false);
 
 private:
     const ImportProgressFn& fn_;
