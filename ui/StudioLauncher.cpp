@@ -92,6 +92,8 @@ int runStudio(const LaunchOptions& o)
         }
         view->filters()->setClassFilter(cls->id);
     }
+    if (o.exemplarsOnly)
+        view->filters()->setExemplarsOnly(true);
     if (o.select > 0 && view->model()->rowCount() > 0) {
         view->gallery()->selectRow(0);
         const int last = std::min(o.select, view->model()->rowCount()) - 1;

@@ -15,6 +15,7 @@ struct LaunchOptions {
     QSize size{1440, 900};
     QString task;          // active task by name
     QString classFilter;   // show only this class of the active task
+    bool exemplarsOnly = false; // show only exemplars of the active task
     int select = 1;        // select the first N faces
     bool showHelp = false; // show the shortcut overlay
     QString settingsPath;  // INI file instead of the user's settings

@@ -26,13 +26,14 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption task(QStringLiteral("task"), QStringLiteral("Active task."), QStringLiteral("name"));
     const QCommandLineOption cls(QStringLiteral("class"), QStringLiteral("Show only this class of the active task."),
                                  QStringLiteral("name"));
+    const QCommandLineOption exemplars(QStringLiteral("exemplars"), QStringLiteral("Show only exemplars of the active task."));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the first N faces."),
                                     QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption help(QStringLiteral("show-help"), QStringLiteral("Show the keyboard shortcut overlay."));
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("Settings file to use instead of the user's (INI)."),
                                       QStringLiteral("ini"));
-    p.addOptions({catalog, demo, demoPath, screenshot, view, size, task, cls, select, help, settings});
+    p.addOptions({catalog, demo, demoPath, screenshot, view, size, task, cls, exemplars, select, help, settings});
     p.process(arguments);
 
     exemplar::ui::LaunchOptions o;
@@ -44,6 +45,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     o.task = p.value(task);
     o.classFilter = p.value(cls);
     o.showHelp = p.isSet(help);
+    o.exemplarsOnly = p.isSet(exemplars);
     o.settingsPath = p.value(settings);
     bool ok = false;
     o.select = p.value(select).toInt(&ok);

@@ -37,10 +37,15 @@ BalanceChart::BalanceChart(CurationSession* session, QWidget* parent)
     curator_->moveAbove(imported_);
     model_->moveAbove(curator_);
 
+    // The legend sits in its own row above the bars so that it never hides a tall bar.
     plot_->legend->setVisible(true);
-    plot_->legend->setBrush(QColor(255, 255, 255, 200));
     plot_->legend->setBorderPen(Qt::NoPen);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot_->legend->setBrush(Qt::NoBrush);
+    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot_->plotLayout()->insertRow(0);
+    plot_->plotLayout()->addElement(0, 0, plot_->legend);
+    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot_->legend->setMargins(QMargins(0, 0, 0, 0));
     plot_->yAxis->setLabel(tr("faces"));
     plot_->xAxis->setTickLabelRotation(30);
     plot_->xAxis->grid()->setVisible(false);

@@ -41,6 +41,7 @@ CurationView::CurationView(CurationSession* session, StudioSettings* settings, Q
     right_->addWidget(balance_);
     right_->setStretchFactor(0, 3);
     right_->setStretchFactor(1, 2);
+    right_->setSizes({560, 300});
 
     outer_ = new QSplitter(Qt::Horizontal);
     outer_->addWidget(filterScroll);
@@ -49,7 +50,7 @@ CurationView::CurationView(CurationSession* session, StudioSettings* settings, Q
     outer_->setStretchFactor(0, 0);
     outer_->setStretchFactor(1, 1);
     outer_->setStretchFactor(2, 0);
-    outer_->setSizes({220, 800, 380});
+    outer_->setSizes({220, 760, 460});
     outer_->setChildrenCollapsible(false);
 
     auto* layout = new QHBoxLayout(this);

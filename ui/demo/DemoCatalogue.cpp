@@ -188,7 +188,7 @@ DemoSummary generateDemoCatalogue(const QString& cataloguePath, const DemoOption
             const qint64 id = added[k].imageId;
             const Face& face = faces[k];
             const double roll = rng.uniform(0.0, 1.0);
-            const bool exemplar = rng.uniform(0.0, 1.0) < 0.06;
+            const bool exemplar = rng.uniform(0.0, 1.0) < 0.3; // of the curator-labelled faces
             LabelEdit e{id, expression.id, expression.classes[face.expression].id, false, Provenance::Imported,
                         QStringLiteral("demo-labels.csv:expression")};
             if (roll < opts.importedFraction) {

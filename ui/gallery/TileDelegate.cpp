@@ -82,7 +82,7 @@ void TileDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, const 
             p->setBrush(curator ? colour : QColor(255, 255, 255, 225));
             p->drawRoundedRect(chip, chip.height() / 2.0, chip.height() / 2.0);
             p->setFont(chipFont);
-            p->setPen(curator ? textColorOn(colour) : colour.darker(150));
+            p->setPen(curator ? textColorOn(colour) : colour.darker(175));
             p->drawText(chip, Qt::AlignCenter, text);
         }
         if (label.exemplar) {

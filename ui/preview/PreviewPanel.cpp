@@ -76,7 +76,8 @@ PreviewPanel::PreviewPanel(CurationSession* session, QWidget* parent) : QWidget(
     tabs->addTab(history_, tr("Label history"));
     split->addWidget(tabs);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 1);
+    split->setSizes({380, 150});
 
     connect(&loading_, &QFutureWatcher<QImage>::finished, this, [this] {
         const QImage img = loading_.result();
