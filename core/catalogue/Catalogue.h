@@ -8,6 +8,7 @@
 //
 // Errors: every method throws exemplar::Error with a message naming the catalogue file.
 #include "core/catalogue/Types.h"
+#include "core/util/Error.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,0 +1,146 @@
+// exemplar-cli import: a folder of images, then optionally a labels CSV and/or a 10k US Adult Faces
+// annotation file, into a catalogue. Ctrl-C stops at a safe point; what was committed stays.
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "core/catalogue/Catalogue.h"
+#include "core/import/Importers.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+
+namespace exemplar::cli {
+
+namespace {
+
+constexpr int kIssuesShown = 20;
+
+void printReport(const QString& what, const ImportReport& r)
+{
+    QStringList parts;
+    parts << QStringLiteral("%1 looked at").arg(r.scanned);
+    if (r.added || r.alreadyPresent || r.duplicates)
+        parts << QStringLiteral("%1 added").arg(r.added) << QStringLiteral("%1 already catalogued").arg(r.alreadyPresent)
+              << QStringLiteral("%1 duplicate(s) of catalogued images").arg(r.duplicates);
+    if (r.labelsSet)
+        parts << QStringLiteral("%1 labels set").arg(r.labelsSet);
+    if (r.attributesSet)
+        parts << QStringLiteral("%1 attribute values").arg(r.attributesSet);
+    parts << QStringLiteral("%1 skipped").arg(r.skipped);
+    printOut(QStringLiteral("%1: %2 (%3 s)%4").arg(what, parts.join(QStringLiteral(", "))).arg(r.seconds, 0, 'f', 1)
+                 .arg(r.cancelled ? QStringLiteral(" -- CANCELLED") : QString()));
+    for (int i = 0; i < r.issues.size() && i < kIssuesShown; ++i)
+        printOut(QStringLiteral("  skipped %1: %2").arg(r.issues[i].file, r.issues[i].problem));
+    if (r.issues.size() > kIssuesShown)
+        printOut(QStringLiteral("  ... and %1 more (use --json for the full list)").arg(r.issues.size() - kIssuesShown));
+}
+
+QJsonObject reportJson(const ImportReport& r) { return QJsonDocument::fromJson(r.toJson().toUtf8()).object(); }
+
+} // namespace
+
+int runImport(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("catalog"), QStringLiteral("The catalogue file (created if missing)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("images"), QStringLiteral("Folder of images, imported recursively."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("labels"), QStringLiteral("Labels CSV: file,<task>,...[,identity] (file relative to --images)."), QStringLiteral("CSV")});
+    parser.addOption({QStringLiteral("annotations"), QStringLiteral("10k US Adult Faces annotation file (.xlsx or .csv)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("mapping"), QStringLiteral("Value->class mapping file for --annotations (see README)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("round-codes"), QStringLiteral("Round non-integer annotation codes to the nearest class instead of leaving them unlabelled.")});
+    parser.addOption({QStringLiteral("preview"), QStringLiteral("Show how --annotations values map to classes, then stop without importing.")});
+    parser.addOption({QStringLiteral("class-folders"), QStringLiteral("--images is laid out as <class>/<file>: label them for TASK."), QStringLiteral("TASK")});
+    parser.addOption({QStringLiteral("add-unknown-classes"), QStringLiteral("Add label values that are not classes of an existing task as new classes (default: report and skip).")});
+    parser.addOption({QStringLiteral("attribute-columns"), QStringLiteral("Comma-separated --labels columns stored as attributes, not tasks (default: labeler)."), QStringLiteral("COLUMNS")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("Decoding threads (default: all cores)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("author"), QStringLiteral("Recorded with the imported labels (default: $USER)."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
+    int code = kExitOk;
+    if (!parseArguments(parser, QStringLiteral("import"),
+                        QStringLiteral("Imports images (with thumbnails and content hashes; re-running adds only what "
+                                       "is new) and labels. Bad files are skipped and reported, never fatal."),
+                        args, code))
+        return code;
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const QString annotations = parser.value(QStringLiteral("annotations"));
+
+    AdultFacesOptions adultOptions;
+    if (parser.isSet(QStringLiteral("mapping")))
+        adultOptions.mapping = parseValueMapping(parser.value(QStringLiteral("mapping")));
+    adultOptions.roundCodes = parser.isSet(QStringLiteral("round-codes"));
+    const QString author = parser.isSet(QStringLiteral("author")) ? parser.value(QStringLiteral("author")) : qEnvironmentVariable("USER");
+    adultOptions.author = author;
+
+    if (parser.isSet(QStringLiteral("preview"))) {
+        if (annotations.isEmpty()) {
+            printError(QStringLiteral("--preview needs --annotations FILE"));
+            return kExitUsage;
+        }
+        printOut(previewAdultFaces(annotations, adultOptions).toText());
+        return kExitOk;
+    }
+
+    const QString catalogPath = requireCatalogPath(parser);
+    const QString images = parser.value(QStringLiteral("images"));
+    if (catalogPath.isEmpty())
+        return kExitUsage;
+    if (images.isEmpty()) {
+        printError(QStringLiteral("missing --images DIR (label files name images relative to it)"));
+        return kExitUsage;
+    }
+    if (!QFileInfo(images).isDir())
+        throw Error(QStringLiteral("%1: not a folder").arg(images));
+
+    FolderImportOptions folderOptions;
+    if (parser.isSet(QStringLiteral("threads")))
+        folderOptions.threads = parser.value(QStringLiteral("threads")).toInt();
+
+    Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::CreateIfMissing);
+    CancelFlag cancel;
+    const InterruptGuard guard(cancel);
+    QJsonObject out{{QStringLiteral("catalog"), catalogPath}};
+
+    auto runPhase = [&](const QString& label, const QString& key, auto&& importer) -> bool {
+        ProgressLine progress(label);
+        const ImportReport report = importer([&](const ImportProgress& p) { progress.update(p.done, p.total, p.currentFile); });
+        progress.finish();
+        out.insert(key, reportJson(report));
+        if (!json)
+            printReport(label, report);
+        return !report.cancelled;
+    };
+
+    bool completed = true;
+    const QString classTask = parser.value(QStringLiteral("class-folders"));
+    if (!classTask.isEmpty())
+        completed = runPhase(QStringLiteral("images"), QStringLiteral("images"), [&](const ImportProgressFn& fn) {
+            return importClassFolders(catalogue, images, classTask, folderOptions, fn, &cancel);
+        });
+    else
+        completed = runPhase(QStringLiteral("images"), QStringLiteral("images"), [&](const ImportProgressFn& fn) {
+            return importFolder(catalogue, images, folderOptions, fn, &cancel);
+        });
+
+    if (completed && parser.isSet(QStringLiteral("labels"))) {
+        LabelsCsvOptions labelOptions;
+        labelOptions.addUnknownClasses = parser.isSet(QStringLiteral("add-unknown-classes"));
+        labelOptions.author = author;
+        if (parser.isSet(QStringLiteral("attribute-columns")))
+            labelOptions.attributeColumns = parser.value(QStringLiteral("attribute-columns")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        completed = runPhase(QStringLiteral("labels"), QStringLiteral("labels"), [&](const ImportProgressFn& fn) {
+            return importLabelsCsv(catalogue, parser.value(QStringLiteral("labels")), images, labelOptions, fn, &cancel);
+        });
+    }
+    if (completed && !annotations.isEmpty())
+        completed = runPhase(QStringLiteral("annotations"), QStringLiteral("annotations"), [&](const ImportProgressFn& fn) {
+            return importAdultFaces(catalogue, annotations, images, adultOptions, fn, &cancel);
+        });
+
+    out.insert(QStringLiteral("cancelled"), !completed);
+    if (json)
+        printJson(out);
+    else if (!completed)
+        printOut(QStringLiteral("Interrupted: everything imported before Ctrl-C is saved; run the same command again to continue."));
+    return completed ? kExitOk : kExitCancelled;
+}
+
+} // namespace exemplar::cli

@@ -1,0 +1,251 @@
+// exemplar-cli end to end: runs the built executable on generated data and asserts on its output
+// and on the catalogue afterwards.
+#include "core/catalogue/Catalogue.h"
+#include "tests/support/TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+using namespace exemplar;
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+Result runCli(const QStringList& args, int timeoutMs = 120000)
+{
+    QProcess p;
+    p.start(test::cliPath(), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+QString describe(const Result& r) { return QString::fromUtf8("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(QString::fromUtf8(r.out), QString::fromUtf8(r.err)); }
+
+// images/<name>.jpg for each name, plus labels.csv with expression and identity columns.
+void makeDataset(const QString& dir, int count)
+{
+    QByteArray csv = "file,expression,identity,labeler\n";
+    const char* classes[] = {"neutral", "happiness", "sadness"};
+    for (int i = 0; i < count; ++i) {
+        const QString name = QStringLiteral("face%1.jpg").arg(i, 3, 10, QLatin1Char('0'));
+        test::writeSyntheticImage(dir + QStringLiteral("/images/") + name, 48, 48, i);
+        csv += name.toUtf8() + ',' + classes[i % 3] + ",person" + QByteArray::number(i % 4) + ",lab1\n";
+    }
+    test::writeTextFile(dir + QStringLiteral("/labels.csv"), csv);
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void usageErrors();
+    void importStatsAndReimport();
+    void labelByFile();
+    void exportEscapesFormulas();
+    void checkReportsMissingFiles();
+    void refusesDamagedCatalogueUntouched();
+    void ctrlCStopsImportSafely();
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY2(QFileInfo(test::cliPath()).isExecutable(), qPrintable(test::cliPath() + QStringLiteral(" is not built")));
+}
+
+void TestCli::usageErrors()
+{
+    QCOMPARE(runCli({}).exitCode, 64);
+    QCOMPARE(runCli({QStringLiteral("no-such-command")}).exitCode, 64);
+    const Result r = runCli({QStringLiteral("stats")});
+    QCOMPARE(r.exitCode, 64);
+    QVERIFY(r.err.contains("--catalog"));
+    const Result missing = runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), QStringLiteral("/nonexistent/x.exemplar")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("/nonexistent/x.exemplar"), missing.err.constData());
+}
+
+void TestCli::importStatsAndReimport()
+{
+    QTemporaryDir dir;
+    makeDataset(dir.path(), 12);
+    test::writeTextFile(dir.filePath(QStringLiteral("images/broken.jpg")), QByteArray("\xff\xd8\xff\xe0 not really a jpeg"));
+    const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
+    const QStringList importArgs{QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"),
+                                 dir.filePath(QStringLiteral("images")), QStringLiteral("--labels"),
+                                 dir.filePath(QStringLiteral("labels.csv")), QStringLiteral("--json")};
+    Result r = runCli(importArgs);
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QJsonObject j = r.json();
+    QCOMPARE(j[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), 12);
+    QCOMPARE(j[QStringLiteral("images")].toObject()[QStringLiteral("skipped")].toInt(), 1);
+    const QJsonArray issues = j[QStringLiteral("images")].toObject()[QStringLiteral("issues")].toArray();
+    QCOMPARE(issues.size(), 1);
+    QVERIFY(issues[0].toObject()[QStringLiteral("file")].toString().contains(QStringLiteral("broken.jpg")));
+    QCOMPARE(j[QStringLiteral("labels")].toObject()[QStringLiteral("labelsSet")].toInt(), 12);
+
+    r = runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), cat, QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    j = r.json();
+    QCOMPARE(j[QStringLiteral("images")].toInt(), 12);
+    QCOMPARE(j[QStringLiteral("images_with_identity")].toInt(), 12);
+    const QJsonObject task = j[QStringLiteral("tasks")].toArray()[0].toObject();
+    QCOMPARE(task[QStringLiteral("name")].toString(), QStringLiteral("expression"));
+    QCOMPARE(task[QStringLiteral("labelled")].toInt(), 12);
+    for (const auto& c : task[QStringLiteral("classes")].toArray())
+        QCOMPARE(c.toObject()[QStringLiteral("imported")].toInt(), 4);
+
+    const Result text = runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), cat});
+    QVERIFY(text.out.contains("Task 'expression': 12 labelled, 0 unlabelled"));
+
+    r = runCli(importArgs); // a re-run adds nothing new
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QCOMPARE(r.json()[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), 0);
+    QCOMPARE(Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount(), 12);
+}
+
+void TestCli::labelByFile()
+{
+    QTemporaryDir dir;
+    makeDataset(dir.path(), 6);
+    const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
+    QCOMPARE(runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images")),
+                     QStringLiteral("--labels"), dir.filePath(QStringLiteral("labels.csv"))}).exitCode, 0);
+    Result r = runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
+                       QStringLiteral("--class"), QStringLiteral("sadness"), QStringLiteral("--exemplar"), QStringLiteral("--author"), QStringLiteral("alice"),
+                       QStringLiteral("face000.jpg"), dir.filePath(QStringLiteral("images/face001.jpg"))});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    {
+        const Catalogue c = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly);
+        const TaskInfo t = *c.task(QStringLiteral("expression"));
+        for (const ImageRecord& img : c.allImages()) {
+            const auto l = c.label(img.id, t.id);
+            if (img.fileName() == QLatin1String("face000.jpg") || img.fileName() == QLatin1String("face001.jpg")) {
+                QCOMPARE(l->classId, t.classByName(QStringLiteral("sadness"))->id);
+                QVERIFY(l->exemplar);
+                QCOMPARE(l->provenance, Provenance::Curator);
+                QCOMPARE(l->author, QStringLiteral("alice"));
+            }
+        }
+    }
+    r = runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
+                QStringLiteral("--class"), QStringLiteral("nonsense"), QStringLiteral("face000.jpg")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("no class 'nonsense'"), r.err.constData());
+    r = runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
+                QStringLiteral("--clear"), QStringLiteral("face000.jpg"), QStringLiteral("not-there.jpg")});
+    QCOMPARE(r.exitCode, 1); // one file unknown: reported, the known one still cleared
+    QVERIFY(r.err.contains("not-there.jpg"));
+    const Catalogue c = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly);
+    const auto id = c.findImages([] { ImageQuery q; q.fileNameContains = QStringLiteral("face000"); return q; }());
+    QVERIFY(!c.label(id.front(), c.task(QStringLiteral("expression"))->id));
+}
+
+void TestCli::exportEscapesFormulas()
+{
+    QTemporaryDir dir;
+    test::writeSyntheticImage(dir.filePath(QStringLiteral("images/a.jpg")), 40, 40, 1);
+    test::writeSyntheticImage(dir.filePath(QStringLiteral("images/b.jpg")), 40, 40, 2);
+    test::writeTextFile(dir.filePath(QStringLiteral("labels.csv")), "file,mood,identity\na.jpg,=HYPERLINK(\"x\"),@alice\nb.jpg,\"calm, mostly\",bob\n");
+    const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
+    Result r = runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images")),
+                       QStringLiteral("--labels"), dir.filePath(QStringLiteral("labels.csv"))});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    const QString out = dir.filePath(QStringLiteral("export.csv"));
+    r = runCli({QStringLiteral("export-labels"), QStringLiteral("--catalog"), cat, QStringLiteral("--out"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray csv = f.readAll();
+    QVERIFY2(csv.startsWith("file,folder,identity,mood,mood_exemplar,mood_provenance\n"), csv.constData());
+    QVERIFY2(csv.contains("a.jpg,") && csv.contains(",'@alice,\"'=HYPERLINK(\"\"x\"\")\",0,imported\n"), csv.constData());
+    QVERIFY2(csv.contains(",bob,\"calm, mostly\",0,imported\n"), csv.constData());
+}
+
+void TestCli::checkReportsMissingFiles()
+{
+    QTemporaryDir dir;
+    makeDataset(dir.path(), 3);
+    const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
+    QCOMPARE(runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images"))}).exitCode, 0);
+    Result r = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat, QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY(r.json()[QStringLiteral("ok")].toBool());
+    QVERIFY(QFile::remove(dir.filePath(QStringLiteral("images/face001.jpg"))));
+    r = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.out.contains("face001.jpg") && r.out.contains("advice"), r.out.constData());
+}
+
+void TestCli::refusesDamagedCatalogueUntouched()
+{
+    QTemporaryDir dir;
+    const QString cat = dir.filePath(QStringLiteral("bad.exemplar"));
+    test::writeTextFile(cat, QByteArray(2048, '\x01'));
+    makeDataset(dir.path(), 2);
+    const Result r = runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images"))});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("bad.exemplar") && r.err.contains("not an Exemplar catalogue"), r.err.constData());
+    QFile f(cat);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray(2048, '\x01'));
+    const Result check = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat});
+    QCOMPARE(check.exitCode, 2);
+}
+
+void TestCli::ctrlCStopsImportSafely()
+{
+    QTemporaryDir dir;
+    const int total = 1500;
+    for (int i = 0; i < total; ++i)
+        test::writeSyntheticImage(dir.filePath(QStringLiteral("images/%1.jpg").arg(i)), 420, 420, i);
+    const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
+    const QStringList args{QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"),
+                           dir.filePath(QStringLiteral("images")), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json")};
+    QProcess p;
+    p.start(test::cliPath(), args);
+    QVERIFY(p.waitForStarted());
+    // Interrupt once the first batch is committed, i.e. in the middle of the import.
+    QElapsedTimer timer;
+    timer.start();
+    int seen = 0;
+    while (seen == 0 && timer.elapsed() < 60000 && p.state() == QProcess::Running) {
+        QTest::qWait(20);
+        try {
+            seen = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount();
+        } catch (const Error&) {
+            // not created or not migrated yet
+        }
+    }
+    QVERIFY2(seen > 0 && seen < total, qPrintable(QStringLiteral("import was not caught mid-way (%1 images seen)").arg(seen)));
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 130);
+    const QJsonObject j = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    QVERIFY(j[QStringLiteral("cancelled")].toBool());
+    const int afterCancel = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount();
+    QVERIFY(afterCancel < total);
+    QCOMPARE(runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat}).exitCode, 0);
+    const Result again = runCli(args);
+    QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+    QCOMPARE(again.json()[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), total - afterCancel);
+    QCOMPARE(Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount(), total);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
