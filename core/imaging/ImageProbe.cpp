@@ -58,8 +58,10 @@ std::optional<ImageHeader> probeJpeg(const Bytes& b, QString* problem)
         const qsizetype length = b.be16(pos + 2);
         if (length < 2) return fail(problem, QStringLiteral("damaged JPEG header (bad segment length)"));
         if (isSofMarker(marker)) {
-            if (!b.has(pos + 4, 5)) break;
-            return sized(ImageFormat::Jpeg, b.be16(pos + 7), b.be16(pos + 5), problem);
+            if (!b.has(pos + 4, 6)) break;
+            auto header = sized(ImageFormat::Jpeg, b.be16(pos + 7), b.be16(pos + 5), problem);
+            if (header) header->grayscale = b.u8(pos + 9) == 1;
+            return header;
         }
         pos += 2 + length;
     }
@@ -70,7 +72,9 @@ std::optional<ImageHeader> probePng(const Bytes& b, QString* problem)
 {
     if (!b.has(8, 16) || !b.startsWith(12, "IHDR"))
         return fail(problem, QStringLiteral("damaged PNG header (no IHDR chunk)"));
-    return sized(ImageFormat::Png, b.be32(16), b.be32(20), problem);
+    auto header = sized(ImageFormat::Png, b.be32(16), b.be32(20), problem);
+    if (header && b.has(25, 1)) header->grayscale = b.u8(25) == 0 || b.u8(25) == 4; // grey, grey + alpha
+    return header;
 }
 
 std::optional<ImageHeader> probeBmp(const Bytes& b, QString* problem)

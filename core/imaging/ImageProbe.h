@@ -16,6 +16,7 @@ struct ImageHeader {
     ImageFormat format = ImageFormat::Jpeg;
     int width = 0;
     int height = 0;
+    bool grayscale = false; // JPEG with one component or grey PNG: decoded as one channel, faster
     qint64 pixels() const { return qint64(width) * qint64(height); }
 };
 
