@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <exception>
+#include <utility>
 
 namespace exemplar {
 
@@ -68,6 +69,11 @@ PreparedImage prepareImage(const QString& absolutePath, const ImageLimits& limit
         }
         out.width = header->width;
         out.height = header->height;
+        // The decoder applies the EXIF orientation (phone photos are often stored sideways): keep
+        // the catalogued size in the orientation the thumbnail and every later decode will have.
+        if ((thumbnail->width > thumbnail->height && out.width < out.height) ||
+            (thumbnail->width < thumbnail->height && out.width > out.height))
+            std::swap(out.width, out.height);
         out.thumbnailJpeg = thumbnail->jpeg;
         out.contentHash = contentHashHex(bytes);
     } catch (const std::exception& e) {

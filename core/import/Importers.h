@@ -59,7 +59,8 @@ struct FolderImportOptions {
 // are catalogued relative to an existing image root that contains `folder`, or to `folder` itself
 // as a new root. Known relative paths are skipped without reading them; same bytes as a catalogued
 // image are reported as duplicates; empty, unreadable, non-image, truncated, corrupt, oversized and
-// bomb files are reported and skipped. Files are processed in path order, so which of two
+// bomb files are reported and skipped. Width and height are recorded as displayed (after the EXIF
+// orientation, like the thumbnail). Files are processed in path order, so which of two
 // identical files is kept does not depend on thread timing. Throws exemplar::Error when `folder` is
 // not a readable directory.
 ImportReport importFolder(Catalogue& catalogue, const QString& folder, const FolderImportOptions& options = {},

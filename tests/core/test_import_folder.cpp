@@ -257,6 +257,31 @@ private Q_SLOTS:
         QCOMPARE(catalogue.imageCount(), 0);
     }
 
+    void exifOrientationIsApplied()
+    {
+        QTemporaryDir dir;
+        const QString images = dir.filePath("images");
+        test::writeSyntheticImage(images + "/plain.jpg", 200, 100, 1);
+        // The same pixels with an EXIF orientation of 6 (display rotated 90 degrees clockwise).
+        const QByteArray exif("\xFF\xE1\x00\x22" "Exif\x00\x00" "MM\x00\x2A\x00\x00\x00\x08"
+                              "\x00\x01" "\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00" "\x00\x00\x00\x00", 36);
+        const QByteArray plain = readAll(images + "/plain.jpg");
+        writeBytes(images + "/rotated.jpg", plain.left(2) + exif + plain.mid(2));
+        auto catalogue = Catalogue::open(dir.filePath("c.exemplar"));
+        QCOMPARE(importFolder(catalogue, images).added, 2);
+        const qint64 rootId = catalogue.roots().first().id;
+        const auto plainRecord = catalogue.image(*catalogue.imageIdByPath(rootId, "plain.jpg"));
+        const auto rotatedRecord = catalogue.image(*catalogue.imageIdByPath(rootId, "rotated.jpg"));
+        QCOMPARE(plainRecord->width, 200);
+        QCOMPARE(plainRecord->height, 100);
+        QCOMPARE(rotatedRecord->width, 100);
+        QCOMPARE(rotatedRecord->height, 200);
+        const QByteArray thumb = catalogue.thumbnail(rotatedRecord->id);
+        const cv::Mat m = cv::imdecode(std::vector<uchar>(thumb.begin(), thumb.end()), cv::IMREAD_UNCHANGED);
+        QCOMPARE(m.cols, 80);
+        QCOMPARE(m.rows, 160);
+    }
+
     void missingFolderIsAnError()
     {
         QTemporaryDir dir;
