@@ -21,7 +21,7 @@ ImportReport importClassFolders(Catalogue& catalogue, const QString& folder, con
         return report;
     }
 
-    std::map<QString, QVector<qint64>> imagesByClass; // sorted by class name
+    std::map<QString, QVector<QPair<qint64, QString>>> imagesByClass; // class (sorted) -> (image, path)
     for (const auto& image : catalogue.allImages()) {
         if (image.rootId != root.rootId || !image.relativePath.startsWith(root.prefix)) continue;
         const QString inFolder = image.relativePath.mid(root.prefix.size());
@@ -29,19 +29,19 @@ ImportReport importClassFolders(Catalogue& catalogue, const QString& folder, con
             report.issues.append({inFolder, QStringLiteral("not in a class folder; imported without a \"%1\" label").arg(taskName)});
             continue;
         }
-        imagesByClass[inFolder.section(QLatin1Char('/'), 0, 0)].append(image.id);
+        imagesByClass[inFolder.section(QLatin1Char('/'), 0, 0)].append({image.id, inFolder});
     }
     QStringList classes;
-    for (const auto& [name, ids] : imagesByClass) classes.append(name);
+    for (const auto& [name, images] : imagesByClass) classes.append(name);
     if (!classes.isEmpty()) {
         const TaskInfo task = catalogue.ensureTask(taskName.trimmed(), classes);
         const QString folderName = QFileInfo(canonicalDirectory(folder)).fileName();
         LabelBatch labels(catalogue);
-        for (const auto& [name, ids] : imagesByClass) {
+        for (const auto& [name, images] : imagesByClass) {
             const auto cls = task.classByName(name);
             if (!cls) continue;
-            for (const qint64 id : ids)
-                labels.set(id, task.id, cls->id, folderName + QLatin1Char(':') + name, name, report);
+            for (const auto& [id, path] : images)
+                labels.set(id, task.id, cls->id, folderName + QLatin1Char(':') + name, path, report);
         }
         labels.apply(QStringLiteral("Import class folders of %1 as task \"%2\"").arg(folderName, task.name), QString(), report);
     }

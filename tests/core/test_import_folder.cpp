@@ -327,7 +327,7 @@ private Q_SLOTS:
         const ImportReport again = importClassFolders(catalogue, root, "mood");
         QCOMPARE(again.added, 1);
         QCOMPARE(again.labelsSet, 1);
-        QVERIFY(problemOf(again, "sad").contains("curator"));
+        QVERIFY2(problemOf(again, "sad/s1.jpg").contains("curator"), qPrintable(again.toJson()));
         QCOMPARE(catalogue.label(s1, task->id)->classId, std::optional<qint64>(task->classes[0].id));
         QVERIFY(catalogue.task("mood")->classByName("angry"));
         QVERIFY(catalogue.undo());
