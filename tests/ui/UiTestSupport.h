@@ -37,6 +37,14 @@ struct StudioFixture {
         openWindow();
     }
 
+    // Opens a window on an existing catalogue (not copied; settings still go to the temp folder).
+    explicit StudioFixture(const QString& existingCatalogue)
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        cataloguePath = existingCatalogue;
+        openWindow();
+    }
+
     QString settingsPath() const { return dir.filePath(QStringLiteral("settings.ini")); }
 
     void openWindow()

@@ -86,6 +86,25 @@ private Q_SLOTS:
         QCOMPARE(tile.provenance, Provenance::Curator);
     }
 
+    void selectAllAndLabelEveryFace()
+    {
+        StudioFixture f(300);
+        const TaskInfo expr = f.task(QStringLiteral("expression"));
+        f.gallery()->selectRow(0);
+        QTest::keyClick(f.gallery(), Qt::Key_A, Qt::ControlModifier);
+        QCOMPARE(f.gallery()->targetRows().size(), 300);
+        QTest::keyClick(f.gallery(), Qt::Key_3);
+        const QHash<qint64, Label> labels = f.reopen().labelsOfTask(expr.id);
+        QCOMPARE(labels.size(), 300);
+        for (const Label& l : labels)
+            QCOMPARE(l.classId, std::optional<qint64>(expr.classes[2].id));
+        for (int row : {0, 150, 299})
+            QCOMPARE(f.model()->index(row).data(ui::GalleryModel::ActiveLabelRole).value<ui::TileLabel>().className,
+                     expr.classes[2].name);
+        QTest::keyClick(f.gallery(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(f.reopen().labelsOfTask(expr.id).size() < 300);
+    }
+
     void zeroClearsTheClass()
     {
         StudioFixture f;

@@ -3,6 +3,7 @@
 #include "core/util/Error.h"
 #include "ui/HelpOverlay.h"
 #include "ui/Screenshot.h"
+#include "ui/balance/BalanceChart.h"
 #include "ui/tasks/TaskEditorDialog.h"
 
 #include <QFileInfo>
@@ -72,6 +73,32 @@ private Q_SLOTS:
         f.gallery()->selectRow(1);
         QTest::keyClick(f.gallery(), Qt::Key_3);
         QVERIFY(!f.reopen().label(f.model()->imageIdAt(1), sex.id).has_value());
+    }
+
+    void firstTaskOfAnUnlabelledCatalogueBecomesActive()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("plain.exemplar"));
+        {
+            Catalogue cat = Catalogue::open(path);
+            const qint64 root = cat.ensureRoot(dir.path());
+            std::vector<NewImage> images;
+            for (int i = 0; i < 3; ++i)
+                images.push_back({root, QStringLiteral("f%1.jpg").arg(i), QByteArray::number(i).repeated(8), 10, 10, {}, {}, 1});
+            cat.addImages(images);
+        }
+        StudioFixture f(path);
+        QVERIFY(!f.session()->activeTask());
+        QTest::keyClick(f.gallery(), Qt::Key_1); // no task: nothing happens
+        QVERIFY(f.reopen().changes().isEmpty());
+        ui::TaskEditorDialog editor(f.session());
+        QVERIFY(editor.createTask(QStringLiteral("sex"), {QStringLiteral("female"), QStringLiteral("male")}));
+        QCOMPARE(f.session()->activeTask()->name, QStringLiteral("sex"));
+        f.gallery()->selectRow(0);
+        QTest::keyClick(f.gallery(), Qt::Key_2);
+        const TaskInfo sex = *f.reopen().task(QStringLiteral("sex"));
+        QCOMPARE(f.reopen().label(f.model()->imageIdAt(0), sex.id)->classId, std::optional<qint64>(sex.classes[1].id));
+        QCOMPARE(f.view()->balance()->barValue(1, Provenance::Curator), 1.0);
     }
 
     void settingsPersistThumbnailSizeAndLastCatalogue()

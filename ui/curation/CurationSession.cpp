@@ -57,12 +57,22 @@ void CurationSession::reload()
     Q_EMIT undoStateChanged();
 }
 
-void CurationSession::reloadTasks()
+bool CurationSession::reloadTasks()
 {
+    const qint64 before = activeTaskId_;
     tasks_ = catalogue_ ? catalogue_->tasks() : QVector<TaskInfo>{};
     const bool activeExists = std::any_of(tasks_.begin(), tasks_.end(), [&](const TaskInfo& t) { return t.id == activeTaskId_; });
     if (!activeExists)
         activeTaskId_ = tasks_.isEmpty() ? 0 : tasks_.first().id;
+    return activeTaskId_ != before;
+}
+
+void CurationSession::afterTaskEdit()
+{
+    const bool activeChanged = reloadTasks();
+    Q_EMIT tasksChanged();
+    if (activeChanged)
+        Q_EMIT activeTaskChanged();
 }
 
 void CurationSession::reloadLabels()
@@ -174,11 +184,15 @@ void CurationSession::afterLabelChange(const QVector<qint64>& imageIds, const QS
 {
     const auto task = activeTask();
     auto& cache = labels_[task->id];
-    for (qint64 id : imageIds) {
-        if (auto l = catalogue_->label(id, task->id))
-            cache.insert(id, *l);
-        else
-            cache.remove(id);
+    if (imageIds.size() > 200) {
+        cache = catalogue_->labelsOfTask(task->id); // one query beats thousands of single reads
+    } else {
+        for (qint64 id : imageIds) {
+            if (auto l = catalogue_->label(id, task->id))
+                cache.insert(id, *l);
+            else
+                cache.remove(id);
+        }
     }
     Q_EMIT labelsChanged(imageIds);
     Q_EMIT undoStateChanged();
@@ -219,38 +233,33 @@ TaskInfo CurationSession::createTask(const QString& name, const QStringList& cla
     if (catalogue().task(name))
         throw Error(QStringLiteral("%1: a task named \"%2\" already exists").arg(path(), name));
     const TaskInfo t = catalogue().ensureTask(name, classes);
-    reloadTasks();
     labels_.insert(t.id, {});
-    Q_EMIT tasksChanged();
+    afterTaskEdit();
     return t;
 }
 
 void CurationSession::addClass(qint64 taskId, const QString& name)
 {
     catalogue().addClass(taskId, name);
-    reloadTasks();
-    Q_EMIT tasksChanged();
+    afterTaskEdit();
 }
 
 void CurationSession::renameClass(qint64 classId, const QString& name)
 {
     catalogue().renameClass(classId, name);
-    reloadTasks();
-    Q_EMIT tasksChanged();
+    afterTaskEdit();
 }
 
 void CurationSession::setClassRetired(qint64 classId, bool retired)
 {
     catalogue().setClassRetired(classId, retired);
-    reloadTasks();
-    Q_EMIT tasksChanged();
+    afterTaskEdit();
 }
 
 void CurationSession::reorderClasses(qint64 taskId, const QVector<qint64>& classIdsInOrder)
 {
     catalogue().reorderClasses(taskId, classIdsInOrder);
-    reloadTasks();
-    Q_EMIT tasksChanged();
+    afterTaskEdit();
 }
 
 } // namespace exemplar::ui

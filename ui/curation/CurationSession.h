@@ -71,7 +71,8 @@ Q_SIGNALS:
     void message(const QString& text);             // short status text for the status bar
 
 private:
-    void reloadTasks();
+    bool reloadTasks(); // true when the active task changed
+    void afterTaskEdit();
     void reloadLabels();
     void afterLabelChange(const QVector<qint64>& imageIds, const QString& what);
 

@@ -173,7 +173,7 @@ void GalleryModel::onLabelsChanged(const QVector<qint64>& imageIds)
     if (ids_.isEmpty())
         return;
     const QList<int> roles{ActiveLabelRole, OtherLabelsRole};
-    if (imageIds.isEmpty()) {
+    if (imageIds.isEmpty() || imageIds.size() > 500) { // one repaint instead of thousands of signals
         Q_EMIT dataChanged(index(0), index(static_cast<int>(ids_.size()) - 1), roles);
         return;
     }
