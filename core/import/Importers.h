@@ -31,6 +31,7 @@ struct ImportProgress {
 };
 using ImportProgressFn = std::function<void(const ImportProgress&)>;
 
+// For label-file imports `added` stays 0 (no image is added) and `scanned` counts rows.
 struct ImportReport {
     int scanned = 0;        // files or rows looked at
     int added = 0;          // new images added
@@ -85,8 +86,8 @@ struct LabelsCsvOptions {
 
 // `file,<task>,<task>...` (the file column may also be called Filename; an `identity` column fills
 // the images' identity). Column names are matched ignoring case, spaces and punctuation. Empty cell
-// = no label. A task that doesn't exist is created with the values seen, SORTED (so that the class
-// order doesn't depend on row order). For an existing task a value is matched to a class exactly,
+// = no label. A task that doesn't exist is created with the values of the rows that name catalogued
+// images, SORTED (so that the class order doesn't depend on row order). For an existing task a value is matched to a class exactly,
 // then ignoring case; a value that matches no class is an "unknown label", reported and skipped
 // unless addUnknownClasses. Throws exemplar::Error when the file can't be read or has no file column
 // (the message lists the columns found), or when `imageRoot` is in no image root of the catalogue.
