@@ -77,12 +77,14 @@ int main(int argc, char** argv)
     window.resize(1440, 900);
     if (!window.openCatalogue(path))
         return 1;
+    const qint64 openMs = clock.elapsed();
     window.show();
     auto* view = window.curationView()->gallery();
     auto* model = window.curationView()->model();
     while (!visibleTilesComplete(view, model) && clock.elapsed() < 30000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     window.grab(); // paints the whole window once, thumbnails included
+    std::printf("open_catalogue_ms: %lld\n", static_cast<long long>(openMs));
     std::printf("first_screen_ms: %lld\n", static_cast<long long>(clock.elapsed()));
 
     // Scroll through the whole grid in steps of half a screen, painting every frame.
@@ -97,6 +99,8 @@ int main(int argc, char** argv)
         view->viewport()->repaint();
         QCoreApplication::processEvents();
         frames.push_back(frame.nsecsElapsed() / 1e6);
+        if (qEnvironmentVariableIsSet("BENCH_GALLERY_VERBOSE") && frames.back() > 40)
+            std::fprintf(stderr, "slow frame %zu at %d: %.1f ms\n", frames.size(), v, frames.back());
     }
     const double scrollMs = clock.elapsed();
     // After the scroll stops, how long until the screen it stopped on is complete.

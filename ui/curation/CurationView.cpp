@@ -58,7 +58,8 @@ CurationView::CurationView(CurationSession* session, StudioSettings* settings, Q
     layout->addWidget(outer_);
 
     connect(filters_, &FilterPanel::queryChanged, this, &CurationView::applyFilters);
-    connect(session_, &CurationSession::opened, this, &CurationView::applyFilters);
+    // No query on `opened`: the session announces the active task right after, and the filter
+    // panel turns that into one queryChanged.
     connect(balance_, &BalanceChart::classClicked, this, [this](qint64 classId) { filters_->setClassFilter(classId); });
     connect(gallery_, &GalleryView::digitPressed, this, &CurationView::assignDigit);
     connect(gallery_, &GalleryView::exemplarKeyPressed, this, &CurationView::toggleExemplar);

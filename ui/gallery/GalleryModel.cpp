@@ -12,11 +12,17 @@ GalleryModel::GalleryModel(CurationSession* session, QObject* parent)
     flushTimer_.setSingleShot(true);
     flushTimer_.setInterval(15);
     connect(&flushTimer_, &QTimer::timeout, this, &GalleryModel::flushLoaded);
+    // A new catalogue starts empty: whoever owns the filters runs the first query (running one
+    // here too would query 10,000 rows twice while the window opens).
     connect(session_, &CurationSession::opened, this, [this] {
         restartLoader();
         reloadPaths();
+        beginResetModel();
         query_ = {};
-        setQuery(query_);
+        ids_.clear();
+        rowOfId_.clear();
+        loadedRows_.clear();
+        endResetModel();
     });
     connect(session_, &CurationSession::labelsChanged, this, &GalleryModel::onLabelsChanged);
     connect(session_, &CurationSession::tasksChanged, this, [this] { onLabelsChanged({}); });
