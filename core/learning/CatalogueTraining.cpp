@@ -1,0 +1,187 @@
+#include "core/learning/CatalogueTraining.h"
+
+#include "core/util/Error.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace exemplar::learning {
+
+CatalogueDataset trainingDataFromCatalogue(const Catalogue& catalogue, const DatasetSelection& selection)
+{
+    const auto task = catalogue.task(selection.task);
+    if (!task)
+        throw Error(QStringLiteral("%1: no task named '%2'").arg(catalogue.path(), selection.task));
+    CatalogueDataset out;
+    out.task = *task;
+    out.data.task = task->name;
+    QVector<ClassInfo> chosen;
+    if (selection.classes.isEmpty()) {
+        for (const auto& c : task->classes)
+            if (!c.retired) chosen << c;
+    } else {
+        for (const QString& name : selection.classes) {
+            const auto c = task->classByName(name.trimmed());
+            if (!c)
+                throw Error(QStringLiteral("%1: task '%2' has no class '%3'")
+                                .arg(catalogue.path(), task->name, name.trimmed()));
+            chosen << *c;
+        }
+    }
+    QHash<qint64, int> indexOfClass;
+    for (const auto& c : chosen) indexOfClass.insert(c.id, indexOfClass.size());
+
+    const auto labels = catalogue.labelsOfTask(task->id);
+    QVector<qint64> ids;
+    QVector<int> labelOf;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        const Label& l = it.value();
+        if (!l.classId || !indexOfClass.contains(*l.classId)) continue;
+        if (selection.exemplarsOnly && !l.exemplar) continue;
+        ids << it.key();
+    }
+    std::sort(ids.begin(), ids.end()); // hash order is arbitrary; the split must not depend on it
+    const auto images = catalogue.images(ids);
+    QVector<int> counts(chosen.size(), 0);
+    for (int i = 0; i < images.size(); ++i) {
+        const int label = indexOfClass.value(*labels.value(ids[i]).classId);
+        ++counts[label];
+        out.data.samples.push_back({images[i].absolutePath, label, images[i].identity, images[i].id});
+    }
+    // Classes without images cannot be learned; leave them out rather than fail the whole run
+    // when the user asked for "all classes".
+    QVector<int> newIndex(chosen.size(), -1);
+    for (int c = 0; c < chosen.size(); ++c) {
+        if (counts[c] == 0) {
+            if (!selection.classes.isEmpty())
+                throw Error(QStringLiteral("%1: class '%2' of task '%3' has no %4images")
+                                .arg(catalogue.path(), chosen[c].name, task->name,
+                                     selection.exemplarsOnly ? QStringLiteral("exemplar ") : QString()));
+            continue;
+        }
+        newIndex[c] = int(out.data.classNames.size());
+        out.data.classNames << chosen[c].name;
+        out.classIds << chosen[c].id;
+        out.counts << counts[c];
+    }
+    for (auto& s : out.data.samples) s.label = newIndex[s.label];
+    if (out.data.classNames.size() < 2)
+        throw Error(QStringLiteral("%1: task '%2' needs at least two classes with images to train")
+                        .arg(catalogue.path(), task->name));
+    return out;
+}
+
+namespace {
+
+QJsonObject runConfigJson(const TrainingConfig& config, const CatalogueDataset& dataset, const QString& workDir)
+{
+    QJsonObject j = config.toJson();
+    j["work_dir"] = QFileInfo(workDir).absoluteFilePath();
+    j["task"] = dataset.task.name;
+    j["classes"] = QJsonArray::fromStringList(dataset.data.classNames);
+    j["images"] = int(dataset.data.samples.size());
+    return j;
+}
+
+QString compact(const QJsonObject& o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
+
+} // namespace
+
+RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
+                         const TrainingConfig& config, const QString& workDir, const QString& name, bool continueUnfinished)
+    : catalogue_(catalogue), dataset_(dataset)
+{
+    const QString configJson = compact(runConfigJson(config, dataset, workDir));
+    if (continueUnfinished && TrainingJob::canResume(workDir, config)) {
+        for (const RunRecord& r : catalogue.runs()) {
+            if (r.configJson == configJson && r.status != QLatin1String("finished")) {
+                run_ = r;
+                continued_ = true;
+                previousSeconds_ = r.durationSeconds;
+                run_.status = QStringLiteral("running");
+                run_.error.clear();
+                catalogue.updateRun(run_);
+                return;
+            }
+        }
+    }
+    QJsonArray classes;
+    for (int i = 0; i < dataset.classIds.size(); ++i)
+        classes.append(QJsonObject{{"name", dataset.data.classNames[i]}, {"id", dataset.classIds[i]}});
+    run_.taskId = dataset.task.id;
+    run_.name = name.isEmpty() ? QStringLiteral("%1 %2 (%3 classes)")
+                                     .arg(dataset.task.name, config.model)
+                                     .arg(dataset.classIds.size())
+                               : name;
+    run_.status = QStringLiteral("running");
+    run_.startedAt = QDateTime::currentDateTimeUtc();
+    run_.seed = config.seed;
+    run_.configJson = configJson;
+    run_.classesJson = QString::fromUtf8(QJsonDocument(classes).toJson(QJsonDocument::Compact));
+    run_.softwareJson = compact(softwareVersions());
+    run_.id = catalogue.createRun(run_);
+}
+
+void RunRecorder::recordEpoch(const EpochProgress& e)
+{
+    EpochRecord r;
+    r.runId = run_.id;
+    r.epoch = e.epoch;
+    r.trainLoss = e.trainLoss;
+    r.trainAccuracy = e.trainAccuracy;
+    r.valLoss = e.valLoss;
+    r.valAccuracy = e.valAccuracy;
+    r.valBalancedAccuracy = e.valBalancedAccuracy;
+    r.valMacroF1 = e.valMacroF1;
+    r.learningRate = e.learningRate;
+    r.imagesPerSecond = e.imagesPerSecond;
+    r.seconds = e.seconds;
+    catalogue_.addEpoch(r);
+}
+
+void RunRecorder::finish(const TrainingResult& result)
+{
+    const auto& samples = dataset_.data.samples;
+    run_.status = QString::fromLatin1(statusName(result.status));
+    run_.finishedAt = QDateTime::currentDateTimeUtc();
+    run_.durationSeconds = previousSeconds_ + result.seconds;
+    run_.error = result.error;
+    run_.softwareJson = compact(result.software);
+    if (result.status == TrainingStatus::Finished) {
+        QJsonObject metrics = result.test.toJson();
+        metrics["validation"] = result.validation.toJson();
+        metrics["best_epoch"] = result.bestEpoch;
+        metrics["epochs_run"] = result.epochsRun;
+        QJsonArray leftOut;
+        for (const auto& issue : result.issues)
+            leftOut.append(QJsonObject{{"file", issue.file}, {"problem", issue.problem}});
+        metrics["left_out"] = leftOut;
+        run_.testMetricsJson = compact(metrics);
+        run_.modelPath = QFileInfo(result.modelDir).absoluteFilePath();
+    }
+    catalogue_.updateRun(run_);
+
+    if (!result.split.empty()) {
+        QVector<SplitAssignment> split;
+        for (size_t i = 0; i < samples.size(); ++i)
+            if (result.usable[i]) split.push_back({samples[i].imageId, result.split[i]});
+        catalogue_.setRunSplit(run_.id, split);
+    }
+    if (!result.predictions.empty()) {
+        QVector<PredictionRecord> predictions;
+        for (const auto& p : result.predictions) {
+            PredictionRecord r;
+            r.imageId = samples[p.sample].imageId;
+            r.part = p.part;
+            r.trueClassId = dataset_.classIds[p.truth];
+            r.predictedClassId = dataset_.classIds[p.predicted];
+            r.probabilities = QVector<float>(p.probabilities.begin(), p.probabilities.end());
+            predictions.push_back(r);
+        }
+        catalogue_.setRunPredictions(run_.id, predictions);
+    }
+}
+
+} // namespace exemplar::learning

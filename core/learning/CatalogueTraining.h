@@ -1,0 +1,55 @@
+#pragma once
+// The bridge between the catalogue and the engine: which images a run learns from, and how a run
+// is recorded (config, split, per-epoch metrics, test metrics, predictions, model path).
+// A Catalogue is single-threaded: use a RunRecorder from the thread that owns its Catalogue
+// (e.g. run the TrainingJob synchronously, or forward callbacks to the catalogue's thread).
+#include "core/catalogue/Catalogue.h"
+#include "core/learning/TrainingConfig.h"
+#include "core/learning/TrainingData.h"
+#include "core/learning/TrainingJob.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace exemplar::learning {
+
+struct DatasetSelection {
+    QString task;
+    QStringList classes;       // empty: every non-retired class of the task that has images
+    bool exemplarsOnly = false;
+};
+
+struct CatalogueDataset {
+    TrainingData data;
+    TaskInfo task;
+    QVector<qint64> classIds; // same order as data.classNames
+    QVector<int> counts;      // images per class
+};
+
+// Throws exemplar::Error when the task or a requested class does not exist, or fewer than two
+// classes have images.
+CatalogueDataset trainingDataFromCatalogue(const Catalogue& catalogue, const DatasetSelection& selection);
+
+class RunRecorder {
+public:
+    // Continues the unfinished run recorded for the same work directory and setup (a resumed
+    // training; only when continueUnfinished), or creates a new run with status "running".
+    // `dataset` must outlive the recorder.
+    RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset, const TrainingConfig& config,
+                const QString& workDir, const QString& name = {}, bool continueUnfinished = true);
+    qint64 runId() const { return run_.id; }
+    bool continued() const { return continued_; }
+
+    void recordEpoch(const EpochProgress& epoch);
+    // Status, duration, test metrics, model path, split and predictions.
+    void finish(const TrainingResult& result);
+
+private:
+    Catalogue& catalogue_;
+    const CatalogueDataset& dataset_;
+    RunRecord run_;
+    bool continued_ = false;
+    double previousSeconds_ = 0;
+};
+
+} // namespace exemplar::learning

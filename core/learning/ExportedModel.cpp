@@ -1,0 +1,136 @@
+#include "core/learning/ExportedModel.h"
+
+#include "core/learning/FaceImage.h"
+#include "core/learning/internal/ImageTensors.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <torch/script.h>
+
+#include <thread>
+
+namespace exemplar::learning {
+
+struct ExportedModel::Impl {
+    mutable torch::jit::Module module;
+    QJsonObject sidecar;
+    QStringList classes;
+    int size = 64;
+    bool gray = true;
+
+    std::vector<Prediction> classify(const torch::Tensor& batchU8, const QStringList& files) const
+    {
+        torch::NoGradGuard noGrad;
+        const auto x = batchU8.to(torch::kFloat).div_(255);
+        const auto probs = torch::softmax(module.forward({x}).toTensor(), 1).contiguous();
+        std::vector<Prediction> out;
+        const int k = int(classes.size());
+        for (int64_t i = 0; i < probs.size(0); ++i) {
+            Prediction p;
+            p.file = files.value(int(i));
+            const float* row = probs.data_ptr<float>() + i * k;
+            p.probabilities.assign(row, row + k);
+            p.classIndex = int(std::max_element(row, row + k) - row);
+            p.className = classes.value(p.classIndex);
+            out.push_back(std::move(p));
+        }
+        return out;
+    }
+};
+
+ExportedModel::ExportedModel(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+ExportedModel::ExportedModel(ExportedModel&&) noexcept = default;
+ExportedModel& ExportedModel::operator=(ExportedModel&&) noexcept = default;
+ExportedModel::~ExportedModel() = default;
+
+ExportedModel ExportedModel::load(const QString& dir)
+{
+    auto impl = std::make_unique<Impl>();
+    QFile f(QDir(dir).filePath(kSidecarFile));
+    if (!f.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("%1: no model description (%2 missing or unreadable)")
+                        .arg(dir, QLatin1String(kSidecarFile)));
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &parseError);
+    if (!doc.isObject() || doc.object()["format"].toString() != QLatin1String("exemplar-model"))
+        throw Error(QStringLiteral("%1: not an Exemplar model description").arg(f.fileName()));
+    impl->sidecar = doc.object();
+    for (const auto& c : impl->sidecar["classes"].toArray()) impl->classes << c.toString();
+    const QJsonObject input = impl->sidecar["input"].toObject();
+    impl->size = input["size"].toInt();
+    impl->gray = input["channels"].toInt() == 1;
+    if (impl->classes.size() < 2 || impl->size < 8)
+        throw Error(QStringLiteral("%1: classes or input size missing").arg(f.fileName()));
+    const QString modelPath = QDir(dir).filePath(kModelFile);
+    try {
+        impl->module = torch::jit::load(modelPath.toStdString());
+    } catch (const std::exception& e) {
+        throw Error(QStringLiteral("%1: cannot load the TorchScript model (%2)")
+                        .arg(modelPath, QString::fromUtf8(e.what()).section('\n', 0, 0)));
+    }
+    impl->module.eval();
+    return ExportedModel(std::move(impl));
+}
+
+QString ExportedModel::task() const { return d->sidecar["task"].toString(); }
+QStringList ExportedModel::classes() const { return d->classes; }
+int ExportedModel::imageSize() const { return d->size; }
+bool ExportedModel::grayscale() const { return d->gray; }
+QJsonObject ExportedModel::sidecar() const { return d->sidecar; }
+
+void ExportedModel::setThreads(int threads)
+{
+    at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+std::vector<ExportedModel::Prediction> ExportedModel::predictFiles(
+    const QStringList& files, std::vector<Issue>* issues, const CancelFlag* cancel,
+    const std::function<void(int, int)>& progress, int batchSize) const
+{
+    std::vector<Prediction> out;
+    batchSize = std::max(1, batchSize);
+    for (int b = 0; b < files.size(); b += batchSize) {
+        if (cancel && cancel->isCancelled()) break;
+        const QStringList chunk = files.mid(b, batchSize);
+        const DecodedImages decoded = decodeImages(chunk, d->size, d->gray, cancel);
+        if (issues) issues->insert(issues->end(), decoded.issues.begin(), decoded.issues.end());
+        if (!decoded.kept.empty()) {
+            QStringList keptFiles;
+            for (int i : decoded.kept) keptFiles << chunk[i];
+            auto preds = d->classify(decoded.pixels, keptFiles);
+            std::move(preds.begin(), preds.end(), std::back_inserter(out));
+        }
+        if (progress) progress(std::min<int>(b + batchSize, int(files.size())), int(files.size()));
+    }
+    return out;
+}
+
+ExportedModel::Prediction ExportedModel::predictImage(const cv::Mat& image) const
+{
+    const cv::Mat prepared = prepareFaceImage(image, d->size, d->gray);
+    if (prepared.empty()) throw Error(QStringLiteral("predict: the image is empty"));
+    return d->classify(toTensor(prepared).unsqueeze(0), {QString()}).front();
+}
+
+std::vector<ExportedModel::Prediction> ExportedModel::predictImages(const std::vector<cv::Mat>& images,
+                                                                   int batchSize) const
+{
+    std::vector<Prediction> out;
+    batchSize = std::max(1, batchSize);
+    for (size_t b = 0; b < images.size(); b += size_t(batchSize)) {
+        const size_t end = std::min(images.size(), b + size_t(batchSize));
+        std::vector<torch::Tensor> batch;
+        for (size_t i = b; i < end; ++i) {
+            const cv::Mat prepared = prepareFaceImage(images[i], d->size, d->gray);
+            if (prepared.empty()) throw Error(QStringLiteral("predict: image %1 is empty").arg(i));
+            batch.push_back(toTensor(prepared));
+        }
+        auto preds = d->classify(torch::stack(batch), QStringList());
+        std::move(preds.begin(), preds.end(), std::back_inserter(out));
+    }
+    return out;
+}
+
+} // namespace exemplar::learning

@@ -1,0 +1,62 @@
+#pragma once
+// An exported model directory (model.pt TorchScript + model.json sidecar), loaded without the
+// catalogue, to classify image files. Torch-free header (pimpl). Also loadable from Python:
+// torch.jit.load("model.pt") takes [B,C,S,S] floats in [0,1] and returns logits.
+#include "core/util/Cancellation.h"
+#include "core/util/Error.h"
+
+#include <QJsonObject>
+#include <QStringList>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace cv { class Mat; }
+
+namespace exemplar::learning {
+
+class ExportedModel {
+public:
+    static constexpr const char* kModelFile = "model.pt";
+    static constexpr const char* kSidecarFile = "model.json";
+
+    // Throws exemplar::Error naming the directory when a file is missing or unreadable.
+    static ExportedModel load(const QString& dir);
+    ExportedModel(ExportedModel&&) noexcept;
+    ExportedModel& operator=(ExportedModel&&) noexcept;
+    ~ExportedModel();
+
+    QString task() const;
+    QStringList classes() const;
+    int imageSize() const;
+    bool grayscale() const;
+    QJsonObject sidecar() const; // the whole model.json
+
+    struct Prediction {
+        QString file;
+        int classIndex = -1;
+        QString className;
+        std::vector<float> probabilities; // in classes() order
+    };
+
+    // Classifies files in batches. Files that cannot be decoded are left out and reported in
+    // `issues` (when given). progress(done, total) after each batch.
+    std::vector<Prediction> predictFiles(const QStringList& files, std::vector<Issue>* issues = nullptr,
+                                         const CancelFlag* cancel = nullptr,
+                                         const std::function<void(int, int)>& progress = {},
+                                         int batchSize = 64) const;
+    // One already-decoded OpenCV image (BGR or grayscale, any size).
+    Prediction predictImage(const cv::Mat& image) const;
+    // Already-decoded images, in batches (the decoding-free path, e.g. for a GUI that holds them).
+    std::vector<Prediction> predictImages(const std::vector<cv::Mat>& images, int batchSize = 64) const;
+
+    // Thread count for inference (0: all cores). Applies to the process's torch pool.
+    void setThreads(int threads);
+
+private:
+    struct Impl;
+    explicit ExportedModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace exemplar::learning

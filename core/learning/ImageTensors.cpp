@@ -1,0 +1,59 @@
+#include "core/learning/internal/ImageTensors.h"
+
+#include "core/learning/FaceImage.h"
+
+#include <ATen/Parallel.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace exemplar::learning {
+
+torch::Tensor toTensor(const cv::Mat& prepared)
+{
+    const int c = prepared.channels();
+    auto hwc = torch::from_blob(const_cast<uchar*>(prepared.data), {prepared.rows, prepared.cols, c},
+                                torch::kUInt8);
+    return hwc.permute({2, 0, 1}).contiguous();
+}
+
+DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
+                           const CancelFlag* cancel, const std::function<void(int, int)>& progress)
+{
+    const int n = int(paths.size());
+    const int channels = grayscale ? 1 : 3;
+    auto all = torch::empty({n, channels, size, size}, torch::kUInt8);
+    std::vector<char> ok(n, 0);
+    std::atomic<int> done{0};
+    std::mutex progressMutex;
+    at::parallel_for(0, n, 8, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) {
+            if (cancel && cancel->isCancelled()) return;
+            const cv::Mat img = loadFaceImage(paths[int(i)], size, grayscale);
+            if (!img.empty()) {
+                all[i].copy_(toTensor(img));
+                ok[i] = 1;
+            }
+            const int d = ++done;
+            if (progress && (d % 64 == 0 || d == n)) {
+                std::lock_guard lock(progressMutex);
+                progress(d, n);
+            }
+        }
+    });
+    DecodedImages out;
+    for (int i = 0; i < n; ++i) {
+        if (ok[i]) out.kept.push_back(i);
+        else if (!(cancel && cancel->isCancelled()))
+            out.issues.push_back({paths[i], QStringLiteral("cannot be read as an image")});
+    }
+    if (int(out.kept.size()) == n) {
+        out.pixels = all;
+    } else {
+        auto idx = torch::tensor(std::vector<int64_t>(out.kept.begin(), out.kept.end()), torch::kLong);
+        out.pixels = all.index_select(0, idx);
+    }
+    return out;
+}
+
+} // namespace exemplar::learning

@@ -1,0 +1,101 @@
+#include "core/learning/Split.h"
+
+#include "core/learning/Random.h"
+
+#include <QHash>
+#include <algorithm>
+#include <numeric>
+
+namespace exemplar::learning {
+
+namespace {
+
+struct Group {
+    std::vector<int> members;
+    std::vector<int> classCounts;
+};
+
+} // namespace
+
+std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
+                                       SplitFractions fractions, quint64 seed)
+{
+    // Group by identity; images without one are groups of their own.
+    std::vector<Group> groups;
+    QHash<QString, int> groupOfIdentity;
+    for (int i = 0; i < int(samples.size()); ++i) {
+        const auto& s = samples[i];
+        int g;
+        if (s.identity.isEmpty() || !groupOfIdentity.contains(s.identity)) {
+            g = int(groups.size());
+            groups.push_back({{}, std::vector<int>(classCount, 0)});
+            if (!s.identity.isEmpty()) groupOfIdentity.insert(s.identity, g);
+        } else {
+            g = groupOfIdentity.value(s.identity);
+        }
+        groups[g].members.push_back(i);
+        if (s.label >= 0 && s.label < classCount) ++groups[g].classCounts[s.label];
+    }
+
+    // Random order, then big groups first: the greedy placement below balances best when the
+    // hard-to-place (large) groups go first and the many singletons fill the gaps.
+    std::vector<int> order(groups.size());
+    std::iota(order.begin(), order.end(), 0);
+    SplitRng rng(seed);
+    rng.shuffle(order);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return groups[a].members.size() > groups[b].members.size();
+    });
+
+    std::vector<int> totals(classCount, 0);
+    for (const auto& s : samples)
+        if (s.label >= 0 && s.label < classCount) ++totals[s.label];
+    const double frac[3] = {1.0 - fractions.validation - fractions.test, fractions.validation,
+                            fractions.test};
+    std::vector<std::vector<double>> placed(3, std::vector<double>(classCount, 0));
+
+    std::vector<SplitPart> result(samples.size(), SplitPart::Train);
+    for (int g : order) {
+        // Put the group where its classes are most under target, relative to each class's size,
+        // so rare classes steer the choice as much as frequent ones.
+        int best = 0;
+        double bestScore = -1e300;
+        for (int p = 0; p < 3; ++p) {
+            if (frac[p] <= 0) continue;
+            double score = 0;
+            for (int c = 0; c < classCount; ++c) {
+                const int n = groups[g].classCounts[c];
+                if (n == 0 || totals[c] == 0) continue;
+                const double deficit = frac[p] * totals[c] - placed[p][c];
+                score += n * deficit / totals[c];
+            }
+            if (score > bestScore + 1e-12) {
+                bestScore = score;
+                best = p;
+            }
+        }
+        for (int c = 0; c < classCount; ++c) placed[best][c] += groups[g].classCounts[c];
+        for (int i : groups[g].members) result[i] = SplitPart(best);
+    }
+    return result;
+}
+
+std::vector<int> indicesOf(const std::vector<SplitPart>& split, SplitPart part)
+{
+    std::vector<int> out;
+    for (int i = 0; i < int(split.size()); ++i)
+        if (split[i] == part) out.push_back(i);
+    return out;
+}
+
+const char* partName(SplitPart part)
+{
+    switch (part) {
+    case SplitPart::Train: return "train";
+    case SplitPart::Validation: return "validation";
+    case SplitPart::Test: return "test";
+    }
+    return "train";
+}
+
+} // namespace exemplar::learning

@@ -1,0 +1,27 @@
+#pragma once
+// Train/validation/test split, stratified by class and disjoint by identity: all images of one
+// person land in the same part (otherwise the test measures recognising people, not expressions).
+// Deterministic for a given seed and sample order, on every platform.
+#include "core/catalogue/Types.h"
+#include "core/learning/TrainingData.h"
+
+#include <vector>
+
+namespace exemplar::learning {
+
+struct SplitFractions {
+    double validation = 0.15;
+    double test = 0.15;
+};
+
+// One part per sample, same order as `samples`.
+std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
+                                       SplitFractions fractions, quint64 seed);
+
+// Indices of the samples assigned to `part`.
+std::vector<int> indicesOf(const std::vector<SplitPart>& split, SplitPart part);
+
+// "train" / "validation" / "test" (kept here so the engine does not need the catalogue library).
+const char* partName(SplitPart part);
+
+} // namespace exemplar::learning

@@ -1,0 +1,423 @@
+#include "core/learning/internal/Trainer.h"
+
+#include "core/learning/ClassBalance.h"
+#include "core/learning/Split.h"
+#include "core/learning/internal/Augmenter.h"
+#include "core/learning/internal/Checkpoint.h"
+#include "core/learning/internal/ImageTensors.h"
+#include "core/learning/internal/ModelExport.h"
+#include "core/learning/internal/Network.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <thread>
+
+namespace exemplar::learning {
+
+namespace {
+
+struct Evaluation {
+    double loss = 0;
+    Metrics metrics;
+    std::vector<int> predicted;
+    torch::Tensor probabilities; // [n, K]
+};
+
+torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end)
+{
+    std::vector<int64_t> v(rows.begin() + begin, rows.begin() + end);
+    return torch::tensor(v, torch::kLong);
+}
+
+Evaluation evaluate(ConvNet& net, const torch::Tensor& pixels, const std::vector<int>& rows,
+                    const std::vector<int>& labelOfRow, const QStringList& classes)
+{
+    net->eval();
+    torch::NoGradGuard noGrad;
+    Evaluation e;
+    std::vector<int> truth;
+    std::vector<torch::Tensor> probs;
+    double lossSum = 0;
+    constexpr size_t chunk = 128;
+    for (size_t b = 0; b < rows.size(); b += chunk) {
+        const size_t end = std::min(rows.size(), b + chunk);
+        const auto idx = rowsTensor(rows, b, end);
+        const auto x = pixels.index_select(0, idx).to(torch::kFloat).div_(255);
+        std::vector<int64_t> y;
+        for (size_t i = b; i < end; ++i) {
+            y.push_back(labelOfRow[rows[i]]);
+            truth.push_back(labelOfRow[rows[i]]);
+        }
+        const auto target = torch::tensor(y, torch::kLong);
+        const auto logits = net->forward(x);
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, target,
+                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .item<double>();
+        const auto p = torch::softmax(logits, 1);
+        const auto pred = p.argmax(1);
+        for (int64_t i = 0; i < pred.size(0); ++i) e.predicted.push_back(int(pred[i].item<int64_t>()));
+        probs.push_back(p);
+    }
+    e.loss = rows.empty() ? 0 : lossSum / double(rows.size());
+    e.probabilities = probs.empty() ? torch::zeros({0, classes.size()}) : torch::cat(probs);
+    e.metrics = computeMetrics(truth, e.predicted, classes);
+    return e;
+}
+
+double learningRateAt(const TrainingConfig& c, int64_t step, int64_t stepsPerEpoch, int64_t totalSteps)
+{
+    const int64_t warmup = int64_t(c.warmupEpochs) * stepsPerEpoch;
+    if (step < warmup) return c.learningRate * double(step + 1) / double(warmup);
+    if (c.schedule == QLatin1String("cosine")) {
+        const double t = double(step - warmup) / double(std::max<int64_t>(1, totalSteps - warmup));
+        return c.learningRate * 0.5 * (1 + std::cos(M_PI * std::min(1.0, t)));
+    }
+    if (c.schedule == QLatin1String("step"))
+        return c.learningRate * std::pow(c.stepGamma, double(step / stepsPerEpoch / std::max(1, c.stepEpochs)));
+    return c.learningRate;
+}
+
+void writeSplitFile(const QString& workDir, const TrainingData& data, const TrainingResult& r)
+{
+    QJsonArray items;
+    for (size_t i = 0; i < data.samples.size(); ++i) {
+        if (!r.usable[i]) continue;
+        items.append(QJsonObject{{"file", data.samples[i].path},
+                                 {"identity", data.samples[i].identity},
+                                 {"label", data.classNames.value(data.samples[i].label)},
+                                 {"part", partName(r.split[i])}});
+    }
+    QSaveFile f(QDir(workDir).filePath("split.json"));
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(items).toJson()) < 0 || !f.commit())
+        throw Error(QStringLiteral("%1: cannot write the split").arg(f.fileName()));
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainingConfig& c, ConvNet& net)
+{
+    if (c.optimizer == QLatin1String("sgd"))
+        return std::make_unique<torch::optim::SGD>(
+            net->parameters(), torch::optim::SGDOptions(c.learningRate)
+                                   .momentum(c.momentum)
+                                   .nesterov(c.momentum > 0)
+                                   .weight_decay(c.weightDecay));
+    return std::make_unique<torch::optim::AdamW>(
+        net->parameters(), torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
+}
+
+// Per-channel mean and standard deviation of the training images, in chunks (the whole training
+// set as floats can be hundreds of MB at 96x96 colour).
+std::pair<torch::Tensor, torch::Tensor> channelStatistics(const torch::Tensor& pixels,
+                                                          const std::vector<int>& rows)
+{
+    const int64_t c = pixels.size(1);
+    auto sum = torch::zeros({c}, torch::kDouble), sumSq = torch::zeros({c}, torch::kDouble);
+    double count = 0;
+    for (size_t b = 0; b < rows.size(); b += 512) {
+        const size_t end = std::min(rows.size(), b + 512);
+        const auto x = pixels.index_select(0, rowsTensor(rows, b, end)).to(torch::kDouble).div_(255);
+        sum += x.sum({0, 2, 3});
+        sumSq += (x * x).sum({0, 2, 3});
+        count += double(x.size(0) * x.size(2) * x.size(3));
+    }
+    const auto mean = sum / std::max(1.0, count);
+    const auto var = (sumSq / std::max(1.0, count) - mean * mean).clamp_min(1e-6);
+    return {mean.to(torch::kFloat), var.sqrt().to(torch::kFloat)};
+}
+
+} // namespace
+
+QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const auto& s : data.samples)
+        hash.addData(QStringLiteral("%1\t%2\t%3\n").arg(s.path).arg(s.label).arg(s.identity).toUtf8());
+    QJsonObject setup = config.toJson();
+    setup["classes"] = QJsonArray::fromStringList(data.classNames);
+    setup["data_sha256"] = QString::fromLatin1(hash.result().toHex());
+    return setup;
+}
+
+TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config,
+                          const QString& workDir, const TrainingCallbacks& cb,
+                          TrainingJob::Resume resume, const CancelFlag& cancel)
+{
+    QElapsedTimer wall;
+    wall.start();
+    config.validate();
+    auto message = [&](const QString& m) { if (cb.onMessage) cb.onMessage(m); };
+    const int classCount = int(data.classNames.size());
+    if (classCount < 2) throw Error(QStringLiteral("training needs at least two classes"));
+
+    TrainingResult r;
+    r.software = softwareVersions();
+    const int threads = config.threads > 0 ? config.threads
+                                           : int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    if (!QDir().mkpath(workDir))
+        throw Error(QStringLiteral("%1: cannot create the work folder").arg(workDir));
+
+    // ---- data: decode once, split by identity -------------------------------------------------
+    QStringList paths;
+    for (const auto& s : data.samples) paths << s.path;
+    message(QStringLiteral("Decoding %1 images at %2x%2 on %3 threads")
+                .arg(paths.size()).arg(config.imageSize).arg(threads));
+    const DecodedImages decoded = decodeImages(paths, config.imageSize, config.grayscale, &cancel);
+    auto finishCancelled = [&] {
+        r.status = TrainingStatus::Cancelled;
+        r.seconds = wall.elapsed() / 1000.0;
+        return r;
+    };
+    if (cancel.isCancelled()) return finishCancelled();
+    r.issues = decoded.issues;
+    r.usable.assign(data.samples.size(), false);
+    std::vector<TrainingSample> usable;
+    std::vector<int> labelOfRow;
+    for (int i : decoded.kept) {
+        r.usable[i] = true;
+        usable.push_back(data.samples[i]);
+        labelOfRow.push_back(data.samples[i].label);
+    }
+    const auto usableSplit = splitByIdentity(usable, classCount,
+                                             {config.validationFraction, config.testFraction},
+                                             config.seed);
+    r.split.assign(data.samples.size(), SplitPart::Train);
+    std::vector<int> trainRows, valRows, testRows;
+    for (size_t row = 0; row < usable.size(); ++row) {
+        r.split[decoded.kept[row]] = usableSplit[row];
+        (usableSplit[row] == SplitPart::Train ? trainRows
+         : usableSplit[row] == SplitPart::Validation ? valRows : testRows).push_back(int(row));
+    }
+    if (trainRows.size() < 2 || valRows.empty())
+        throw Error(QStringLiteral("%1 usable images are too few to train and validate")
+                        .arg(usable.size()));
+    writeSplitFile(workDir, data, r);
+    message(QStringLiteral("Split: %1 train, %2 validation, %3 test images (%4 left out)")
+                .arg(trainRows.size()).arg(valRows.size()).arg(testRows.size()).arg(r.issues.size()));
+
+    std::vector<int> trainLabels;
+    for (int row : trainRows) trainLabels.push_back(labelOfRow[row]);
+
+    // ---- model, optimiser, imbalance measures -------------------------------------------------
+    const NetworkSpec spec = NetworkSpec::fromConfig(config, classCount);
+    ConvNet net(spec);
+    {
+        const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
+        net->setInputStatistics(mean, stdev);
+    }
+    auto optimizer = makeOptimizer(config, net);
+    const bool useSampler = config.imbalance == "sampler" || config.imbalance == "both";
+    const bool useWeights = config.imbalance == "weights" || config.imbalance == "both";
+    torch::Tensor lossWeights;
+    if (useWeights) {
+        const auto w = inverseFrequencyWeights(trainLabels, classCount);
+        lossWeights = torch::tensor(std::vector<float>(w.begin(), w.end()));
+    }
+    const BalancedSampler sampler(trainLabels, classCount);
+    const int batchSize = std::min<int>(config.batchSize, int(trainRows.size()));
+    const int64_t batchesPerEpoch = std::max<int64_t>(1, int64_t(trainRows.size()) / batchSize);
+    const int64_t totalSteps = batchesPerEpoch * config.epochs;
+
+    // ---- resume -------------------------------------------------------------------------------
+    const QJsonObject setup = trainingSetup(data, config);
+    CheckpointState state;
+    state.config = setup;
+    if (resume == TrainingJob::Resume::IfPossible) {
+        if (auto saved = readCheckpointState(workDir); saved && sameTrainingSetup(saved->config, setup)) {
+            loadCheckpoint(workDir, net, *optimizer);
+            state = *saved;
+            state.config = setup;
+            r.resumed = true;
+            message(QStringLiteral("Resuming after epoch %1 (best so far: epoch %2, macro-F1 %3)")
+                        .arg(state.epochsDone).arg(state.bestEpoch).arg(state.bestMacroF1, 0, 'f', 3));
+        } else {
+            removeCheckpoint(workDir);
+        }
+    } else {
+        removeCheckpoint(workDir);
+    }
+    r.history = state.history;
+
+    // ---- train --------------------------------------------------------------------------------
+    namespace F = torch::nn::functional;
+    auto lossOptions = F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing);
+    if (useWeights) lossOptions.weight(lossWeights);
+    double secondsPerEpoch = 0; // measured in this invocation
+    int epochsThisRun = 0;
+    bool cancelled = false;
+    const int firstEpoch = state.epochsDone + 1;
+    const bool alreadyStopped =
+        (config.patience > 0 && state.staleEpochs >= config.patience) ||
+        (config.maxMinutes > 0 && state.seconds >= config.maxMinutes * 60);
+    for (int epoch = firstEpoch; epoch <= config.epochs && !alreadyStopped; ++epoch) {
+        QElapsedTimer epochTimer;
+        epochTimer.start();
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed * 1000003ULL + quint64(epoch));
+        const quint64 orderSeed = config.seed * 7919ULL + quint64(epoch);
+        const std::vector<int> order = useSampler ? sampler.draw(int(trainRows.size()), orderSeed)
+                                                  : shuffledIndices(int(trainRows.size()), orderSeed);
+        net->train();
+        double lossSum = 0;
+        int64_t seen = 0;
+        std::vector<int> epochTruth, epochPred;
+        double lr = config.learningRate;
+        for (int64_t b = 0; b < batchesPerEpoch; ++b) {
+            if (cancel.isCancelled()) {
+                cancelled = true;
+                break;
+            }
+            const int64_t step = int64_t(epoch - 1) * batchesPerEpoch + b;
+            lr = learningRateAt(config, step, batchesPerEpoch, totalSteps);
+            for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
+
+            std::vector<int64_t> rows, labels;
+            for (int64_t i = b * batchSize; i < (b + 1) * batchSize; ++i) {
+                const int row = trainRows[order[i]];
+                rows.push_back(row);
+                labels.push_back(labelOfRow[row]);
+            }
+            auto x = decoded.pixels.index_select(0, torch::tensor(rows, torch::kLong))
+                         .to(torch::kFloat)
+                         .div_(255);
+            if (config.augment) x = augmentBatch(x, config, generator);
+            const auto y = torch::tensor(labels, torch::kLong);
+            optimizer->zero_grad();
+            const auto logits = net->forward(x);
+            const auto loss = F::cross_entropy(logits, y, lossOptions);
+            loss.backward();
+            optimizer->step();
+
+            const auto pred = logits.argmax(1);
+            const double batchLoss = loss.item<double>();
+            const int correct = int(pred.eq(y).sum().item<int64_t>());
+            lossSum += batchLoss * double(rows.size());
+            seen += int64_t(rows.size());
+            for (int64_t i = 0; i < pred.size(0); ++i) {
+                epochTruth.push_back(int(labels[i]));
+                epochPred.push_back(int(pred[i].item<int64_t>()));
+            }
+            if (cb.onBatch) {
+                BatchProgress p;
+                p.epoch = epoch;
+                p.epochs = config.epochs;
+                p.batch = int(b + 1);
+                p.batches = int(batchesPerEpoch);
+                p.loss = batchLoss;
+                p.accuracy = double(correct) / double(rows.size());
+                p.learningRate = lr;
+                const double elapsed = epochTimer.elapsed() / 1000.0;
+                p.imagesPerSecond = elapsed > 0 ? double(seen) / elapsed : 0;
+                const double perBatch = elapsed / double(b + 1);
+                const double perEpoch = secondsPerEpoch > 0 ? secondsPerEpoch : perBatch * double(batchesPerEpoch);
+                p.etaSeconds = perBatch * double(batchesPerEpoch - b - 1) + perEpoch * double(config.epochs - epoch);
+                cb.onBatch(p);
+            }
+        }
+        if (cancelled) break;
+        const double trainSeconds = epochTimer.elapsed() / 1000.0;
+
+        const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
+        const Metrics trainMetrics = computeMetrics(epochTruth, epochPred, data.classNames);
+        const double epochSeconds = epochTimer.elapsed() / 1000.0;
+        ++epochsThisRun;
+        secondsPerEpoch += (epochSeconds - secondsPerEpoch) / epochsThisRun;
+        state.seconds += epochSeconds;
+
+        EpochProgress e;
+        e.epoch = epoch;
+        e.epochs = config.epochs;
+        e.trainLoss = seen ? lossSum / double(seen) : 0;
+        e.trainAccuracy = trainMetrics.accuracy;
+        e.trainBalancedAccuracy = trainMetrics.balancedAccuracy;
+        e.valLoss = val.loss;
+        e.valAccuracy = val.metrics.accuracy;
+        e.valBalancedAccuracy = val.metrics.balancedAccuracy;
+        e.valMacroF1 = val.metrics.macroF1;
+        e.learningRate = lr;
+        e.imagesPerSecond = trainSeconds > 0 ? double(seen) / trainSeconds : 0;
+        e.seconds = state.seconds;
+        e.etaSeconds = secondsPerEpoch * double(config.epochs - epoch);
+        // Macro-F1 decides; on a tie (tiny validation sets make ties common) the lower loss wins.
+        e.improved = val.metrics.macroF1 > state.bestMacroF1 + 1e-9 ||
+                     (std::abs(val.metrics.macroF1 - state.bestMacroF1) <= 1e-9 && val.loss < state.bestValLoss);
+        if (e.improved) {
+            state.bestMacroF1 = val.metrics.macroF1;
+            state.bestValLoss = val.loss;
+            state.bestEpoch = epoch;
+            state.staleEpochs = 0;
+            saveWeights(net, bestWeightsPath(workDir));
+        } else {
+            ++state.staleEpochs;
+        }
+        e.bestEpoch = state.bestEpoch;
+        state.epochsDone = epoch;
+        state.history.push_back(e);
+        r.history.push_back(e);
+        saveCheckpoint(workDir, net, *optimizer, state);
+        if (cb.onEpoch) cb.onEpoch(e);
+
+        if (config.patience > 0 && state.staleEpochs >= config.patience) {
+            message(QStringLiteral("Early stop: no better validation macro-F1 for %1 epochs").arg(config.patience));
+            r.stoppedEarly = true;
+            break;
+        }
+        if (config.maxMinutes > 0 && state.seconds >= config.maxMinutes * 60) {
+            message(QStringLiteral("Time limit of %1 minutes reached").arg(config.maxMinutes));
+            r.stoppedEarly = true;
+            break;
+        }
+    }
+    r.epochsRun = state.epochsDone;
+    r.bestEpoch = state.bestEpoch;
+    if (alreadyStopped) r.stoppedEarly = true;
+    if (cancelled || cancel.isCancelled()) return finishCancelled();
+
+    // ---- evaluate the best epoch, export ------------------------------------------------------
+    message(QStringLiteral("Evaluating the best epoch (%1)").arg(state.bestEpoch));
+    if (QFile::exists(bestWeightsPath(workDir))) torch::load(net, bestWeightsPath(workDir).toStdString());
+    const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
+    const Evaluation test = evaluate(net, decoded.pixels, testRows, labelOfRow, data.classNames);
+    r.validation = val.metrics;
+    r.test = test.metrics;
+    auto addPredictions = [&](const std::vector<int>& rows, const Evaluation& ev, SplitPart part) {
+        const auto probs = ev.probabilities.contiguous();
+        for (size_t i = 0; i < rows.size(); ++i) {
+            SamplePrediction p;
+            p.sample = decoded.kept[rows[i]];
+            p.part = part;
+            p.truth = labelOfRow[rows[i]];
+            p.predicted = ev.predicted[i];
+            const float* row = probs.data_ptr<float>() + i * classCount;
+            p.probabilities.assign(row, row + classCount);
+            r.predictions.push_back(std::move(p));
+        }
+    };
+    addPredictions(valRows, val, SplitPart::Validation);
+    addPredictions(testRows, test, SplitPart::Test);
+
+    message(QStringLiteral("Exporting the model"));
+    ModelCard card;
+    card.task = data.task;
+    card.classes = data.classNames;
+    card.config = config.toJson();
+    card.network = spec.toJson();
+    card.validation = r.validation.toJson();
+    card.test = r.test.toJson();
+    card.bestEpoch = state.bestEpoch;
+    card.software = r.software;
+    r.modelDir = QDir(workDir).filePath("model");
+    exportModel(net, card, r.modelDir);
+
+    r.status = TrainingStatus::Finished;
+    r.seconds = wall.elapsed() / 1000.0;
+    return r;
+}
+
+} // namespace exemplar::learning

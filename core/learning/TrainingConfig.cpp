@@ -1,0 +1,120 @@
+#include "core/learning/TrainingConfig.h"
+
+#include "core/util/Error.h"
+
+namespace exemplar::learning {
+
+QJsonObject TrainingConfig::toJson() const
+{
+    return QJsonObject{
+        {"model", model},
+        {"width", width},
+        {"depth", depth},
+        {"dropout", dropout},
+        {"image_size", imageSize},
+        {"grayscale", grayscale},
+        {"epochs", epochs},
+        {"batch_size", batchSize},
+        {"optimizer", optimizer},
+        {"learning_rate", learningRate},
+        {"weight_decay", weightDecay},
+        {"momentum", momentum},
+        {"schedule", schedule},
+        {"step_epochs", stepEpochs},
+        {"step_gamma", stepGamma},
+        {"warmup_epochs", warmupEpochs},
+        {"label_smoothing", labelSmoothing},
+        {"patience", patience},
+        {"max_minutes", maxMinutes},
+        {"imbalance", imbalance},
+        {"augment", augment},
+        {"flip", flip},
+        {"rotation_degrees", rotationDegrees},
+        {"scale", scale},
+        {"shift", shift},
+        {"brightness", brightness},
+        {"contrast", contrast},
+        {"erasing", erasing},
+        {"validation_fraction", validationFraction},
+        {"test_fraction", testFraction},
+        // JSON numbers are doubles: a 64-bit seed only survives as text.
+        {"seed", QString::number(seed)},
+        {"threads", threads},
+    };
+}
+
+TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
+{
+    TrainingConfig c;
+    auto str = [&](const char* k, QString& v) { if (j.contains(k)) v = j[k].toString(); };
+    auto integer = [&](const char* k, int& v) { if (j.contains(k)) v = j[k].toInt(); };
+    auto real = [&](const char* k, double& v) { if (j.contains(k)) v = j[k].toDouble(); };
+    auto boolean = [&](const char* k, bool& v) { if (j.contains(k)) v = j[k].toBool(); };
+    str("model", c.model);
+    integer("width", c.width);
+    integer("depth", c.depth);
+    real("dropout", c.dropout);
+    integer("image_size", c.imageSize);
+    boolean("grayscale", c.grayscale);
+    integer("epochs", c.epochs);
+    integer("batch_size", c.batchSize);
+    str("optimizer", c.optimizer);
+    real("learning_rate", c.learningRate);
+    real("weight_decay", c.weightDecay);
+    real("momentum", c.momentum);
+    str("schedule", c.schedule);
+    integer("step_epochs", c.stepEpochs);
+    real("step_gamma", c.stepGamma);
+    integer("warmup_epochs", c.warmupEpochs);
+    real("label_smoothing", c.labelSmoothing);
+    integer("patience", c.patience);
+    real("max_minutes", c.maxMinutes);
+    str("imbalance", c.imbalance);
+    boolean("augment", c.augment);
+    boolean("flip", c.flip);
+    real("rotation_degrees", c.rotationDegrees);
+    real("scale", c.scale);
+    real("shift", c.shift);
+    real("brightness", c.brightness);
+    real("contrast", c.contrast);
+    real("erasing", c.erasing);
+    real("validation_fraction", c.validationFraction);
+    real("test_fraction", c.testFraction);
+    if (j.contains("seed"))
+        c.seed = j["seed"].isString() ? j["seed"].toString().toULongLong()
+                                      : quint64(j["seed"].toDouble());
+    integer("threads", c.threads);
+    c.validate();
+    return c;
+}
+
+void TrainingConfig::validate() const
+{
+    auto fail = [](const QString& what) {
+        throw Error(QStringLiteral("training configuration: %1").arg(what));
+    };
+    if (model != "compact" && model != "vgg")
+        fail(QStringLiteral("unknown model '%1' (use compact or vgg)").arg(model));
+    if (optimizer != "adamw" && optimizer != "sgd")
+        fail(QStringLiteral("unknown optimizer '%1' (use adamw or sgd)").arg(optimizer));
+    if (schedule != "cosine" && schedule != "step" && schedule != "constant")
+        fail(QStringLiteral("unknown schedule '%1' (use cosine, step or constant)").arg(schedule));
+    if (imbalance != "sampler" && imbalance != "weights" && imbalance != "both" && imbalance != "none")
+        fail(QStringLiteral("unknown imbalance mode '%1' (use sampler, weights, both or none)")
+                 .arg(imbalance));
+    if (width < 1 || width > 512) fail(QStringLiteral("width %1 outside 1..512").arg(width));
+    if (depth < 1 || (1 << depth) > imageSize)
+        fail(QStringLiteral("depth %1 too large for image size %2").arg(depth).arg(imageSize));
+    if (imageSize < 8 || imageSize > 512)
+        fail(QStringLiteral("image size %1 outside 8..512").arg(imageSize));
+    if (epochs < 1) fail(QStringLiteral("epochs must be at least 1"));
+    if (batchSize < 2) fail(QStringLiteral("batch size must be at least 2 (batch norm)"));
+    if (dropout < 0 || dropout >= 1) fail(QStringLiteral("dropout must be in [0,1)"));
+    if (learningRate <= 0) fail(QStringLiteral("learning rate must be positive"));
+    if (labelSmoothing < 0 || labelSmoothing >= 1) fail(QStringLiteral("label smoothing must be in [0,1)"));
+    if (validationFraction <= 0 || testFraction < 0 || validationFraction + testFraction >= 1)
+        fail(QStringLiteral("validation/test fractions must be positive and sum below 1"));
+    if (threads < 0) fail(QStringLiteral("threads must be 0 (all cores) or more"));
+}
+
+} // namespace exemplar::learning

@@ -1,0 +1,63 @@
+#pragma once
+// Every knob of a training run, as a plain struct that round-trips through JSON (stored with the
+// run in the catalogue and next to checkpoints, so a run can be resumed or repeated).
+#include <QJsonObject>
+#include <QString>
+#include <QtGlobal>
+
+namespace exemplar::learning {
+
+struct TrainingConfig {
+    // Model
+    QString model = QStringLiteral("compact"); // "compact" (1 conv per block) or "vgg" (2 + FC)
+    int width = 32;      // channels of the first block; doubles per block, capped at 256
+    int depth = 4;       // conv blocks, each halving the resolution
+    double dropout = 0.3;
+
+    // Input
+    int imageSize = 64;
+    bool grayscale = true;
+
+    // Optimisation
+    int epochs = 40;
+    int batchSize = 64;
+    QString optimizer = QStringLiteral("adamw"); // "adamw" or "sgd"
+    double learningRate = 2e-3;
+    double weightDecay = 5e-4;
+    double momentum = 0.9;                        // sgd only
+    QString schedule = QStringLiteral("cosine"); // "cosine", "step" or "constant"
+    int stepEpochs = 15;     // step schedule: multiply by stepGamma every stepEpochs
+    double stepGamma = 0.1;
+    int warmupEpochs = 1;    // linear warm-up before the schedule
+    double labelSmoothing = 0.1;
+    int patience = 12;       // early stopping: epochs without a better validation macro-F1 (0: off)
+    double maxMinutes = 0;   // stop (keeping the best model) after this much training; 0: no limit
+
+    // Imbalance: "sampler" (class-balanced batches), "weights" (class-weighted loss), "both", "none"
+    QString imbalance = QStringLiteral("sampler");
+
+    // Augmentation (on the fly, batched)
+    bool augment = true;
+    bool flip = true;
+    double rotationDegrees = 12;
+    double scale = 0.10;     // +- relative zoom
+    double shift = 0.08;     // +- fraction of the image size
+    double brightness = 0.2; // +- added to [0,1] pixels
+    double contrast = 0.2;   // +- relative
+    double erasing = 0.25;   // probability of erasing one random rectangle
+
+    // Data split
+    double validationFraction = 0.15;
+    double testFraction = 0.15;
+    quint64 seed = 1;
+
+    int threads = 0; // 0: all cores
+
+    QJsonObject toJson() const;
+    // Missing keys keep their defaults; unknown values throw exemplar::Error.
+    static TrainingConfig fromJson(const QJsonObject& json);
+    // Throws exemplar::Error naming the first invalid setting.
+    void validate() const;
+};
+
+} // namespace exemplar::learning

@@ -1,0 +1,30 @@
+#pragma once
+// INTERNAL (includes torch): decodes a list of image files once, in parallel, into one uint8
+// tensor [N,C,S,S] kept in memory, so training epochs never decode again.
+#include "core/util/Cancellation.h"
+#include "core/util/Error.h"
+
+#include <QStringList>
+#include <opencv2/core.hpp>
+#include <torch/torch.h>
+
+#include <functional>
+#include <vector>
+
+namespace exemplar::learning {
+
+struct DecodedImages {
+    torch::Tensor pixels;     // uint8 [kept.size(), C, S, S]
+    std::vector<int> kept;    // indices into the input list that decoded
+    std::vector<Issue> issues; // the files that did not
+};
+
+// progress(done, total) is called from worker threads, at most every few dozen images.
+DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
+                           const CancelFlag* cancel = nullptr,
+                           const std::function<void(int, int)>& progress = {});
+
+// One prepared image (from FaceImage) as a [C,S,S] uint8 tensor sharing nothing with the Mat.
+torch::Tensor toTensor(const cv::Mat& prepared);
+
+} // namespace exemplar::learning

@@ -1,0 +1,55 @@
+#pragma once
+// INTERNAL (includes torch): the convolutional networks the engine trains.
+// Both families are "blocks of conv-BN-ReLU then 2x2 max-pool, global average pool, linear":
+// compact = one conv per block; vgg = two convs per block plus a hidden fully-connected layer.
+// Inputs are [B,C,H,W] floats in [0,1]; the net normalises them itself (mean/std buffers), so
+// the exported model needs no preprocessing beyond decoding and resizing.
+#include "core/learning/TrainingConfig.h"
+
+#include <QJsonObject>
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace exemplar::learning {
+
+struct NetworkSpec {
+    int inChannels = 1;
+    int classCount = 2;
+    std::vector<int> blockChannels; // one entry per block
+    int convsPerBlock = 1;
+    int hidden = 0; // 0: no hidden fully-connected layer
+    double dropout = 0.3;
+
+    static NetworkSpec fromConfig(const TrainingConfig& config, int classCount);
+    QJsonObject toJson() const;
+};
+
+class ConvNetImpl : public torch::nn::Module {
+public:
+    explicit ConvNetImpl(const NetworkSpec& spec);
+    torch::Tensor forward(torch::Tensor x);
+
+    // Per-channel statistics of the training images (in [0,1]), used to normalise inputs.
+    void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev);
+
+    const NetworkSpec& spec() const { return spec_; }
+    // Layers in forward order, for the TorchScript export.
+    const std::vector<torch::nn::Conv2d>& convs() const { return convs_; }
+    const std::vector<torch::nn::BatchNorm2d>& norms() const { return norms_; }
+    torch::nn::Linear hiddenLayer() const { return hiddenLayer_; }
+    torch::nn::Linear classifier() const { return classifier_; }
+    torch::Tensor inputMean() const { return inputMean_; }
+    torch::Tensor inputStd() const { return inputStd_; }
+
+private:
+    NetworkSpec spec_;
+    std::vector<torch::nn::Conv2d> convs_;
+    std::vector<torch::nn::BatchNorm2d> norms_;
+    torch::nn::Linear hiddenLayer_{nullptr};
+    torch::nn::Linear classifier_{nullptr};
+    torch::Tensor inputMean_, inputStd_;
+};
+TORCH_MODULE(ConvNet);
+
+} // namespace exemplar::learning

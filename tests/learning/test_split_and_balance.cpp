@@ -1,0 +1,136 @@
+// The identity-disjoint stratified split, the class-balanced sampler and loss weights.
+#include "core/learning/ClassBalance.h"
+#include "core/learning/Split.h"
+
+#include <QHash>
+#include <QSet>
+#include <QTest>
+#include <random>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+namespace {
+
+// 4 classes with faces-dev-like imbalance; identities with 1-30 images; some images anonymous.
+std::vector<TrainingSample> imbalancedSamples(unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::vector<TrainingSample> s;
+    const int perClass[4] = {1200, 130, 110, 140};
+    int person = 0;
+    for (int c = 0; c < 4; ++c) {
+        int left = perClass[c];
+        while (left > 0) {
+            const int n = std::min(left, 1 + int(rng() % (c == 0 ? 30 : 6)));
+            const QString id = (rng() % 10 == 0) ? QString() : QStringLiteral("p%1").arg(person++);
+            for (int k = 0; k < n; ++k)
+                s.push_back({QStringLiteral("img%1.jpg").arg(s.size()), c, id, qint64(s.size())});
+            left -= n;
+        }
+    }
+    // An identity appearing with several classes (a person with many expressions).
+    for (int c = 0; c < 4; ++c)
+        for (int k = 0; k < 5; ++k) s.push_back({QStringLiteral("multi%1_%2.jpg").arg(c).arg(k), c, "multi", 0});
+    return s;
+}
+
+} // namespace
+
+class TestSplitAndBalance : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void identitiesNeverStraddleParts()
+    {
+        const auto samples = imbalancedSamples(7);
+        const auto split = splitByIdentity(samples, 4, {0.15, 0.15}, 42);
+        QCOMPARE(split.size(), samples.size());
+        QHash<QString, SplitPart> partOf;
+        for (size_t i = 0; i < samples.size(); ++i) {
+            if (samples[i].identity.isEmpty()) continue;
+            auto it = partOf.find(samples[i].identity);
+            if (it == partOf.end()) partOf.insert(samples[i].identity, split[i]);
+            else QVERIFY2(*it == split[i], qPrintable(samples[i].identity));
+        }
+    }
+
+    void everyClassIsStratified()
+    {
+        const auto samples = imbalancedSamples(11);
+        const auto split = splitByIdentity(samples, 4, {0.15, 0.15}, 3);
+        int total[4] = {}, inPart[3][4] = {};
+        for (size_t i = 0; i < samples.size(); ++i) {
+            ++total[samples[i].label];
+            ++inPart[int(split[i])][samples[i].label];
+        }
+        for (int c = 0; c < 4; ++c) {
+            const double val = double(inPart[1][c]) / total[c], test = double(inPart[2][c]) / total[c];
+            QVERIFY2(val > 0.10 && val < 0.20, qPrintable(QString("class %1 validation %2").arg(c).arg(val)));
+            QVERIFY2(test > 0.10 && test < 0.20, qPrintable(QString("class %1 test %2").arg(c).arg(test)));
+        }
+    }
+
+    void reproducibleFromSeedAndSeedMatters()
+    {
+        const auto samples = imbalancedSamples(5);
+        const auto a = splitByIdentity(samples, 4, {0.2, 0.1}, 99);
+        const auto b = splitByIdentity(samples, 4, {0.2, 0.1}, 99);
+        const auto c = splitByIdentity(samples, 4, {0.2, 0.1}, 100);
+        QVERIFY(a == b);
+        QVERIFY(a != c);
+    }
+
+    void anonymousImagesAreTheirOwnIdentity()
+    {
+        std::vector<TrainingSample> s;
+        for (int i = 0; i < 100; ++i) s.push_back({QString::number(i), i % 2, QString(), 0});
+        const auto split = splitByIdentity(s, 2, {0.2, 0.2}, 1);
+        QCOMPARE(int(indicesOf(split, SplitPart::Validation).size()), 20);
+        QCOMPARE(int(indicesOf(split, SplitPart::Test).size()), 20);
+        QCOMPARE(int(indicesOf(split, SplitPart::Train).size()), 60);
+    }
+
+    void inverseFrequencyWeights()
+    {
+        const std::vector<int> labels{0, 0, 0, 0, 0, 0, 1, 1, 2, 2};
+        const auto w = learning::inverseFrequencyWeights(labels, 4);
+        // N/(K*n_c) with K = 3 present classes: 10/18, 10/6, 10/6; absent class 0.
+        QVERIFY(qAbs(w[0] - 10.0 / 18) < 1e-12);
+        QVERIFY(qAbs(w[1] - 10.0 / 6) < 1e-12);
+        QCOMPARE(w[3], 0.0);
+        double weighted = 0;
+        for (int l : labels) weighted += w[l];
+        QVERIFY(qAbs(weighted / labels.size() - 1.0) < 1e-12);
+    }
+
+    void balancedSamplerEqualisesClasses()
+    {
+        std::vector<int> labels(950, 0);
+        labels.insert(labels.end(), 50, 1);
+        const BalancedSampler sampler(labels, 3); // class 2 empty: never drawn
+        const auto drawn = sampler.draw(20000, 5);
+        QCOMPARE(int(drawn.size()), 20000);
+        int perClass[3] = {};
+        QSet<int> rareSeen;
+        for (int i : drawn) {
+            ++perClass[labels[i]];
+            if (labels[i] == 1) rareSeen.insert(i);
+        }
+        QVERIFY(qAbs(perClass[1] / 20000.0 - 0.5) < 0.02);
+        QCOMPARE(perClass[2], 0);
+        QCOMPARE(rareSeen.size(), 50); // every rare image is used
+        QVERIFY(sampler.draw(100, 5) == sampler.draw(100, 5));
+        QVERIFY(sampler.draw(100, 5) != sampler.draw(100, 6));
+    }
+
+    void shuffledIndicesIsAPermutation()
+    {
+        auto v = shuffledIndices(500, 3);
+        QVERIFY(v != shuffledIndices(500, 4));
+        std::sort(v.begin(), v.end());
+        for (int i = 0; i < 500; ++i) QCOMPARE(v[i], i);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSplitAndBalance)
+#include "test_split_and_balance.moc"

@@ -1,0 +1,225 @@
+// End to end on generated faces: training learns, cancel stops, checkpoints resume, the export
+// reproduces the trained network's outputs.
+#include "SyntheticFaces.h"
+#include "core/learning/ExportedModel.h"
+#include "core/learning/TrainingJob.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+namespace {
+
+TrainingConfig smallConfig()
+{
+    TrainingConfig c;
+    c.imageSize = 32;
+    c.width = 8;
+    c.depth = 3;
+    c.epochs = 12;
+    c.batchSize = 32;
+    c.learningRate = 3e-3;
+    c.patience = 0;
+    c.seed = 17;
+    c.validationFraction = 0.2;
+    c.testFraction = 0.2;
+    return c;
+}
+
+} // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    TrainingData data_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(tmp_.isValid());
+        data_ = test::writeSyntheticFaces(tmp_.filePath("faces"), 300, 1234);
+        // One file that is not an image: left out and reported, the run carries on.
+        const QString bad = tmp_.filePath("faces/broken.png");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not an image");
+        f.close();
+        data_.samples.push_back({bad, 0, QStringLiteral("nobody"), 9999});
+    }
+
+    void trainsEvaluatesAndExports()
+    {
+        const QString work = tmp_.filePath("run-full");
+        int batches = 0, epochs = 0;
+        double lastLr = -1, lastIps = 0;
+        TrainingCallbacks cb;
+        cb.onBatch = [&](const BatchProgress& p) {
+            ++batches;
+            lastLr = p.learningRate;
+            QVERIFY(p.batches > 0 && p.batch <= p.batches);
+        };
+        cb.onEpoch = [&](const EpochProgress& e) {
+            ++epochs;
+            lastIps = e.imagesPerSecond;
+        };
+        TrainingJob job(data_, smallConfig(), work, cb);
+        job.start();
+        const TrainingResult r = job.wait();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        QCOMPARE(epochs, 12);
+        QVERIFY(batches >= 12 * 5);
+        QVERIFY(lastLr >= 0 && lastLr < smallConfig().learningRate);
+        QVERIFY(lastIps > 0);
+        QCOMPARE(int(r.history.size()), 12);
+        QVERIFY(r.bestEpoch >= 1 && r.bestEpoch <= 12);
+
+        QCOMPARE(int(r.issues.size()), 1);
+        QVERIFY(r.issues[0].file.endsWith("broken.png"));
+        QVERIFY(!r.usable.back());
+
+        // Smiles vs frowns are easy: the held-out identities must be recognised.
+        qInfo("test accuracy %.3f, balanced %.3f on %d images", r.test.accuracy,
+              r.test.balancedAccuracy, r.test.count);
+        QVERIFY(r.test.count >= 40);
+        QVERIFY2(r.test.balancedAccuracy >= 0.9, qPrintable(QString::number(r.test.balancedAccuracy)));
+
+        // The split is identity-disjoint.
+        QHash<QString, SplitPart> partOf;
+        for (size_t i = 0; i < data_.samples.size(); ++i) {
+            if (!r.usable[i]) continue;
+            const auto it = partOf.constFind(data_.samples[i].identity);
+            if (it != partOf.cend()) QVERIFY(*it == r.split[i]);
+            partOf.insert(data_.samples[i].identity, r.split[i]);
+        }
+        QVERIFY(QFile::exists(QDir(work).filePath("split.json")));
+
+        // The exported TorchScript model gives the trained network's probabilities.
+        const ExportedModel model = ExportedModel::load(r.modelDir);
+        QCOMPARE(model.classes(), data_.classNames);
+        QCOMPARE(model.imageSize(), 32);
+        QCOMPARE(model.task(), QStringLiteral("mouth"));
+        QCOMPARE(model.sidecar()["metrics"].toObject()["test"].toObject()["accuracy"].toDouble(),
+                 r.test.accuracy);
+        QStringList files;
+        for (const auto& p : r.predictions) files << data_.samples[p.sample].path;
+        const auto exported = model.predictFiles(files);
+        QCOMPARE(exported.size(), r.predictions.size());
+        float maxDiff = 0;
+        for (size_t i = 0; i < exported.size(); ++i) {
+            QCOMPARE(exported[i].classIndex, r.predictions[i].predicted);
+            for (int k = 0; k < 2; ++k)
+                maxDiff = std::max(maxDiff, std::abs(exported[i].probabilities[k] - r.predictions[i].probabilities[k]));
+        }
+        QVERIFY2(maxDiff < 1e-4f, qPrintable(QString::number(maxDiff)));
+
+        std::vector<Issue> issues;
+        const auto withBad = model.predictFiles({files[0], data_.samples.back().path}, &issues);
+        QCOMPARE(int(withBad.size()), 1);
+        QCOMPARE(int(issues.size()), 1);
+    }
+
+    void cancelKeepsCheckpointAndResumeFinishes()
+    {
+        const QString work = tmp_.filePath("run-resume");
+        TrainingConfig config = smallConfig();
+        config.epochs = 5;
+        {
+            TrainingJob* self = nullptr;
+            TrainingCallbacks cb;
+            cb.onEpoch = [&](const EpochProgress& e) {
+                if (e.epoch == 2) self->cancel();
+            };
+            TrainingJob job(data_, config, work, cb);
+            self = &job;
+            const TrainingResult r = job.run();
+            QVERIFY(r.status == TrainingStatus::Cancelled);
+            QCOMPARE(r.epochsRun, 2);
+            QVERIFY(r.modelDir.isEmpty());
+            QVERIFY(!QDir(QDir(work).filePath("model")).exists());
+        }
+        QVERIFY(TrainingJob::canResume(work, config));
+        TrainingConfig other = config;
+        other.learningRate = 1e-2;
+        QVERIFY(!TrainingJob::canResume(work, other));
+
+        QList<int> epochsSeen;
+        TrainingCallbacks cb;
+        cb.onEpoch = [&](const EpochProgress& e) { epochsSeen << e.epoch; };
+        TrainingJob job(data_, config, work, cb);
+        const TrainingResult r = job.run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        QVERIFY(r.resumed);
+        QCOMPARE(epochsSeen, (QList<int>{3, 4, 5}));
+        QCOMPARE(int(r.history.size()), 5);
+        QCOMPARE(r.history[0].epoch, 1);
+        QVERIFY(QFile::exists(QDir(r.modelDir).filePath("model.pt")));
+
+        // Resume::Never starts over.
+        epochsSeen.clear();
+        config.epochs = 1;
+        TrainingJob fresh(data_, config, work, cb, TrainingJob::Resume::Never);
+        const TrainingResult f = fresh.run();
+        QVERIFY(!f.resumed);
+        QCOMPARE(epochsSeen, (QList<int>{1}));
+    }
+
+    void cancelFromAnotherThreadStopsWithinABatch()
+    {
+        std::atomic<int> batchesAfterCancel{0};
+        std::atomic<bool> cancelled{false};
+        TrainingCallbacks cb;
+        cb.onBatch = [&](const BatchProgress&) {
+            if (cancelled) ++batchesAfterCancel;
+        };
+        TrainingConfig config = smallConfig();
+        config.epochs = 200;
+        TrainingJob job(data_, config, tmp_.filePath("run-cancel"), cb);
+        job.start();
+        QTRY_VERIFY_WITH_TIMEOUT(job.isRunning(), 5000);
+        QTest::qWait(1500);
+        cancelled = true;
+        job.cancel();
+        const TrainingResult r = job.wait();
+        QVERIFY(r.status == TrainingStatus::Cancelled);
+        QVERIFY(r.epochsRun < 200);
+        QVERIFY(batchesAfterCancel <= 1);
+    }
+
+    void failuresAreReportedNotThrown()
+    {
+        TrainingData tiny;
+        tiny.classNames = {"a", "b"};
+        tiny.samples.push_back({tmp_.filePath("missing.png"), 0, {}, 0});
+        TrainingJob job(tiny, smallConfig(), tmp_.filePath("run-fail"));
+        const TrainingResult r = job.run();
+        QVERIFY(r.status == TrainingStatus::Failed);
+        QVERIFY(!r.error.isEmpty());
+
+        TrainingConfig bad = smallConfig();
+        bad.model = "resnet";
+        QVERIFY_THROWS_EXCEPTION(Error, TrainingJob(data_, bad, tmp_.filePath("x")));
+    }
+
+    void configRoundTripsThroughJson()
+    {
+        TrainingConfig c = smallConfig();
+        c.model = "vgg";
+        c.seed = 18446744073709551557ULL; // a 64-bit seed must survive JSON
+        c.imbalance = "both";
+        const TrainingConfig back = TrainingConfig::fromJson(c.toJson());
+        QCOMPARE(back.toJson(), c.toJson());
+        QCOMPARE(back.seed, c.seed);
+        QVERIFY_THROWS_EXCEPTION(Error, TrainingConfig::fromJson(QJsonObject{{"optimizer", "adam9"}}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "test_training.moc"
