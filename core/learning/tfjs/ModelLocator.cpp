@@ -1,0 +1,58 @@
+#include "core/learning/tfjs/ModelLocator.h"
+
+#include "core/util/Error.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace exemplar::learning {
+
+QStringList knownPretrainedModels()
+{
+    return {QStringLiteral("emotion"), QStringLiteral("gender")};
+}
+
+QStringList pretrainedModelDirs()
+{
+    QStringList dirs;
+    const QString fromEnv = qEnvironmentVariable("EXEMPLAR_MODELS_DIR");
+    if (!fromEnv.isEmpty()) dirs << QDir::cleanPath(fromEnv);
+    // Spelled out rather than QStandardPaths so it is exactly what fetch-models.sh uses.
+    QString data = qEnvironmentVariable("XDG_DATA_HOME");
+    if (data.isEmpty()) data = QDir::homePath() + QStringLiteral("/.local/share");
+    const QString fallback = QDir::cleanPath(data + QStringLiteral("/Exemplar/models"));
+    if (!dirs.contains(fallback)) dirs << fallback;
+    return dirs;
+}
+
+QString findPretrainedModel(const QString& name)
+{
+    for (const QString& dir : pretrainedModelDirs()) {
+        const QString json = QDir(dir).filePath(name + QStringLiteral(".json"));
+        const QString bin = QDir(dir).filePath(name + QStringLiteral(".bin"));
+        if (QFileInfo(json).isFile() && QFileInfo(bin).isFile()) return json;
+    }
+    return {};
+}
+
+QString pretrainedModelsHowTo()
+{
+    return QStringLiteral("Install the pretrained face models (emotion, gender; about 1 MB, needs npm) with "
+                          "packaging/fetch-models.sh [DIR]; they go to %1 unless EXEMPLAR_MODELS_DIR or DIR says "
+                          "otherwise.")
+        .arg(pretrainedModelDirs().constLast());
+}
+
+QString requirePretrainedModel(const QString& name)
+{
+    if (!knownPretrainedModels().contains(name))
+        throw Error(QStringLiteral("unknown pretrained model '%1' (known: %2)")
+                        .arg(name, knownPretrainedModels().join(QStringLiteral(", "))));
+    const QString path = findPretrainedModel(name);
+    if (path.isEmpty())
+        throw Error(QStringLiteral("the pretrained model '%1' is not installed (looked in %2). %3")
+                        .arg(name, pretrainedModelDirs().join(QStringLiteral(", ")), pretrainedModelsHowTo()));
+    return path;
+}
+
+} // namespace exemplar::learning

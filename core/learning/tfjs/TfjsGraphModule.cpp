@@ -1,0 +1,359 @@
+#include "core/learning/tfjs/TfjsGraphModule.h"
+
+#include "core/util/Error.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <limits>
+
+namespace exemplar::learning {
+
+namespace {
+
+using Kind = TfjsGraphModuleImpl::Kind;
+
+const QStringList& supportedOps()
+{
+    static const QStringList ops{
+        QStringLiteral("Placeholder"), QStringLiteral("Const"),   QStringLiteral("Identity"),
+        QStringLiteral("_FusedConv2D"), QStringLiteral("Conv2D"), QStringLiteral("DepthwiseConv2dNative"),
+        QStringLiteral("BiasAdd"),     QStringLiteral("MaxPool"), QStringLiteral("Add"),
+        QStringLiteral("AddV2"),       QStringLiteral("Relu"),    QStringLiteral("Relu6"),
+        QStringLiteral("Mean"),        QStringLiteral("Softmax")};
+    return ops;
+}
+
+Error nodeError(const TfjsGraphFile& graph, const TfjsNode& node, const QString& problem)
+{
+    return Error(QStringLiteral("%1: node '%2' (op %3): %4").arg(graph.path, node.name, node.op, problem));
+}
+
+torch::Tensor toTensor(const TfjsWeight& w)
+{
+    std::vector<int64_t> shape(w.shape.begin(), w.shape.end());
+    return torch::from_blob(const_cast<float*>(w.floats.data()), shape, torch::kFloat32).clone();
+}
+
+// TF "SAME" padding: output = ceil(in / stride); the odd pixel of padding goes at the end.
+std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation)
+{
+    const int64_t effective = (kernel - 1) * dilation + 1;
+    const int64_t out = (in + stride - 1) / stride;
+    const int64_t total = std::max<int64_t>((out - 1) * stride + effective - in, 0);
+    return {total / 2, total - total / 2};
+}
+
+// NHWC strides/ksize/dilations [1, h, w, 1] -> {h, w}.
+std::vector<int64_t> spatial(const TfjsGraphFile& graph, const TfjsNode& node, const QString& key,
+                             std::vector<int64_t> fallback)
+{
+    const std::vector<qint64> v = node.intListAttr(key);
+    if (v.empty()) return fallback;
+    if (v.size() != 4 || v[0] != 1 || v[3] != 1)
+        throw nodeError(graph, node, QStringLiteral("attribute '%1' must be [1, h, w, 1]").arg(key));
+    return {int64_t(v[1]), int64_t(v[2])};
+}
+
+} // namespace
+
+TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
+{
+    std::map<QString, const TfjsNode*> byName;
+    for (const TfjsNode& n : graph.nodes) byName[n.name] = &n;
+    for (const TfjsNode& n : graph.nodes)
+        if (!supportedOps().contains(n.op))
+            throw nodeError(graph, n, QStringLiteral("op '%1' is not supported by Exemplar's TF.js loader "
+                                                     "(supported: %2)")
+                                          .arg(n.op, supportedOps().join(QStringLiteral(", "))));
+
+    // Depth-first topological order of the non-constant nodes (constants are folded into the
+    // steps that read them).
+    std::vector<const TfjsNode*> order;
+    std::map<QString, int> state; // 1 visiting, 2 done
+    std::function<void(const TfjsNode&)> visit = [&](const TfjsNode& n) {
+        if (n.op == QLatin1String("Const") || state[n.name] == 2) return;
+        if (state[n.name] == 1) throw nodeError(graph, n, QStringLiteral("the graph has a cycle through this node"));
+        state[n.name] = 1;
+        for (const QString& in : n.inputs) {
+            if (in.contains(QLatin1Char(':')))
+                throw nodeError(graph, n, QStringLiteral("reads output '%1'; only single-output nodes are supported").arg(in));
+            auto it = byName.find(in);
+            if (it == byName.end())
+                throw nodeError(graph, n, QStringLiteral("reads '%1', which is not in the graph").arg(in));
+            visit(*it->second);
+        }
+        state[n.name] = 2;
+        order.push_back(&n);
+    };
+    for (const TfjsNode& n : graph.nodes) visit(n);
+
+    auto constant = [&](const TfjsNode& node, int inputIndex) -> const TfjsWeight& {
+        if (inputIndex >= node.inputs.size())
+            throw nodeError(graph, node, QStringLiteral("has %1 inputs, expected more").arg(node.inputs.size()));
+        const QString& name = node.inputs[inputIndex];
+        if (byName.at(name)->op != QLatin1String("Const"))
+            throw nodeError(graph, node, QStringLiteral("input '%1' must be a constant").arg(name));
+        const TfjsWeight* w = graph.weight(name);
+        if (!w) throw nodeError(graph, node, QStringLiteral("constant '%1' is missing from weightsManifest").arg(name));
+        return *w;
+    };
+    auto floatWeight = [&](const TfjsNode& node, int inputIndex, size_t rank) -> const TfjsWeight& {
+        const TfjsWeight& w = constant(node, inputIndex);
+        if (w.dtype != QLatin1String("float32") || w.shape.size() != rank)
+            throw nodeError(graph, node, QStringLiteral("weight '%1' must be float32 of rank %2").arg(w.name).arg(rank));
+        return w;
+    };
+
+    for (const TfjsNode* np : order) {
+        const TfjsNode& node = *np;
+        Step step;
+        step.name = node.name;
+        step.op = node.op;
+        const QString format = node.stringAttr(QStringLiteral("data_format"));
+        if (!format.isEmpty() && format != QLatin1String("NHWC"))
+            throw nodeError(graph, node, QStringLiteral("data_format %1 is not supported (only NHWC)").arg(format));
+        const QString padding = node.stringAttr(QStringLiteral("padding"));
+        if (!padding.isEmpty() && padding != QLatin1String("SAME") && padding != QLatin1String("VALID"))
+            throw nodeError(graph, node, QStringLiteral("padding %1 is not supported").arg(padding));
+        step.same = padding == QLatin1String("SAME");
+
+        // Data inputs (activations); constants are read through `constant` above.
+        auto dataInputs = [&](int count) {
+            if (node.inputs.size() < count)
+                throw nodeError(graph, node, QStringLiteral("needs %1 inputs, has %2").arg(count).arg(node.inputs.size()));
+            for (int i = 0; i < count; ++i) {
+                if (byName.at(node.inputs[i])->op == QLatin1String("Const"))
+                    throw nodeError(graph, node, QStringLiteral("constant operand '%1' is not supported here").arg(node.inputs[i]));
+                step.inputs.push_back(index_.at(node.inputs[i]));
+            }
+        };
+
+        const QString& op = node.op;
+        if (op == QLatin1String("Placeholder")) {
+            if (!inputName_.isEmpty()) throw nodeError(graph, node, QStringLiteral("only one graph input is supported"));
+            step.kind = Kind::Input;
+            inputName_ = node.name;
+            for (const QJsonValue& d : node.attr.value(QStringLiteral("shape")).toObject()
+                                          .value(QStringLiteral("shape")).toObject()
+                                          .value(QStringLiteral("dim")).toArray())
+                inputShape_.push_back(d.toObject().value(QStringLiteral("size")).toString().toLongLong());
+            if (inputShape_.size() != 4)
+                throw nodeError(graph, node, QStringLiteral("the input must be a 4-D NHWC image batch"));
+        } else if (op == QLatin1String("Identity")) {
+            step.kind = Kind::Identity;
+            dataInputs(1);
+        } else if (op == QLatin1String("_FusedConv2D") || op == QLatin1String("Conv2D")) {
+            step.kind = Kind::Conv;
+            dataInputs(1);
+            step.stride = spatial(graph, node, QStringLiteral("strides"), {1, 1});
+            step.dilation = spatial(graph, node, QStringLiteral("dilations"), {1, 1});
+            // HWIO -> OIHW
+            const TfjsWeight& kernel = floatWeight(node, 1, 4);
+            step.weight = registerWeight(graph, kernel.name, QStringLiteral("conv"),
+                                         [](torch::Tensor t) { return t.permute({3, 2, 0, 1}).contiguous(); });
+            step.kernel = {step.weight.size(2), step.weight.size(3)};
+            if (op == QLatin1String("_FusedConv2D")) {
+                const QStringList fused = node.stringListAttr(QStringLiteral("fused_ops"));
+                const bool ok = !fused.isEmpty() && fused[0] == QLatin1String("BiasAdd") && fused.size() <= 2 &&
+                                (fused.size() == 1 || fused[1] == QLatin1String("Relu") || fused[1] == QLatin1String("Relu6"));
+                if (!ok)
+                    throw nodeError(graph, node, QStringLiteral("fused ops [%1] are not supported (BiasAdd, optionally "
+                                                                "followed by Relu or Relu6)").arg(fused.join(QStringLiteral(", "))));
+                if (fused.size() == 2) step.activation = fused[1] == QLatin1String("Relu") ? 1 : 6;
+                const TfjsWeight& bias = floatWeight(node, 2, 1);
+                if (bias.shape[0] != step.weight.size(0))
+                    throw nodeError(graph, node, QStringLiteral("bias '%1' does not match the kernel's output channels").arg(bias.name));
+                step.bias = registerWeight(graph, bias.name, QStringLiteral("bias"), [](torch::Tensor t) { return t; });
+            }
+        } else if (op == QLatin1String("DepthwiseConv2dNative")) {
+            step.kind = Kind::Conv;
+            dataInputs(1);
+            step.stride = spatial(graph, node, QStringLiteral("strides"), {1, 1});
+            step.dilation = spatial(graph, node, QStringLiteral("dilations"), {1, 1});
+            // H, W, C, multiplier -> (C * multiplier), 1, H, W
+            const TfjsWeight& kernel = floatWeight(node, 1, 4);
+            step.groups = int(kernel.shape[2]);
+            step.weight = registerWeight(graph, kernel.name, QStringLiteral("depthwise"), [](torch::Tensor t) {
+                const auto h = t.size(0), w = t.size(1), c = t.size(2), m = t.size(3);
+                return t.permute({2, 3, 0, 1}).reshape({c * m, 1, h, w}).contiguous();
+            });
+            step.kernel = {step.weight.size(2), step.weight.size(3)};
+        } else if (op == QLatin1String("BiasAdd")) {
+            step.kind = Kind::BiasAdd;
+            dataInputs(1);
+            step.bias = registerWeight(graph, floatWeight(node, 1, 1).name, QStringLiteral("bias"),
+                                       [](torch::Tensor t) { return t; });
+        } else if (op == QLatin1String("MaxPool")) {
+            step.kind = Kind::MaxPool;
+            dataInputs(1);
+            step.kernel = spatial(graph, node, QStringLiteral("ksize"), {});
+            step.stride = spatial(graph, node, QStringLiteral("strides"), {1, 1});
+            if (step.kernel.empty()) throw nodeError(graph, node, QStringLiteral("no ksize"));
+        } else if (op == QLatin1String("Add") || op == QLatin1String("AddV2")) {
+            step.kind = Kind::Add;
+            dataInputs(2);
+        } else if (op == QLatin1String("Relu") || op == QLatin1String("Relu6")) {
+            step.kind = op == QLatin1String("Relu") ? Kind::Relu : Kind::Relu6;
+            dataInputs(1);
+        } else if (op == QLatin1String("Mean")) {
+            step.kind = Kind::Mean;
+            dataInputs(1);
+            const TfjsWeight& axes = constant(node, 1);
+            if (axes.dtype != QLatin1String("int32"))
+                throw nodeError(graph, node, QStringLiteral("axes '%1' must be int32").arg(axes.name));
+            step.axes.assign(axes.ints.begin(), axes.ints.end());
+            step.keepDims = node.boolAttr(QStringLiteral("keep_dims"), false);
+        } else if (op == QLatin1String("Softmax")) {
+            step.kind = Kind::Softmax;
+            dataInputs(1);
+        }
+        index_[node.name] = int(steps_.size());
+        steps_.push_back(std::move(step));
+    }
+    if (inputName_.isEmpty()) throw Error(QStringLiteral("%1: the graph has no Placeholder input").arg(graph.path));
+
+    QSet<QString> consumed;
+    for (const Step& s : steps_)
+        for (int i : s.inputs) consumed.insert(steps_[i].name);
+    for (const Step& s : steps_)
+        if (!consumed.contains(s.name) && s.kind != Kind::Input) {
+            outputName_ = s.name; // the first sink in execution order
+            break;
+        }
+    if (outputName_.isEmpty()) throw Error(QStringLiteral("%1: the graph computes nothing").arg(graph.path));
+}
+
+torch::Tensor TfjsGraphModuleImpl::registerWeight(const TfjsGraphFile& graph, const QString& weightName,
+                                                  const QString& usage,
+                                                  const std::function<torch::Tensor(torch::Tensor)>& convert)
+{
+    const QString key = usage + QLatin1Char(':') + weightName;
+    auto it = parameters_.find(key);
+    if (it != parameters_.end()) return it->second;
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9_]"));
+    QString name = QStringLiteral("p%1_%2").arg(parameters_.size()).arg(weightName);
+    name.replace(unsafe, QStringLiteral("_"));
+    torch::Tensor p = register_parameter(name.toStdString(), convert(toTensor(*graph.weight(weightName))));
+    parameters_[key] = p;
+    return p;
+}
+
+torch::Tensor TfjsGraphModuleImpl::run(const Step& step, const std::vector<torch::Tensor>& values) const
+{
+    namespace F = torch::nn::functional;
+    auto in = [&](int i) -> const torch::Tensor& { return values[size_t(step.inputs[size_t(i)])]; };
+    auto fail = [&](const QString& problem) {
+        return Error(QStringLiteral("node '%1' (op %2): %3").arg(step.name, step.op, problem));
+    };
+    switch (step.kind) {
+    case Kind::Input:
+    case Kind::Identity: return in(0);
+    case Kind::Conv: {
+        torch::Tensor x = in(0);
+        if (x.dim() != 4) throw fail(QStringLiteral("expects a 4-D input"));
+        std::vector<int64_t> pad{0, 0};
+        if (step.same) {
+            const auto [top, bottom] = samePadding(x.size(2), step.kernel[0], step.stride[0], step.dilation[0]);
+            const auto [left, right] = samePadding(x.size(3), step.kernel[1], step.stride[1], step.dilation[1]);
+            if (top == bottom && left == right) {
+                pad = {top, left}; // symmetric: let the convolution pad (cheaper)
+            } else {
+                x = torch::constant_pad_nd(x, {left, right, top, bottom}, 0.0);
+            }
+        }
+        torch::Tensor y = torch::conv2d(x, step.weight, step.bias, step.stride, pad, step.dilation, step.groups);
+        if (step.activation == 1) y = torch::relu(y);
+        if (step.activation == 6) y = torch::clamp(y, 0.0, 6.0);
+        return y;
+    }
+    case Kind::MaxPool: {
+        torch::Tensor x = in(0);
+        if (step.same) {
+            const auto [top, bottom] = samePadding(x.size(2), step.kernel[0], step.stride[0], 1);
+            const auto [left, right] = samePadding(x.size(3), step.kernel[1], step.stride[1], 1);
+            x = torch::constant_pad_nd(x, {left, right, top, bottom}, -std::numeric_limits<double>::infinity());
+        }
+        return torch::max_pool2d(x, step.kernel, step.stride);
+    }
+    case Kind::Add:
+        if (in(0).dim() != in(1).dim()) throw fail(QStringLiteral("operands of different rank are not supported"));
+        return in(0) + in(1);
+    case Kind::BiasAdd:
+        return in(0).dim() == 4 ? in(0) + step.bias.view({1, -1, 1, 1}) : in(0) + step.bias;
+    case Kind::Relu: return torch::relu(in(0));
+    case Kind::Relu6: return torch::clamp(in(0), 0.0, 6.0);
+    case Kind::Mean: {
+        const torch::Tensor& x = in(0);
+        std::vector<int64_t> dims;
+        for (int64_t a : step.axes) {
+            if (a < 0) a += x.dim();
+            if (a < 0 || a >= x.dim()) throw fail(QStringLiteral("axis out of range"));
+            // NHWC axis -> NCHW axis for activations stored transposed.
+            dims.push_back(x.dim() == 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(a)] : a);
+        }
+        std::sort(dims.begin(), dims.end());
+        if (x.dim() == 4 && !step.keepDims && dims != std::vector<int64_t>{2, 3})
+            throw fail(QStringLiteral("only the spatial mean (axes 1, 2) may drop dimensions"));
+        return x.mean(dims, step.keepDims);
+    }
+    case Kind::Softmax: return torch::softmax(in(0), in(0).dim() == 4 ? 1 : -1);
+    }
+    throw fail(QStringLiteral("unreachable"));
+}
+
+torch::Tensor TfjsGraphModuleImpl::forwardTo(const torch::Tensor& x, const QString& node)
+{
+    auto it = index_.find(node);
+    if (it == index_.end()) throw Error(QStringLiteral("the graph has no node '%1'").arg(node));
+    if (x.dim() != 4) throw Error(QStringLiteral("the TF.js model expects a 4-D image batch"));
+    if (inputShape_[3] > 0 && x.size(1) != inputShape_[3])
+        throw Error(QStringLiteral("the TF.js model expects %1 channel(s), got %2").arg(inputShape_[3]).arg(x.size(1)));
+    std::vector<bool> needed(steps_.size(), false);
+    needed[size_t(it->second)] = true;
+    for (int i = it->second; i >= 0; --i)
+        if (needed[size_t(i)])
+            for (int j : steps_[size_t(i)].inputs) needed[size_t(j)] = true;
+    std::vector<torch::Tensor> values(steps_.size());
+    for (int i = 0; i <= it->second; ++i) {
+        if (!needed[size_t(i)]) continue;
+        values[size_t(i)] = steps_[size_t(i)].kind == Kind::Input ? x : run(steps_[size_t(i)], values);
+    }
+    return values[size_t(it->second)];
+}
+
+torch::Tensor TfjsGraphModuleImpl::forward(const torch::Tensor& x)
+{
+    return forwardTo(x, outputName_);
+}
+
+QStringList TfjsGraphModuleImpl::nodeNames() const
+{
+    QStringList names;
+    for (const Step& s : steps_) names << s.name;
+    return names;
+}
+
+QStringList TfjsGraphModuleImpl::ops() const
+{
+    QStringList out;
+    for (const Step& s : steps_)
+        if (!out.contains(s.op)) out << s.op;
+    return out;
+}
+
+QString TfjsGraphModuleImpl::headConvolution() const
+{
+    for (const Step& s : steps_) {
+        if (s.kind != Kind::Mean) continue;
+        int i = s.inputs.at(0);
+        while (steps_[size_t(i)].kind == Kind::Identity || steps_[size_t(i)].kind == Kind::BiasAdd ||
+               steps_[size_t(i)].kind == Kind::Relu || steps_[size_t(i)].kind == Kind::Relu6)
+            i = steps_[size_t(i)].inputs.at(0);
+        if (steps_[size_t(i)].kind == Kind::Conv) return steps_[size_t(i)].name;
+    }
+    return {};
+}
+
+} // namespace exemplar::learning

@@ -1,0 +1,67 @@
+#pragma once
+// INTERNAL (includes torch): a TF.js graph model as a trainable torch module. The graph is
+// executed node by node in NCHW layout (kernels converted once at load time); every float weight
+// a conv reads is a registered parameter, so the network can be fine-tuned.
+//
+// Supported ops: Placeholder, Const, Identity, _FusedConv2D (BiasAdd, Relu, Relu6),
+// Conv2D, DepthwiseConv2dNative, BiasAdd, MaxPool, AvgPool, Add/AddV2, Relu, Relu6, Mean,
+// Softmax. Anything else throws exemplar::Error naming the op and the node.
+#include "core/learning/tfjs/TfjsGraphFile.h"
+
+#include <torch/torch.h>
+
+#include <map>
+#include <vector>
+
+namespace exemplar::learning {
+
+class TfjsGraphModuleImpl : public torch::nn::Module {
+public:
+    explicit TfjsGraphModuleImpl(const TfjsGraphFile& graph);
+
+    // x: float [B,C,H,W] (the graph's NHWC input, transposed). Returns the graph output.
+    torch::Tensor forward(const torch::Tensor& x);
+    // The value of any node (4-D activations come back NCHW); evaluates only what it needs.
+    torch::Tensor forwardTo(const torch::Tensor& x, const QString& node);
+
+    QString inputName() const { return inputName_; }
+    std::vector<qint64> inputShapeNhwc() const { return inputShape_; } // -1: any size
+    QString outputName() const { return outputName_; }
+    QStringList nodeNames() const; // executed nodes, in execution order
+    QStringList ops() const;       // distinct ops, in execution order
+
+    // The last convolution before global pooling (the classifier head of the face models),
+    // or empty when there is none.
+    QString headConvolution() const;
+
+    enum class Kind { Input, Identity, Conv, MaxPool, AvgPool, Add, BiasAdd, Relu, Relu6, Mean, Softmax };
+    struct Step {
+        QString name;
+        QString op;
+        Kind kind = Kind::Identity;
+        std::vector<int> inputs; // step indices
+        // Conv (including depthwise) and pooling
+        torch::Tensor weight, bias; // OIHW parameters; undefined when absent
+        int groups = 1;
+        std::vector<int64_t> kernel, stride{1, 1}, dilation{1, 1};
+        bool same = false; // TF "SAME" padding, else VALID
+        int activation = 0; // 0 none, 1 relu, 6 relu6 (fused)
+        // Mean
+        std::vector<int64_t> axes; // NCHW axes
+        bool keepDims = false;
+    };
+
+private:
+    torch::Tensor registerWeight(const TfjsGraphFile& graph, const QString& weightName,
+                                 const QString& usage, const std::function<torch::Tensor(torch::Tensor)>& convert);
+    torch::Tensor run(const Step& step, const std::vector<torch::Tensor>& values) const;
+
+    std::vector<Step> steps_;
+    std::map<QString, int> index_; // node name -> step
+    std::map<QString, torch::Tensor> parameters_; // "usage:weight" -> registered parameter
+    QString inputName_, outputName_;
+    std::vector<qint64> inputShape_;
+};
+TORCH_MODULE(TfjsGraphModule);
+
+} // namespace exemplar::learning

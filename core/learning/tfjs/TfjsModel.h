@@ -1,0 +1,44 @@
+#pragma once
+// A TF.js graph model loaded for inference, behind a torch-free interface (pimpl) for the CLI,
+// GUI, tests and benches. Training code uses internal TfjsGraphModule.h directly.
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+#include <memory>
+#include <vector>
+
+namespace exemplar::learning {
+
+struct TfjsOutput {
+    std::vector<qint64> shape; // e.g. [N, classes]
+    std::vector<float> values; // row-major
+};
+
+class TfjsModel {
+public:
+    // Reads model.json and its weight files and builds the executable graph. Throws
+    // exemplar::Error naming the file (and the node/op) on any problem.
+    static TfjsModel load(const QString& modelJsonPath);
+    TfjsModel(TfjsModel&&) noexcept;
+    TfjsModel& operator=(TfjsModel&&) noexcept;
+    ~TfjsModel();
+
+    QString path() const;
+    std::vector<qint64> inputShape() const; // NHWC as declared; -1 where any size is accepted
+    QString outputNode() const;
+    QStringList ops() const;                // distinct ops executed
+    qint64 parameterCount() const;          // trainable scalars (every float weight)
+    QString headConvolution() const;        // the classifier conv before global pooling, if any
+
+    // input: `batch` images NHWC (as TF.js takes them), row-major. Throws exemplar::Error when the
+    // size does not match the declared input.
+    TfjsOutput predict(const std::vector<float>& nhwc, int batch, int height, int width) const;
+
+private:
+    struct Impl;
+    explicit TfjsModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace exemplar::learning
