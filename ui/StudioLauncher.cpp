@@ -11,6 +11,8 @@
 #include "ui/gallery/FilterPanel.h"
 #include "ui/gallery/GalleryModel.h"
 #include "ui/gallery/GalleryView.h"
+#include "ui/import/ImportDialog.h"
+#include "ui/tasks/TaskEditorDialog.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -101,6 +103,28 @@ int runStudio(const LaunchOptions& o)
             QItemSelection(view->model()->index(0, 0), view->model()->index(last, 0)), QItemSelectionModel::Select);
     }
 
+    if (headless && !o.dialog.isEmpty()) {
+        std::unique_ptr<QDialog> dialog;
+        if (o.dialog == QLatin1String("tasks")) {
+            dialog = std::make_unique<TaskEditorDialog>(session, &window);
+        } else if (o.dialog == QLatin1String("import") && session->isOpen()) {
+            auto import = std::make_unique<ImportDialog>(session->path(), &window);
+            import->setFolder(o.importFolder);
+            if (!o.importLabels.isEmpty())
+                import->setAnnotations(ImportDialog::Annotations::LabelsCsv, o.importLabels);
+            dialog = std::move(import);
+        } else {
+            std::fprintf(stderr, "exemplar: unknown dialog \"%s\" (known: tasks, import)\n", qPrintable(o.dialog));
+            return 2;
+        }
+        QString error;
+        if (!saveScreenshot(dialog.get(), o.screenshot, {}, 3000, &error)) {
+            std::fprintf(stderr, "exemplar: %s\n", qPrintable(error));
+            return 1;
+        }
+        std::printf("%s\n", qPrintable(o.screenshot));
+        return 0;
+    }
     if (headless) {
         if (o.showHelp)
             window.showHelp();

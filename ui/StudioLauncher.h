@@ -19,6 +19,10 @@ struct LaunchOptions {
     int select = 1;        // select the first N faces
     bool showHelp = false; // show the shortcut overlay
     QString settingsPath;  // INI file instead of the user's settings
+    // With screenshot: render this dialog instead of the main window ("tasks" or "import").
+    QString dialog;
+    QString importFolder;  // prefilled in the import dialog
+    QString importLabels;  // labels CSV prefilled in the import dialog (its preview is shown)
 };
 
 // Default location of the demo catalogue (per user, generated on first use).

@@ -26,6 +26,13 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption task(QStringLiteral("task"), QStringLiteral("Active task."), QStringLiteral("name"));
     const QCommandLineOption cls(QStringLiteral("class"), QStringLiteral("Show only this class of the active task."),
                                  QStringLiteral("name"));
+    const QCommandLineOption dialog(QStringLiteral("dialog"),
+                                    QStringLiteral("With --screenshot: render a dialog instead (tasks, import)."),
+                                    QStringLiteral("name"));
+    const QCommandLineOption importFolder(QStringLiteral("import-folder"), QStringLiteral("Folder prefilled in the import dialog."),
+                                          QStringLiteral("dir"));
+    const QCommandLineOption importLabels(QStringLiteral("import-labels"),
+                                          QStringLiteral("Labels CSV prefilled in the import dialog."), QStringLiteral("csv"));
     const QCommandLineOption exemplars(QStringLiteral("exemplars"), QStringLiteral("Show only exemplars of the active task."));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the first N faces."),
                                     QStringLiteral("N"), QStringLiteral("1"));
@@ -33,7 +40,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("Settings file to use instead of the user's (INI)."),
                                       QStringLiteral("ini"));
-    p.addOptions({catalog, demo, demoPath, screenshot, view, size, task, cls, exemplars, select, help, settings});
+    p.addOptions({catalog, demo, demoPath, screenshot, view, size, task, cls, exemplars, select, help, settings, dialog, importFolder, importLabels});
     p.process(arguments);
 
     exemplar::ui::LaunchOptions o;
@@ -46,6 +53,9 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     o.classFilter = p.value(cls);
     o.showHelp = p.isSet(help);
     o.exemplarsOnly = p.isSet(exemplars);
+    o.dialog = p.value(dialog);
+    o.importFolder = p.value(importFolder);
+    o.importLabels = p.value(importLabels);
     o.settingsPath = p.value(settings);
     bool ok = false;
     o.select = p.value(select).toInt(&ok);

@@ -7,6 +7,7 @@
 #include "ui/tasks/TaskEditorDialog.h"
 
 #include <QFileInfo>
+#include <QProcess>
 #include <QImage>
 #include <QWheelEvent>
 
@@ -151,6 +152,36 @@ private Q_SLOTS:
         QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
         QVERIFY(f.window->viewIds().contains(QStringLiteral("gallery")));
         QVERIFY(!f.window->showView(QStringLiteral("no-such-view")));
+    }
+
+    void studioExecutableRendersTheDemoHeadless()
+    {
+        const QString exe = QStringLiteral(EXEMPLAR_BINARY_DIR "/app/exemplar");
+        QVERIFY2(QFileInfo(exe).isExecutable(), "build the `exemplar` target first");
+        QTemporaryDir dir;
+        const QString demo = dir.filePath(QStringLiteral("demo/demo.exemplar"));
+        const QString png = dir.filePath(QStringLiteral("gallery.png"));
+        QProcess p;
+        p.setProcessEnvironment([] {
+            auto env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+            return env;
+        }());
+        p.start(exe, {QStringLiteral("--demo"), QStringLiteral("--demo-catalog"), demo, QStringLiteral("--size"),
+                      QStringLiteral("900x600"), QStringLiteral("--class"), QStringLiteral("happiness"),
+                      QStringLiteral("--screenshot"), png});
+        QVERIFY(p.waitForFinished(120000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QCOMPARE(QImage(png).size(), QSize(900, 600));
+        QVERIFY(QFileInfo::exists(demo)); // generated on first use
+        Catalogue cat = Catalogue::open(demo, Catalogue::OpenMode::MustExist);
+        QVERIFY(cat.imageCount() > 100);
+
+        p.start(exe, {QStringLiteral("--catalog"), demo, QStringLiteral("--class"), QStringLiteral("no-such-class"),
+                      QStringLiteral("--screenshot"), png});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("no-such-class"));
     }
 };
 

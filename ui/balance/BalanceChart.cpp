@@ -19,7 +19,7 @@ BalanceChart::BalanceChart(CurationSession* session, QWidget* parent)
     caption_->setTextFormat(Qt::RichText);
     layout->addWidget(caption_);
     layout->addWidget(plot_, 1);
-    plot_->setMinimumHeight(160);
+    plot_->setMinimumHeight(120);
     plot_->setBackground(palette().color(QPalette::Base));
 
     auto makeBars = [this](const QString& name, const QColor& colour) {
@@ -34,6 +34,9 @@ BalanceChart::BalanceChart(CurationSession* session, QWidget* parent)
     imported_ = makeBars(tr("imported"), QColor(0x9c, 0xb4, 0xcc));
     curator_ = makeBars(tr("curator"), QColor(0xf2, 0x8e, 0x2b));
     model_ = makeBars(tr("model"), QColor(0xba, 0xb0, 0xac));
+    // Stacked on top: without a pen, a zero-height part draws nothing instead of a stray line.
+    curator_->setPen(Qt::NoPen);
+    model_->setPen(Qt::NoPen);
     curator_->moveAbove(imported_);
     model_->moveAbove(curator_);
 

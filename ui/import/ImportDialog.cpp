@@ -38,7 +38,7 @@ namespace {
 QString mappingForColumn(const TaskInfo* task, const QString& value)
 {
     if (!task)
-        return QObject::tr("new class");
+        return value;
     if (task->classByName(value))
         return value;
     for (const ClassInfo& c : task->classes)
@@ -96,7 +96,7 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
     taskLabel_ = new QLabel(tr("Task"));
     form->addRow(taskLabel_, taskName_);
 
-    auto* mappingBox = new QGroupBox(tr("Value → class mapping"));
+    auto* mappingBox = new QGroupBox(tr("Columns and value → class mapping"));
     auto* mappingLayout = new QVBoxLayout(mappingBox);
     auto* split = new QSplitter(Qt::Horizontal);
     mapping_ = new QPlainTextEdit(defaultAdultFacesMapping().toText());
@@ -108,13 +108,14 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
     split->addWidget(mapping_);
     split->addWidget(preview_);
     split->setStretchFactor(1, 2);
-    auto* previewButton = new QPushButton(tr("Preview mapping"));
+    auto* previewButton = new QPushButton(tr("Preview"));
     roundCodes_ = new QCheckBox(tr("Round averaged codes (1.33 → 1) instead of leaving them unlabelled"));
     previewNote_ = new QLabel;
     previewNote_->setWordWrap(true);
     auto* previewRow = new QHBoxLayout;
     previewRow->addWidget(previewButton);
     previewRow->addWidget(roundCodes_, 1);
+    previewRow->addStretch();
     mappingLayout->addWidget(split, 1);
     mappingLayout->addLayout(previewRow);
     mappingLayout->addWidget(previewNote_);
@@ -193,8 +194,9 @@ void ImportDialog::onKindChanged()
     annotationFile_->setEnabled(file);
     browseAnnotation_->setEnabled(file);
     taskName_->setEnabled(kind == Annotations::ClassFolders);
-    mapping_->setEnabled(kind == Annotations::AdultFaces);
-    roundCodes_->setEnabled(kind == Annotations::AdultFaces);
+    // The mapping text only means something for Adult Faces tables; the others map values 1:1.
+    mapping_->setVisible(kind == Annotations::AdultFaces);
+    roundCodes_->setVisible(kind == Annotations::AdultFaces);
     refreshPreview();
 }
 
@@ -269,18 +271,18 @@ bool ImportDialog::refreshPreview()
                 const QString what = isAttribute ? tr("attribute") : isIdentity ? tr("identity")
                                                  : task                         ? tr("→ task %1").arg(name)
                                                                                 : tr("→ new task %1").arg(name);
-                auto* col = new QTreeWidgetItem({QStringLiteral("%1  %2").arg(name, what), QString::number(counts.size())});
+                auto* col = new QTreeWidgetItem({QStringLiteral("%1  %2").arg(name, what), tr("%1 values").arg(counts.size())});
+                preview_->addTopLevelItem(col);
                 if (!isAttribute && !isIdentity) {
                     for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
                         const QString cls = mappingForColumn(task ? &*task : nullptr, it.key());
-                        col->addChild(new QTreeWidgetItem(
-                            {it.key(), QString::number(it.value()), cls.isEmpty() ? tr("unknown label: skipped") : cls}));
+                        col->addChild(new QTreeWidgetItem({it.key(), QString::number(it.value()),
+                                                           cls.isEmpty() ? tr("unknown label: skipped")
+                                                           : task        ? cls
+                                                                         : tr("%1 (new class)").arg(it.key())}));
                     }
                     col->setExpanded(true);
-                } else {
-                    col->setText(1, tr("%1 values").arg(counts.size()));
                 }
-                preview_->addTopLevelItem(col);
             }
             previewNote_->setText(tr("%1 rows in %2").arg(table.rows.size()).arg(QFileInfo(file).fileName()));
         }

@@ -46,7 +46,7 @@ PreviewPanel::PreviewPanel(CurationSession* session, QWidget* parent) : QWidget(
     topLayout->setContentsMargins(0, 0, 0, 0);
     picture_ = new QLabel;
     picture_->setAlignment(Qt::AlignCenter);
-    picture_->setMinimumSize(160, 160);
+    picture_->setMinimumSize(120, 120);
     picture_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     picture_->setStyleSheet(QStringLiteral("QLabel { background: palette(dark); border-radius: 4px; }"));
     title_ = new QLabel;
