@@ -31,8 +31,14 @@ private Q_SLOTS:
         const auto l2 = disk.label(second, expr.id);
         QVERIFY(l2 && l2->classId);
         QCOMPARE(*l2->classId, expr.classes[3].id);
-        // The preview follows the current face and shows its history.
+        // The preview follows the current face and lists its label history, the new change included.
         QCOMPARE(f.view()->preview()->imageId(), f.model()->imageIdAt(2));
+        f.gallery()->selectRow(0);
+        QCOMPARE(f.view()->preview()->imageId(), first);
+        const int history = static_cast<int>(disk.labelHistory(first).size());
+        QVERIFY(history >= 1);
+        QCOMPARE(f.view()->preview()->historyRows(), history);
+        QVERIFY(f.view()->preview()->labelsText().contains(expr.classes[1].name));
     }
 
     void digitBeyondClassesChangesNothing()
