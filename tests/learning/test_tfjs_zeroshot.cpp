@@ -1,0 +1,107 @@
+// The zero-shot baseline: class mapping by name, and an evaluation that uses exactly the split
+// training would use, reports undecodable files, and only classifies held-out images.
+#include "core/learning/Split.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
+#include "core/util/Error.h"
+#include "tests/support/TestSupport.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+class TestTfjsZeroShot : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void mapsClassesByNameAndSynonym()
+    {
+        const QStringList task{QStringLiteral("Happiness"), QStringLiteral("sadness"), QStringLiteral("contempt"),
+                               QStringLiteral("anger"), QStringLiteral("surprise")};
+        // angry disgust fear happy sad surprise neutral
+        QCOMPARE(mapPretrainedClasses(QStringLiteral("emotion"), task), (std::vector<int>{3, -1, -1, 0, 1, 4, -1}));
+        QCOMPARE(mapPretrainedClasses(QStringLiteral("gender"), {QStringLiteral("male"), QStringLiteral("female")}),
+                 (std::vector<int>{1, 0}));
+        bool threw = false;
+        try {
+            pretrainedModelClasses(QStringLiteral("vgg"));
+        } catch (const Error& e) {
+            threw = e.message().contains(QStringLiteral("unknown"));
+        }
+        QVERIFY(threw);
+    }
+
+    void refusesTasksTheModelCannotAnswer()
+    {
+        TrainingData data;
+        data.classNames = {QStringLiteral("happiness"), QStringLiteral("contempt")};
+        QString error;
+        try {
+            ZeroShotOptions options;
+            options.modelJson = QStringLiteral("/nonexistent/emotion.json"); // must not get that far
+            evaluateZeroShot(data, TrainingConfig{}, options);
+        } catch (const Error& e) {
+            error = e.message();
+        }
+        QVERIFY2(error.contains(QStringLiteral("at least two")), qPrintable(error));
+    }
+
+    void evaluatesHeldOutImagesOfTheTrainingSplit()
+    {
+        const QString model = findPretrainedModel(QStringLiteral("emotion"));
+        if (model.isEmpty()) QSKIP(qPrintable(pretrainedModelsHowTo()));
+        QTemporaryDir dir;
+        TrainingData data;
+        data.task = QStringLiteral("expression");
+        data.classNames = {QStringLiteral("happiness"), QStringLiteral("sadness"), QStringLiteral("surprise")};
+        for (int i = 0; i < 60; ++i) {
+            const QString file = dir.path() + QStringLiteral("/%1.jpg").arg(i);
+            exemplar::test::writeSyntheticImage(file, 70 + i % 5, 64, i);
+            data.samples.push_back({file, i % 3, QStringLiteral("person%1").arg(i / 2), 0});
+        }
+        const QString broken = dir.path() + QStringLiteral("/broken.jpg");
+        exemplar::test::writeTextFile(broken, "not a jpeg");
+        data.samples.push_back({broken, 0, QStringLiteral("someone"), 0});
+
+        TrainingConfig config;
+        config.seed = 7;
+        config.validationFraction = 0.2;
+        config.testFraction = 0.3;
+        const TrainingResult r = evaluateZeroShot(data, config);
+        QCOMPARE(r.status, TrainingStatus::Finished);
+        QCOMPARE(r.modelDir, model);
+        QCOMPARE(r.issues.size(), size_t(1));
+        QCOMPARE(r.issues[0].file, broken);
+        QVERIFY(!r.usable.back());
+
+        // The split is the one training computes over the decodable samples.
+        const std::vector<TrainingSample> usable(data.samples.begin(), data.samples.end() - 1);
+        const std::vector<SplitPart> expected = splitByIdentity(usable, 3, {0.2, 0.3}, 7);
+        int test = 0, validation = 0;
+        for (size_t i = 0; i < usable.size(); ++i) {
+            QCOMPARE(r.split[i], expected[i]);
+            test += expected[i] == SplitPart::Test;
+            validation += expected[i] == SplitPart::Validation;
+        }
+        QCOMPARE(r.test.count, test);
+        QCOMPARE(r.validation.count, validation);
+        QCOMPARE(int(r.predictions.size()), test + validation);
+        for (const SamplePrediction& p : r.predictions) {
+            QVERIFY(r.split[size_t(p.sample)] != SplitPart::Train);
+            QCOMPARE(p.part, r.split[size_t(p.sample)]);
+            QCOMPARE(p.truth, data.samples[size_t(p.sample)].label);
+            double sum = 0;
+            for (float v : p.probabilities) sum += v;
+            QVERIFY(std::abs(sum - 1.0) < 1e-5);
+            QCOMPARE(p.predicted, int(std::max_element(p.probabilities.begin(), p.probabilities.end()) -
+                                      p.probabilities.begin()));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTfjsZeroShot)
+#include "test_tfjs_zeroshot.moc"
