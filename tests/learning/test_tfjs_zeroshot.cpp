@@ -1,11 +1,18 @@
 // The zero-shot baseline: class mapping by name, and an evaluation that uses exactly the split
 // training would use, reports undecodable files, and only classifies held-out images.
+#include "core/catalogue/Catalogue.h"
 #include "core/learning/Split.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
+#include "core/learning/tfjs/ZeroShotRun.h"
 #include "core/util/Error.h"
 #include "tests/support/TestSupport.h"
 
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -100,6 +107,57 @@ private Q_SLOTS:
             QCOMPARE(p.predicted, int(std::max_element(p.probabilities.begin(), p.probabilities.end()) -
                                       p.probabilities.begin()));
         }
+    }
+    void recordsTheBaselineAsARun()
+    {
+        if (findPretrainedModel(QStringLiteral("emotion")).isEmpty()) QSKIP(qPrintable(pretrainedModelsHowTo()));
+        QTemporaryDir dir;
+        Catalogue c = Catalogue::open(dir.filePath(QStringLiteral("faces.exemplar")));
+        const qint64 root = c.ensureRoot(dir.path());
+        std::vector<NewImage> images;
+        for (int i = 0; i < 40; ++i) {
+            const QString file = dir.filePath(QStringLiteral("%1.png").arg(i));
+            exemplar::test::writeSyntheticImage(file, 64, 64, 100 + i);
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            NewImage n;
+            n.rootId = root;
+            n.relativePath = QFileInfo(file).fileName();
+            n.contentHash = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
+            n.width = n.height = 64;
+            n.identity = QStringLiteral("person%1").arg(i / 2);
+            images.push_back(n);
+        }
+        const auto added = c.addImages(images);
+        const TaskInfo task = c.ensureTask(QStringLiteral("expression"), {QStringLiteral("happiness"), QStringLiteral("sadness")});
+        QVector<LabelEdit> edits;
+        for (size_t i = 0; i < added.size(); ++i) {
+            LabelEdit e;
+            e.imageId = added[i].imageId;
+            e.taskId = task.id;
+            e.classId = task.classes[int(i % 2)].id;
+            edits << e;
+        }
+        c.applyLabelEdits(edits, QStringLiteral("synthetic labels"));
+
+        const CatalogueDataset dataset = trainingDataFromCatalogue(c, {QStringLiteral("expression"), {}, false});
+        TrainingConfig config;
+        config.validationFraction = 0.25;
+        config.testFraction = 0.25;
+        const qint64 runId = recordZeroShotRun(c, dataset, config);
+        const std::optional<RunRecord> run = c.run(runId);
+        QVERIFY(run);
+        QCOMPARE(run->status, QStringLiteral("finished"));
+        QVERIFY2(run->name.contains(QStringLiteral("zero-shot emotion")), qPrintable(run->name));
+        QCOMPARE(run->modelPath, findPretrainedModel(QStringLiteral("emotion")));
+        const QJsonObject metrics = QJsonDocument::fromJson(run->testMetricsJson.toUtf8()).object();
+        QVERIFY(metrics.contains(QStringLiteral("balanced_accuracy")));
+        QCOMPARE(c.runSplit(runId).size(), 40);
+        int heldOut = 0;
+        for (const SplitAssignment& a : c.runSplit(runId)) heldOut += a.part != SplitPart::Train;
+        QCOMPARE(c.runPredictions(runId).size(), heldOut);
+        QCOMPARE(metrics.value(QStringLiteral("count")).toInt(), c.runPredictions(runId).size() -
+                     metrics.value(QStringLiteral("validation")).toObject().value(QStringLiteral("count")).toInt());
     }
 };
 
