@@ -1,4 +1,5 @@
 #include "ui/MainWindow.h"
+#include "ui/training/TrainingStudio.h"
 
 #include "core/util/Error.h"
 #include "ui/HelpOverlay.h"
@@ -48,6 +49,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
 
     buildActions();
     addView(QStringLiteral("gallery"), tr("Curation"), curation_);
+    TrainingStudio::install(this); // views "monitor", "evaluation", "runs" and the Training menu
 
     countsLabel_ = new QLabel;
     selectionLabel_ = new QLabel;

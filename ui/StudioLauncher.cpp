@@ -13,6 +13,7 @@
 #include "ui/gallery/GalleryView.h"
 #include "ui/import/ImportDialog.h"
 #include "ui/tasks/TaskEditorDialog.h"
+#include "ui/training/TrainingStudio.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -73,6 +74,13 @@ int runStudio(const LaunchOptions& o)
         std::fprintf(stderr, "exemplar: unknown view \"%s\" (known: %s)\n", qPrintable(o.view),
                      qPrintable(window.viewIds().join(QStringLiteral(", "))));
         return 2;
+    }
+    // The training views show the latest run unless --run names one (which must exist).
+    if (TrainingStudio* training = TrainingStudio::of(&window); training && o.view != QLatin1String("gallery")) {
+        if (!training->showRun(o.view, o.run) && o.run != 0) {
+            std::fprintf(stderr, "exemplar: the catalogue has no run %lld to show\n", static_cast<long long>(o.run));
+            return 2;
+        }
     }
     CurationSession* session = window.session();
     if (!o.task.isEmpty()) {

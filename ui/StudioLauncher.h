@@ -11,7 +11,8 @@ struct LaunchOptions {
     bool demo = false;     // open the demo catalogue (generated when missing)
     QString demoPath;      // where the demo catalogue lives; default: app data dir/demo/demo.exemplar
     QString screenshot;    // render to this PNG and exit
-    QString view = QStringLiteral("gallery");
+    QString view = QStringLiteral("gallery"); // or "monitor", "evaluation", "runs"
+    qint64 run = 0;        // run shown by the training views (0: the latest)
     QSize size{1440, 900};
     QString task;          // active task by name
     QString classFilter;   // show only this class of the active task

@@ -19,8 +19,11 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the window to a PNG and exit (works headless)."),
                                         QStringLiteral("png"));
-    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("View to show: gallery."), QStringLiteral("id"),
+    const QCommandLineOption view(QStringLiteral("view"), QStringLiteral("View to show: gallery, monitor, evaluation, runs."), QStringLiteral("id"),
                                   QStringLiteral("gallery"));
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QStringLiteral("Training run shown by the monitor, evaluation and runs views (default: the latest)."),
+                                 QStringLiteral("id"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                                   QStringLiteral("WxH"), QStringLiteral("1440x900"));
     const QCommandLineOption task(QStringLiteral("task"), QStringLiteral("Active task."), QStringLiteral("name"));
@@ -40,7 +43,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("Settings file to use instead of the user's (INI)."),
                                       QStringLiteral("ini"));
-    p.addOptions({catalog, demo, demoPath, screenshot, view, size, task, cls, exemplars, select, help, settings, dialog, importFolder, importLabels});
+    p.addOptions({catalog, demo, demoPath, screenshot, view, run, size, task, cls, exemplars, select, help, settings, dialog, importFolder, importLabels});
     p.process(arguments);
 
     exemplar::ui::LaunchOptions o;
@@ -49,6 +52,14 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     o.demoPath = p.value(demoPath);
     o.screenshot = p.value(screenshot);
     o.view = p.value(view);
+    if (p.isSet(run)) {
+        bool runOk = false;
+        o.run = p.value(run).toLongLong(&runOk);
+        if (!runOk || o.run <= 0) {
+            std::fprintf(stderr, "exemplar: --run needs a positive run id, not \"%s\"\n", qPrintable(p.value(run)));
+            std::exit(2);
+        }
+    }
     o.task = p.value(task);
     o.classFilter = p.value(cls);
     o.showHelp = p.isSet(help);

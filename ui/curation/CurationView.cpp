@@ -12,6 +12,9 @@
 #include <QDataStream>
 #include <QIODevice>
 #include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+#include <QVBoxLayout>
 #include <QScrollArea>
 #include <QSplitter>
 
@@ -43,9 +46,31 @@ CurationView::CurationView(CurationSession* session, StudioSettings* settings, Q
     right_->setStretchFactor(1, 2);
     right_->setSizes({560, 300});
 
+    chip_ = new QWidget;
+    chip_->setObjectName(QStringLiteral("imageListChip"));
+    chip_->setStyleSheet(QStringLiteral("#imageListChip { background: #dbeafe; border-radius: 10px; }"));
+    chipLabel_ = new QLabel;
+    auto* chipClose = new QToolButton;
+    chipClose->setObjectName(QStringLiteral("imageListChipClose"));
+    chipClose->setText(QStringLiteral("\u2715"));
+    chipClose->setAutoRaise(true);
+    chipClose->setToolTip(tr("Back to the filtered gallery"));
+    auto* chipLayout = new QHBoxLayout(chip_);
+    chipLayout->setContentsMargins(10, 2, 4, 2);
+    chipLayout->addWidget(chipLabel_, 1);
+    chipLayout->addWidget(chipClose);
+    chip_->hide();
+    connect(chipClose, &QToolButton::clicked, this, &CurationView::leaveImageList);
+    auto* galleryBox = new QWidget;
+    auto* galleryLayout = new QVBoxLayout(galleryBox);
+    galleryLayout->setContentsMargins(0, 0, 0, 0);
+    galleryLayout->setSpacing(2);
+    galleryLayout->addWidget(chip_);
+    galleryLayout->addWidget(gallery_, 1);
+
     outer_ = new QSplitter(Qt::Horizontal);
     outer_->addWidget(filterScroll);
-    outer_->addWidget(gallery_);
+    outer_->addWidget(galleryBox);
     outer_->addWidget(right_);
     outer_->setStretchFactor(0, 0);
     outer_->setStretchFactor(1, 1);
@@ -115,6 +140,7 @@ void CurationView::toggleExemplar()
 void CurationView::applyFilters()
 {
     const qint64 keep = gallery_->currentIndex().isValid() ? model_->imageIdAt(gallery_->currentIndex().row()) : 0;
+    chip_->hide();
     model_->setQuery(filters_->query());
     const int row = keep ? model_->rowOf(keep) : -1;
     if (row >= 0)
@@ -124,6 +150,21 @@ void CurationView::applyFilters()
     onCurrentChanged();
     Q_EMIT statusChanged();
 }
+
+void CurationView::showImageList(const QVector<qint64>& imageIds, const QString& caption)
+{
+    model_->showImageList(imageIds, caption);
+    chipLabel_->setText(QStringLiteral("%1 (%2)").arg(caption).arg(model_->rowCount()));
+    chip_->show();
+    if (model_->rowCount() > 0)
+        gallery_->selectRow(0);
+    onCurrentChanged();
+    Q_EMIT statusChanged();
+}
+
+void CurationView::leaveImageList() { applyFilters(); }
+
+QString CurationView::imageListChipText() const { return model_->showsImageList() ? chipLabel_->text() : QString(); }
 
 void CurationView::onCurrentChanged()
 {

@@ -3,7 +3,9 @@
 // the keyboard labelling that ties them together (digits, E, undo/redo through the session).
 #include <QWidget>
 
+class QLabel;
 class QSplitter;
+class QWidget;
 
 namespace exemplar::ui {
 
@@ -33,6 +35,13 @@ public:
     void toggleExemplar();
     void applyFilters(); // re-runs the query, keeping the current face when it still matches
 
+    // Shows exactly these faces, in this order, under a chip "caption (n) [x]"; the chip's close
+    // button (or any filter change) returns to the filtered gallery.
+    void showImageList(const QVector<qint64>& imageIds, const QString& caption);
+    void leaveImageList();
+    QWidget* imageListChip() const { return chip_; }
+    QString imageListChipText() const;
+
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray& state);
 
@@ -51,6 +60,8 @@ private:
     BalanceChart* balance_;
     QSplitter* outer_;
     QSplitter* right_;
+    QWidget* chip_;
+    QLabel* chipLabel_;
 };
 
 } // namespace exemplar::ui

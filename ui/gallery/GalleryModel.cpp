@@ -19,6 +19,8 @@ GalleryModel::GalleryModel(CurationSession* session, QObject* parent)
         reloadPaths();
         beginResetModel();
         query_ = {};
+        showsList_ = false;
+        listCaption_.clear();
         ids_.clear();
         rowOfId_.clear();
         loadedRows_.clear();
@@ -67,6 +69,8 @@ void GalleryModel::setQuery(const ImageQuery& query)
 {
     QVector<qint64> ids;
     query_ = query;
+    showsList_ = false;
+    listCaption_.clear();
     if (session_->isOpen()) {
         try {
             ids = session_->catalogue().findImages(query);
@@ -80,6 +84,28 @@ void GalleryModel::setQuery(const ImageQuery& query)
                 break;
             }
     }
+    resetRows(std::move(ids));
+}
+
+void GalleryModel::showImageList(const QVector<qint64>& imageIds, const QString& caption)
+{
+    for (qint64 id : imageIds)
+        if (!paths_.contains(id)) { // imported by another connection since the paths were read
+            reloadPaths();
+            break;
+        }
+    QVector<qint64> ids;
+    ids.reserve(imageIds.size());
+    for (qint64 id : imageIds)
+        if (paths_.contains(id))
+            ids.push_back(id);
+    showsList_ = true;
+    listCaption_ = caption;
+    resetRows(std::move(ids));
+}
+
+void GalleryModel::resetRows(QVector<qint64> ids)
+{
     beginResetModel();
     ids_ = std::move(ids);
     rowOfId_.clear();

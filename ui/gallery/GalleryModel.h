@@ -43,6 +43,12 @@ public:
     void setQuery(const ImageQuery& query);
     const ImageQuery& query() const { return query_; }
 
+    // Shows exactly these images in this order (e.g. the faces behind a confusion-matrix cell)
+    // instead of the query's result, until the next setQuery. Unknown ids are left out.
+    void showImageList(const QVector<qint64>& imageIds, const QString& caption);
+    bool showsImageList() const { return showsList_; }
+    QString imageListCaption() const { return listCaption_; }
+
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
 
@@ -65,10 +71,13 @@ private:
     void reloadPaths();
     void onLoaded(qint64 imageId, const QImage& image);
     void flushLoaded();
+    void resetRows(QVector<qint64> ids);
     void onLabelsChanged(const QVector<qint64>& imageIds);
 
     CurationSession* session_;
     ImageQuery query_;
+    bool showsList_ = false;
+    QString listCaption_;
     QVector<qint64> ids_;
     QHash<qint64, int> rowOfId_;
     QHash<qint64, QString> paths_; // relative path of every catalogued image

@@ -1,0 +1,86 @@
+#include "ui/training/RunData.h"
+
+#include "core/util/Error.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <algorithm>
+
+namespace exemplar::ui {
+
+int RunData::rowTotal(int row) const
+{
+    int n = 0;
+    for (const Cell& c : cells.value(row))
+        n += c.count;
+    return n;
+}
+
+RunData loadRunData(const Catalogue& catalogue, qint64 runId)
+{
+    const auto run = catalogue.run(runId);
+    if (!run)
+        throw Error(QStringLiteral("catalogue: no training run %1").arg(runId));
+    RunData d;
+    d.run = *run;
+    d.config = QJsonDocument::fromJson(run->configJson.toUtf8()).object();
+    for (const QJsonValue& v : QJsonDocument::fromJson(run->classesJson.toUtf8()).array()) {
+        d.classNames << v.toObject().value(QStringLiteral("name")).toString();
+        d.classIds << v.toObject().value(QStringLiteral("id")).toInteger();
+    }
+    if (!run->testMetricsJson.isEmpty()) {
+        d.test = learning::Metrics::fromJson(QJsonDocument::fromJson(run->testMetricsJson.toUtf8()).object());
+        d.hasTest = true;
+    }
+    d.epochsRecorded = static_cast<int>(catalogue.epochs(runId).size());
+
+    const int n = static_cast<int>(d.classIds.size());
+    d.cells = QVector<QVector<RunData::Cell>>(n, QVector<RunData::Cell>(n));
+    QVector<QVector<QVector<QPair<float, qint64>>>> scored(n, QVector<QVector<QPair<float, qint64>>>(n));
+    for (const PredictionRecord& p : catalogue.runPredictions(runId)) {
+        if (p.part != SplitPart::Test)
+            continue;
+        const int t = d.classIndex(p.trueClassId);
+        const int q = d.classIndex(p.predictedClassId);
+        if (t < 0 || q < 0)
+            continue;
+        const float confidence = q < p.probabilities.size() ? p.probabilities[q] : 0.f;
+        scored[t][q].push_back({confidence, p.imageId});
+    }
+    for (int t = 0; t < n; ++t)
+        for (int q = 0; q < n; ++q) {
+            auto& list = scored[t][q];
+            std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+            d.cells[t][q].count = static_cast<int>(list.size());
+            for (const auto& [conf, id] : list)
+                d.cells[t][q].imageIds.push_back(id);
+        }
+    return d;
+}
+
+QString metricsCsv(const RunData& d)
+{
+    QString out = QStringLiteral("class,precision,recall,f1,support\n");
+    for (const auto& c : d.test.perClass)
+        out += QStringLiteral("%1,%2,%3,%4,%5\n")
+                   .arg(c.name)
+                   .arg(c.precision, 0, 'f', 4)
+                   .arg(c.recall, 0, 'f', 4)
+                   .arg(c.f1, 0, 'f', 4)
+                   .arg(c.support);
+    out += QStringLiteral("accuracy,,,%1,%2\n").arg(d.test.accuracy, 0, 'f', 4).arg(d.test.count);
+    out += QStringLiteral("balanced_accuracy,,,%1,%2\n").arg(d.test.balancedAccuracy, 0, 'f', 4).arg(d.test.count);
+    out += QStringLiteral("macro_f1,,,%1,%2\n").arg(d.test.macroF1, 0, 'f', 4).arg(d.test.count);
+    return out;
+}
+
+void writeTextFile(const QString& path, const QByteArray& text)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size() || !f.commit())
+        throw Error(QStringLiteral("%1: cannot write (%2)").arg(path, f.errorString()));
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,289 @@
+#include "ui/training/RunHistoryView.h"
+
+#include "core/util/Error.h"
+#include "ui/balance/QCustomPlotInclude.h"
+#include "ui/curation/CurationSession.h"
+#include "ui/training/RunData.h"
+#include "ui/training/TrainingMonitor.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+
+QString score(double v) { return QString::number(v, 'f', 3); }
+
+QTableWidgetItem* item(const QString& text, const QVariant& sortKey = {})
+{
+    auto* it = new QTableWidgetItem(text);
+    if (sortKey.isValid())
+        it->setData(Qt::UserRole, sortKey);
+    return it;
+}
+
+} // namespace
+
+RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWidget(parent), session_(session)
+{
+    setObjectName(QStringLiteral("runHistoryView"));
+    table_ = new QTableWidget(0, 11);
+    table_->setHorizontalHeaderLabels({tr("run"), tr("name"), tr("status"), tr("started"), tr("epochs"),
+                                       tr("duration"), tr("model"), tr("input"), tr("accuracy"),
+                                       tr("balanced acc."), tr("macro-F1")});
+    table_->verticalHeader()->hide();
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    evaluate_ = new QPushButton(tr("Evaluation"));
+    curves_ = new QPushButton(tr("Curves"));
+    compare_ = new QPushButton(tr("Compare two"));
+    delete_ = new QPushButton(tr("Delete"));
+    exportModel_ = new QPushButton(tr("Export model..."));
+    comparePlot_ = new QCustomPlot;
+    comparePlot_->setMinimumHeight(200);
+    comparePlot_->xAxis->setLabel(tr("epoch"));
+    comparePlot_->yAxis->setLabel(tr("validation macro-F1"));
+    comparePlot_->yAxis2->setLabel(tr("validation loss"));
+    comparePlot_->yAxis2->setVisible(true);
+    comparePlot_->legend->setVisible(true);
+    comparePlot_->legend->setFont(QFont(comparePlot_->font().family(), 8));
+    compareLabel_ = new QLabel(tr("Select two runs and press \"Compare two\"."));
+    compareLabel_->setTextFormat(Qt::RichText);
+
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {evaluate_, curves_, compare_, delete_, exportModel_})
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+    auto* lower = new QWidget;
+    auto* lowerLayout = new QHBoxLayout(lower);
+    lowerLayout->setContentsMargins(0, 0, 0, 0);
+    lowerLayout->addWidget(comparePlot_, 3);
+    lowerLayout->addWidget(compareLabel_, 1);
+    auto* split = new QSplitter(Qt::Vertical);
+    auto* upper = new QWidget;
+    auto* upperLayout = new QVBoxLayout(upper);
+    upperLayout->setContentsMargins(0, 0, 0, 0);
+    upperLayout->addWidget(table_);
+    upperLayout->addLayout(buttons);
+    split->addWidget(upper);
+    split->addWidget(lower);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    connect(table_, &QTableWidget::itemSelectionChanged, this, &RunHistoryView::updateButtons);
+    connect(table_, &QTableWidget::cellDoubleClicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
+    connect(evaluate_, &QPushButton::clicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
+    connect(curves_, &QPushButton::clicked, this, [this] { Q_EMIT curvesRequested(currentRun()); });
+    connect(compare_, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRunIds();
+        if (ids.size() == 2)
+            compare(std::min(ids[0], ids[1]), std::max(ids[0], ids[1]));
+    });
+    connect(delete_, &QPushButton::clicked, this, [this] {
+        const qint64 id = currentRun();
+        if (QMessageBox::question(this, tr("Delete run"), tr("Delete run %1 and its recorded results? The files of its "
+                                                             "work directory stay on disk.").arg(id)) != QMessageBox::Yes)
+            return;
+        try {
+            deleteRun(id);
+        } catch (const Error& e) {
+            QMessageBox::warning(this, tr("Delete run"), e.message());
+        }
+    });
+    connect(exportModel_, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the model into"));
+        if (dir.isEmpty())
+            return;
+        try {
+            exportModel(currentRun(), dir);
+        } catch (const Error& e) {
+            QMessageBox::warning(this, tr("Export model"), e.message());
+        }
+    });
+    connect(session_, &CurationSession::opened, this, &RunHistoryView::refresh);
+    refresh();
+}
+
+void RunHistoryView::refresh()
+{
+    table_->setRowCount(0);
+    if (!session_->isOpen()) {
+        updateButtons();
+        return;
+    }
+    const QVector<RunRecord> runs = session_->catalogue().runs();
+    table_->setRowCount(static_cast<int>(runs.size()));
+    for (int r = 0; r < runs.size(); ++r) {
+        const RunRecord& run = runs[r];
+        const QJsonObject config = QJsonDocument::fromJson(run.configJson.toUtf8()).object();
+        const QJsonObject test = QJsonDocument::fromJson(run.testMetricsJson.toUtf8()).object();
+        const int epochs = static_cast<int>(session_->catalogue().epochs(run.id).size());
+        const bool hasTest = !test.isEmpty();
+        const QStringList cells{
+            QString::number(run.id),
+            run.name,
+            run.status,
+            run.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+            QStringLiteral("%1/%2").arg(epochs).arg(config.value(QStringLiteral("epochs")).toInt()),
+            formatDuration(run.durationSeconds),
+            config.value(QStringLiteral("model")).toString(),
+            QStringLiteral("%1 px").arg(config.value(QStringLiteral("image_size")).toInt()),
+            hasTest ? score(test.value(QStringLiteral("accuracy")).toDouble()) : QString(),
+            hasTest ? score(test.value(QStringLiteral("balanced_accuracy")).toDouble()) : QString(),
+            hasTest ? score(test.value(QStringLiteral("macro_f1")).toDouble()) : QString(),
+        };
+        for (int c = 0; c < cells.size(); ++c)
+            table_->setItem(r, c, item(cells[c], c == 0 ? QVariant(run.id) : QVariant()));
+        table_->item(r, 1)->setToolTip(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Indented)));
+    }
+    updateButtons();
+}
+
+QVector<qint64> RunHistoryView::runIds() const
+{
+    QVector<qint64> ids;
+    for (int r = 0; r < table_->rowCount(); ++r)
+        ids << table_->item(r, 0)->data(Qt::UserRole).toLongLong();
+    return ids;
+}
+
+QVector<qint64> RunHistoryView::selectedRunIds() const
+{
+    QVector<qint64> ids;
+    for (const QModelIndex& i : table_->selectionModel()->selectedRows())
+        ids << table_->item(i.row(), 0)->data(Qt::UserRole).toLongLong();
+    return ids;
+}
+
+void RunHistoryView::selectRuns(const QVector<qint64>& runIds)
+{
+    table_->clearSelection();
+    const QVector<qint64> all = this->runIds();
+    for (qint64 id : runIds) {
+        const int row = static_cast<int>(all.indexOf(id));
+        if (row >= 0)
+            table_->selectionModel()->select(table_->model()->index(row, 0),
+                                             QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+qint64 RunHistoryView::currentRun() const
+{
+    const auto ids = selectedRunIds();
+    return ids.isEmpty() ? 0 : ids.first();
+}
+
+void RunHistoryView::updateButtons()
+{
+    const auto ids = selectedRunIds();
+    const bool one = ids.size() == 1;
+    evaluate_->setEnabled(one);
+    curves_->setEnabled(one);
+    compare_->setEnabled(ids.size() == 2);
+    delete_->setEnabled(one && ids.first() != busyRun_);
+    exportModel_->setEnabled(one);
+}
+
+void RunHistoryView::compare(qint64 a, qint64 b)
+{
+    comparePlot_->clearGraphs();
+    const QColor colours[2] = {QColor(30, 90, 200), QColor(220, 80, 30)};
+    QStringList lines;
+    RunData runs[2];
+    int maxEpoch = 1;
+    double maxLoss = 0;
+    for (int k = 0; k < 2; ++k) {
+        const qint64 id = k == 0 ? a : b;
+        runs[k] = loadRunData(session_->catalogue(), id);
+        auto* f1 = comparePlot_->addGraph(comparePlot_->xAxis, comparePlot_->yAxis);
+        f1->setName(tr("#%1 macro-F1").arg(id));
+        f1->setPen(QPen(colours[k], 2));
+        auto* loss = comparePlot_->addGraph(comparePlot_->xAxis, comparePlot_->yAxis2);
+        loss->setName(tr("#%1 loss").arg(id));
+        loss->setPen(QPen(colours[k], 1, Qt::DashLine));
+        for (const EpochRecord& e : session_->catalogue().epochs(id)) {
+            f1->addData(e.epoch, e.valMacroF1);
+            loss->addData(e.epoch, e.valLoss);
+            maxEpoch = std::max(maxEpoch, e.epoch);
+            maxLoss = std::max(maxLoss, e.valLoss);
+        }
+    }
+    comparePlot_->xAxis->setRange(0, maxEpoch);
+    comparePlot_->yAxis->setRange(0, 1);
+    comparePlot_->yAxis2->setRange(0, maxLoss > 0 ? maxLoss * 1.1 : 1);
+    comparePlot_->replot();
+
+    auto delta = [](double x) { return QStringLiteral("%1%2").arg(x >= 0 ? QStringLiteral("+") : QString()).arg(x, 0, 'f', 3); };
+    const auto& ta = runs[0].test;
+    const auto& tb = runs[1].test;
+    QString html = tr("<b>#%2 vs #%1</b> (test)<br>").arg(a).arg(b);
+    if (runs[0].hasTest && runs[1].hasTest) {
+        html += tr("accuracy %1 \u2192 %2 (%3)<br>").arg(score(ta.accuracy), score(tb.accuracy), delta(tb.accuracy - ta.accuracy));
+        html += tr("balanced accuracy %1 \u2192 %2 (%3)<br>")
+                    .arg(score(ta.balancedAccuracy), score(tb.balancedAccuracy), delta(tb.balancedAccuracy - ta.balancedAccuracy));
+        html += tr("macro-F1 %1 \u2192 %2 (%3)<br>").arg(score(ta.macroF1), score(tb.macroF1), delta(tb.macroF1 - ta.macroF1));
+    } else {
+        html += tr("Both runs need test results for score deltas.<br>");
+    }
+    // Settings that differ: what the comparison is about.
+    QStringList diffs;
+    for (auto it = runs[0].config.begin(); it != runs[0].config.end(); ++it)
+        if (runs[1].config.value(it.key()) != it.value())
+            diffs << QStringLiteral("%1: %2 \u2192 %3")
+                         .arg(it.key(), it.value().toVariant().toString(),
+                              runs[1].config.value(it.key()).toVariant().toString());
+    if (!diffs.isEmpty())
+        html += tr("<br>settings: %1").arg(diffs.join(QStringLiteral(", ")));
+    compareLabel_->setText(html);
+    compareLabel_->setWordWrap(true);
+}
+
+QString RunHistoryView::compareText() const { return compareLabel_->text(); }
+
+void RunHistoryView::deleteRun(qint64 runId)
+{
+    if (runId == busyRun_)
+        throw Error(QStringLiteral("run %1 is being trained; cancel it first").arg(runId));
+    if (!session_->catalogue().run(runId))
+        throw Error(QStringLiteral("catalogue: no training run %1").arg(runId));
+    session_->catalogue().deleteRun(runId);
+    refresh();
+    Q_EMIT runsChanged();
+}
+
+void RunHistoryView::exportModel(qint64 runId, const QString& targetDir) const
+{
+    const auto run = session_->catalogue().run(runId);
+    if (!run || run->modelPath.isEmpty() || !QFileInfo::exists(run->modelPath))
+        throw Error(QStringLiteral("run %1 has no exported model on disk").arg(runId));
+    const QDir source(run->modelPath);
+    const QDir target(QDir(targetDir).filePath(QStringLiteral("run-%1-model").arg(runId)));
+    if (!QDir().mkpath(target.path()))
+        throw Error(QStringLiteral("%1: cannot create the folder").arg(target.path()));
+    QDirIterator it(source.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString to = target.filePath(source.relativeFilePath(file));
+        QDir().mkpath(QFileInfo(to).path());
+        QFile::remove(to);
+        if (!QFile::copy(file, to))
+            throw Error(QStringLiteral("%1: cannot copy to %2").arg(file, to));
+    }
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,60 @@
+#pragma once
+// The catalogue's training runs: config and headline test scores per run; compare two runs
+// (validation curves overlaid, score deltas); delete a run; export its model, curves or metrics.
+#include "core/catalogue/Types.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace exemplar::ui {
+
+class CurationSession;
+
+class RunHistoryView : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunHistoryView(CurationSession* session, QWidget* parent = nullptr);
+
+    void refresh();
+    void setBusyRun(qint64 runId) { busyRun_ = runId; } // the run being trained cannot be deleted
+    QTableWidget* table() const { return table_; }
+    QVector<qint64> runIds() const;          // table order (newest first)
+    QVector<qint64> selectedRunIds() const;
+    void selectRuns(const QVector<qint64>& runIds);
+
+    // Compares the two runs (a = older): overlaid validation curves and score deltas b - a.
+    void compare(qint64 a, qint64 b);
+    QCustomPlot* comparePlot() const { return comparePlot_; }
+    QString compareText() const;
+
+    // Throws exemplar::Error (unknown run, run being trained, database failure).
+    void deleteRun(qint64 runId);
+    // Copies the run's exported model directory into `targetDir`; throws exemplar::Error.
+    void exportModel(qint64 runId, const QString& targetDir) const;
+
+Q_SIGNALS:
+    void evaluateRequested(qint64 runId);
+    void curvesRequested(qint64 runId);
+    void runsChanged(); // a run was deleted
+
+private:
+    void updateButtons();
+    qint64 currentRun() const;
+
+    CurationSession* session_;
+    qint64 busyRun_ = 0;
+    QTableWidget* table_;
+    QPushButton* evaluate_;
+    QPushButton* curves_;
+    QPushButton* compare_;
+    QPushButton* delete_;
+    QPushButton* exportModel_;
+    QCustomPlot* comparePlot_;
+    QLabel* compareLabel_;
+};
+
+} // namespace exemplar::ui

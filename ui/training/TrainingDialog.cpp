@@ -1,0 +1,191 @@
+#include "ui/training/TrainingDialog.h"
+
+#include "ui/curation/CurationSession.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+constexpr int CountRole = Qt::UserRole + 1;
+}
+
+TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDialog(parent), session_(session)
+{
+    setWindowTitle(tr("New training run"));
+    setObjectName(QStringLiteral("trainingDialog"));
+    task_ = new QComboBox;
+    for (const TaskInfo& t : session_->tasks())
+        task_->addItem(t.name, t.id);
+    if (const auto active = session_->activeTask())
+        task_->setCurrentIndex(task_->findData(active->id));
+    classes_ = new QListWidget;
+    classes_->setMinimumHeight(140);
+    exemplarsOnly_ = new QCheckBox(tr("Exemplars only"));
+    warning_ = new QLabel;
+    warning_->setWordWrap(true);
+    warning_->setStyleSheet(QStringLiteral("color: #b45309;"));
+
+    model_ = new QComboBox;
+    model_->addItem(tr("Compact CNN"), QStringLiteral("compact"));
+    model_->addItem(tr("VGG-style CNN"), QStringLiteral("vgg"));
+    imageSize_ = new QSpinBox;
+    imageSize_->setRange(16, 256);
+    imageSize_->setSingleStep(16);
+    imageSize_->setSuffix(tr(" px"));
+    epochs_ = new QSpinBox;
+    epochs_->setRange(1, 500);
+    batchSize_ = new QSpinBox;
+    batchSize_->setRange(1, 1024);
+    learningRate_ = new QDoubleSpinBox;
+    learningRate_->setDecimals(5);
+    learningRate_->setRange(1e-5, 1.0);
+    learningRate_->setSingleStep(1e-4);
+    augment_ = new QCheckBox(tr("Augment (flip, rotate, zoom, shift, light, erasing)"));
+    imbalance_ = new QComboBox;
+    imbalance_->addItem(tr("Class-balanced batches"), QStringLiteral("sampler"));
+    imbalance_->addItem(tr("Class-weighted loss"), QStringLiteral("weights"));
+    imbalance_->addItem(tr("Both"), QStringLiteral("both"));
+    imbalance_->addItem(tr("None"), QStringLiteral("none"));
+    seed_ = new QSpinBox;
+    seed_->setRange(0, 1 << 30);
+    setConfig(learning::TrainingConfig{});
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Task"), task_);
+    form->addRow(tr("Classes"), classes_);
+    form->addRow(QString(), exemplarsOnly_);
+    form->addRow(QString(), warning_);
+    form->addRow(tr("Model"), model_);
+    form->addRow(tr("Input size"), imageSize_);
+    form->addRow(tr("Epochs"), epochs_);
+    form->addRow(tr("Batch size"), batchSize_);
+    form->addRow(tr("Learning rate"), learningRate_);
+    form->addRow(tr("Augmentation"), augment_);
+    form->addRow(tr("Imbalance"), imbalance_);
+    form->addRow(tr("Seed"), seed_);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Train"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+
+    connect(task_, &QComboBox::currentIndexChanged, this, &TrainingDialog::fillClasses);
+    connect(exemplarsOnly_, &QCheckBox::toggled, this, &TrainingDialog::fillClasses);
+    connect(classes_, &QListWidget::itemChanged, this, &TrainingDialog::updateWarning);
+    fillClasses();
+}
+
+void TrainingDialog::fillClasses()
+{
+    const qint64 taskId = task_->currentData().toLongLong();
+    classes_->blockSignals(true);
+    classes_->clear();
+    if (session_->isOpen() && taskId) {
+        const QVector<ClassCount> counts = session_->catalogue().classCounts(taskId);
+        for (const ClassCount& c : counts) {
+            if (c.retired)
+                continue;
+            const int n = exemplarsOnly_->isChecked() ? c.exemplars : c.total();
+            auto* item = new QListWidgetItem(QStringLiteral("%1  (%2)").arg(c.className).arg(n), classes_);
+            item->setData(Qt::UserRole, c.className);
+            item->setData(CountRole, n);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(n > 0 ? Qt::Checked : Qt::Unchecked);
+        }
+    }
+    classes_->blockSignals(false);
+    updateWarning();
+}
+
+QString TrainingDialog::warningText() const
+{
+    QStringList few;
+    int chosen = 0;
+    for (int i = 0; i < classes_->count(); ++i) {
+        const QListWidgetItem* item = classes_->item(i);
+        if (item->checkState() != Qt::Checked)
+            continue;
+        ++chosen;
+        if (item->data(CountRole).toInt() < kFewImages)
+            few << QStringLiteral("%1 (%2)").arg(item->data(Qt::UserRole).toString()).arg(item->data(CountRole).toInt());
+    }
+    QStringList lines;
+    if (chosen < 2)
+        lines << tr("Choose at least two classes.");
+    if (!few.isEmpty())
+        lines << tr("Few images, the scores will be unreliable: %1").arg(few.join(QStringLiteral(", ")));
+    return lines.join(QLatin1Char('\n'));
+}
+
+void TrainingDialog::updateWarning()
+{
+    const QString text = warningText();
+    warning_->setText(text);
+    warning_->setVisible(!text.isEmpty());
+}
+
+learning::DatasetSelection TrainingDialog::selection() const
+{
+    learning::DatasetSelection s;
+    s.task = task_->currentText();
+    for (int i = 0; i < classes_->count(); ++i)
+        if (classes_->item(i)->checkState() == Qt::Checked)
+            s.classes << classes_->item(i)->data(Qt::UserRole).toString();
+    s.exemplarsOnly = exemplarsOnly_->isChecked();
+    return s;
+}
+
+learning::TrainingConfig TrainingDialog::config() const
+{
+    learning::TrainingConfig c = base_;
+    c.model = model_->currentData().toString();
+    c.imageSize = imageSize_->value();
+    c.epochs = epochs_->value();
+    c.batchSize = batchSize_->value();
+    c.learningRate = learningRate_->value();
+    c.augment = augment_->isChecked();
+    c.imbalance = imbalance_->currentData().toString();
+    c.seed = static_cast<quint64>(seed_->value());
+    return c;
+}
+
+void TrainingDialog::setConfig(const learning::TrainingConfig& c)
+{
+    base_ = c;
+    model_->setCurrentIndex(std::max(0, model_->findData(c.model)));
+    imageSize_->setValue(c.imageSize);
+    epochs_->setValue(c.epochs);
+    batchSize_->setValue(c.batchSize);
+    learningRate_->setValue(c.learningRate);
+    augment_->setChecked(c.augment);
+    imbalance_->setCurrentIndex(std::max(0, imbalance_->findData(c.imbalance)));
+    seed_->setValue(static_cast<int>(c.seed));
+}
+
+void TrainingDialog::setTask(const QString& name)
+{
+    const int i = task_->findText(name);
+    if (i >= 0)
+        task_->setCurrentIndex(i);
+}
+
+void TrainingDialog::setClassChecked(const QString& name, bool checked)
+{
+    for (int i = 0; i < classes_->count(); ++i)
+        if (classes_->item(i)->data(Qt::UserRole).toString() == name)
+            classes_->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,58 @@
+#pragma once
+// "New training run": task, classes (with their image counts and a warning for classes too small
+// to split), exemplars only, model and optimisation settings. The defaults train a sensible model
+// in one click.
+#include "core/learning/CatalogueTraining.h"
+#include "core/learning/TrainingConfig.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QSpinBox;
+
+namespace exemplar::ui {
+
+class CurationSession;
+
+class TrainingDialog : public QDialog {
+    Q_OBJECT
+public:
+    // Fewer images than this in a class leave too few for validation and test.
+    static constexpr int kFewImages = 20;
+
+    explicit TrainingDialog(CurationSession* session, QWidget* parent = nullptr);
+
+    learning::DatasetSelection selection() const;
+    learning::TrainingConfig config() const;
+    void setConfig(const learning::TrainingConfig& config);
+    void setTask(const QString& name);
+    void setClassChecked(const QString& name, bool checked);
+    QString warningText() const; // empty when every chosen class has enough images
+
+    QListWidget* classList() const { return classes_; }
+
+private:
+    void fillClasses();
+    void updateWarning();
+
+    CurationSession* session_;
+    QComboBox* task_;
+    QListWidget* classes_;
+    QCheckBox* exemplarsOnly_;
+    QLabel* warning_;
+    QComboBox* model_;
+    QSpinBox* imageSize_;
+    QSpinBox* epochs_;
+    QSpinBox* batchSize_;
+    QDoubleSpinBox* learningRate_;
+    QCheckBox* augment_;
+    QComboBox* imbalance_;
+    QSpinBox* seed_;
+    learning::TrainingConfig base_; // settings the dialog does not show are kept from here
+};
+
+} // namespace exemplar::ui

@@ -1,0 +1,281 @@
+#include "ui/training/TrainingMonitor.h"
+
+#include "core/util/Error.h"
+#include "ui/balance/QCustomPlotInclude.h"
+#include "ui/curation/CurationSession.h"
+#include "ui/training/TrainingController.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+
+enum LossGraph { BatchLoss, TrainLoss, ValLoss };
+enum MetricGraph { TrainAcc, ValAcc, ValBalanced, ValF1 };
+
+QCustomPlot* makePlot(const QString& yLabel, const QList<QPair<QString, QColor>>& graphs, bool unitRange)
+{
+    auto* plot = new QCustomPlot;
+    plot->setMinimumHeight(220);
+    plot->xAxis->setLabel(QObject::tr("epoch"));
+    plot->yAxis->setLabel(yLabel);
+    for (const auto& [name, colour] : graphs) {
+        QCPGraph* g = plot->addGraph();
+        g->setName(name);
+        QPen pen(colour, 2);
+        g->setPen(pen);
+    }
+    plot->legend->setVisible(true);
+    plot->legend->setFont(QFont(plot->font().family(), 8));
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    if (unitRange)
+        plot->yAxis->setRange(0, 1);
+    plot->xAxis->setRange(0, 1);
+    return plot;
+}
+
+} // namespace
+
+QString formatDuration(double seconds)
+{
+    const qint64 s = qRound64(std::max(0.0, seconds));
+    if (s < 60)
+        return QObject::tr("%1 s").arg(s);
+    if (s < 3600)
+        return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+TrainingMonitor::TrainingMonitor(CurationSession* session, TrainingController* controller, QWidget* parent)
+    : QWidget(parent), session_(session), controller_(controller)
+{
+    setObjectName(QStringLiteral("trainingMonitor"));
+    title_ = new QLabel(tr("No training run yet."));
+    QFont big = title_->font();
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    big.setBold(true);
+    title_->setFont(big);
+    phase_ = new QLabel;
+    speed_ = new QLabel;
+    eta_ = new QLabel;
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    newRun_ = new QPushButton(tr("New run..."));
+    cancel_ = new QPushButton(tr("Cancel"));
+    resume_ = new QPushButton(tr("Resume"));
+    loss_ = makePlot(tr("loss"),
+                     {{tr("train (per batch, smoothed)"), QColor(160, 180, 220)},
+                      {tr("train"), QColor(30, 90, 200)},
+                      {tr("validation"), QColor(220, 80, 30)}},
+                     false);
+    metrics_ = makePlot(tr("score"),
+                        {{tr("train accuracy"), QColor(30, 90, 200)},
+                         {tr("validation accuracy"), QColor(220, 80, 30)},
+                         {tr("validation balanced accuracy"), QColor(40, 160, 80)},
+                         {tr("validation macro-F1"), QColor(140, 60, 170)}},
+                        true);
+    for (int g = 1; g < loss_->graphCount(); ++g)
+        loss_->graph(g)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    for (int g = 0; g < metrics_->graphCount(); ++g)
+        metrics_->graph(g)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(title_, 1);
+    top->addWidget(newRun_);
+    top->addWidget(cancel_);
+    top->addWidget(resume_);
+    auto* status = new QHBoxLayout;
+    status->addWidget(progress_, 1);
+    status->addWidget(speed_);
+    status->addWidget(eta_);
+    auto* plots = new QHBoxLayout;
+    plots->addWidget(loss_, 1);
+    plots->addWidget(metrics_, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(status);
+    layout->addWidget(phase_);
+    layout->addLayout(plots, 1);
+
+    connect(newRun_, &QPushButton::clicked, this, &TrainingMonitor::newRunRequested);
+    connect(cancel_, &QPushButton::clicked, controller_, &TrainingController::cancel);
+    connect(resume_, &QPushButton::clicked, controller_, &TrainingController::resume);
+    connect(controller_, &TrainingController::started, this, [this](qint64 id) { onStarted(id); });
+    connect(controller_, &TrainingController::batchDone, this, &TrainingMonitor::onBatch);
+    connect(controller_, &TrainingController::epochDone, this, &TrainingMonitor::onEpoch);
+    connect(controller_, &TrainingController::phase, phase_, &QLabel::setText);
+    connect(controller_, &TrainingController::finished, this, &TrainingMonitor::onFinished);
+    connect(controller_, &TrainingController::failed, this, [this](const QString& e) {
+        phase_->setText(tr("Training failed: %1").arg(e));
+        updateButtons();
+    });
+    updateButtons();
+}
+
+void TrainingMonitor::clear()
+{
+    for (int g = 0; g < loss_->graphCount(); ++g)
+        loss_->graph(g)->data()->clear();
+    for (int g = 0; g < metrics_->graphCount(); ++g)
+        metrics_->graph(g)->data()->clear();
+    smoothed_ = 0;
+    smoothedCount_ = 0;
+    speed_->clear();
+    eta_->clear();
+    phase_->clear();
+}
+
+int TrainingMonitor::batchPoints() const { return loss_->graph(BatchLoss)->dataCount(); }
+int TrainingMonitor::epochPoints() const { return loss_->graph(ValLoss)->dataCount(); }
+QString TrainingMonitor::speedText() const { return speed_->text(); }
+QString TrainingMonitor::etaText() const { return eta_->text(); }
+
+void TrainingMonitor::onStarted(qint64 runId)
+{
+    const bool resumed = runId == runId_;
+    runId_ = runId;
+    epochs_ = controller_->config().epochs;
+    if (!resumed) {
+        clear();
+    } else {
+        // A resumed run repeats the epoch that was interrupted: its batches restart the smoothing.
+        smoothedCount_ = 0;
+    }
+    if (const auto run = session_->catalogue().run(runId))
+        title_->setText(tr("Run %1: %2").arg(runId).arg(run->name));
+    progress_->setRange(0, 1000);
+    loss_->xAxis->setRange(0, epochs_);
+    metrics_->xAxis->setRange(0, epochs_);
+    updateButtons();
+    replot();
+}
+
+void TrainingMonitor::onBatch(const learning::BatchProgress& b)
+{
+    // Exponential moving average, bias-corrected so the first batches are not pulled to zero.
+    ++smoothedCount_;
+    smoothed_ = (1 - kSmoothing) * smoothed_ + kSmoothing * b.loss;
+    const double corrected = smoothed_ / (1 - std::pow(1 - kSmoothing, smoothedCount_));
+    const double x = (b.epoch - 1) + double(b.batch) / std::max(1, b.batches);
+    loss_->graph(BatchLoss)->addData(x, corrected);
+    const double done = ((b.epoch - 1) * double(b.batches) + b.batch) / std::max(1.0, double(b.epochs) * b.batches);
+    progress_->setValue(qRound(1000 * done));
+    progress_->setFormat(tr("epoch %1/%2, batch %3/%4").arg(b.epoch).arg(b.epochs).arg(b.batch).arg(b.batches));
+    speed_->setText(tr("%1 images/s").arg(b.imagesPerSecond, 0, 'f', 0));
+    eta_->setText(tr("ETA %1").arg(formatDuration(b.etaSeconds)));
+    replot();
+}
+
+void TrainingMonitor::onEpoch(const learning::EpochProgress& e)
+{
+    addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.valBalancedAccuracy, e.valMacroF1);
+    speed_->setText(tr("%1 images/s").arg(e.imagesPerSecond, 0, 'f', 0));
+    eta_->setText(tr("ETA %1").arg(formatDuration(e.etaSeconds)));
+    phase_->setText(tr("Epoch %1: validation macro-F1 %2%3")
+                        .arg(e.epoch)
+                        .arg(e.valMacroF1, 0, 'f', 3)
+                        .arg(e.improved ? tr(" (best so far)") : QString()));
+    replot();
+}
+
+void TrainingMonitor::addEpoch(int epoch, double trainLoss, double valLoss, double trainAcc, double valAcc,
+                               double valBalanced, double valF1)
+{
+    loss_->graph(TrainLoss)->addData(epoch, trainLoss);
+    loss_->graph(ValLoss)->addData(epoch, valLoss);
+    metrics_->graph(TrainAcc)->addData(epoch, trainAcc);
+    metrics_->graph(ValAcc)->addData(epoch, valAcc);
+    metrics_->graph(ValBalanced)->addData(epoch, valBalanced);
+    metrics_->graph(ValF1)->addData(epoch, valF1);
+}
+
+void TrainingMonitor::onFinished(qint64, const QString& status, const QString& error)
+{
+    progress_->setValue(status == QLatin1String("finished") ? progress_->maximum() : progress_->value());
+    phase_->setText(error.isEmpty() ? tr("Training %1.").arg(status) : tr("Training %1: %2").arg(status, error));
+    eta_->clear();
+    updateButtons();
+}
+
+void TrainingMonitor::showRun(qint64 runId)
+{
+    if (controller_->isRunning() || !session_->isOpen())
+        return;
+    clear();
+    runId_ = runId;
+    const auto run = session_->catalogue().run(runId);
+    if (!run) {
+        title_->setText(tr("No training run yet."));
+        replot();
+        return;
+    }
+    title_->setText(tr("Run %1: %2").arg(runId).arg(run->name));
+    const QVector<EpochRecord> epochs = session_->catalogue().epochs(runId);
+    for (const EpochRecord& e : epochs) {
+        // The catalogue keeps no train balanced accuracy; the chart shows what was recorded.
+        addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.valBalancedAccuracy, e.valMacroF1);
+    }
+    const QJsonObject config = QJsonDocument::fromJson(run->configJson.toUtf8()).object();
+    epochs_ = config.value(QStringLiteral("epochs")).toInt(epochs.size());
+    progress_->setRange(0, std::max(1, epochs_));
+    progress_->setValue(std::min<int>(epochs_, epochs.size()));
+    progress_->setFormat(tr("%1: %2 of %3 epochs").arg(run->status).arg(epochs.size()).arg(epochs_));
+    if (!epochs.isEmpty())
+        speed_->setText(tr("%1 images/s").arg(epochs.last().imagesPerSecond, 0, 'f', 0));
+    eta_->setText(tr("took %1").arg(formatDuration(run->durationSeconds)));
+    phase_->setText(run->error.isEmpty() ? QString() : run->error);
+    loss_->xAxis->setRange(0, std::max(1, epochs_));
+    metrics_->xAxis->setRange(0, std::max(1, epochs_));
+    updateButtons();
+    replot();
+}
+
+void TrainingMonitor::updateButtons()
+{
+    const bool running = controller_->isRunning();
+    newRun_->setEnabled(!running && session_->isOpen());
+    cancel_->setEnabled(running);
+    resume_->setEnabled(controller_->canResume());
+}
+
+void TrainingMonitor::replot()
+{
+    bool found = false;
+    const QCPRange range = loss_->graph(TrainLoss)->getValueRange(found);
+    bool foundBatch = false;
+    const QCPRange batchRange = loss_->graph(BatchLoss)->getValueRange(foundBatch);
+    double hi = 0;
+    if (found)
+        hi = std::max(hi, range.upper);
+    if (foundBatch)
+        hi = std::max(hi, batchRange.upper);
+    bool foundVal = false;
+    const QCPRange valRange = loss_->graph(ValLoss)->getValueRange(foundVal);
+    if (foundVal)
+        hi = std::max(hi, valRange.upper);
+    loss_->yAxis->setRange(0, hi > 0 ? hi * 1.1 : 1);
+    loss_->replot(QCustomPlot::rpQueuedReplot);
+    metrics_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool TrainingMonitor::exportPng(const QString& path) const
+{
+    const QPixmap a = loss_->toPixmap(loss_->width(), loss_->height());
+    const QPixmap b = metrics_->toPixmap(metrics_->width(), metrics_->height());
+    QImage out(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_RGB32);
+    out.fill(Qt::white);
+    QPainter p(&out);
+    p.drawPixmap(0, 0, a);
+    p.drawPixmap(a.width(), 0, b);
+    p.end();
+    return out.save(path, "PNG");
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,80 @@
+#pragma once
+// Live view of a training run (or the recorded curves of a past one): loss curves (per-batch loss,
+// exponentially smoothed, and per-epoch train/validation loss), accuracy / balanced accuracy /
+// macro-F1 per epoch, progress, images/s and ETA, with cancel and resume.
+#include "core/catalogue/Types.h"
+#include "core/learning/TrainingJob.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace exemplar::ui {
+
+class CurationSession;
+class TrainingController;
+
+class TrainingMonitor : public QWidget {
+    Q_OBJECT
+public:
+    // Weight of the newest batch in the smoothed loss.
+    static constexpr double kSmoothing = 0.1;
+
+    TrainingMonitor(CurationSession* session, TrainingController* controller, QWidget* parent = nullptr);
+
+    // Shows the recorded epochs of a run (no live updates until the next run starts).
+    void showRun(qint64 runId);
+    qint64 runId() const { return runId_; }
+
+    QCustomPlot* lossPlot() const { return loss_; }
+    QCustomPlot* metricsPlot() const { return metrics_; }
+    int batchPoints() const;  // smoothed per-batch loss points
+    int epochPoints() const;  // validation loss points
+    QProgressBar* progressBar() const { return progress_; }
+    QPushButton* cancelButton() const { return cancel_; }
+    QPushButton* resumeButton() const { return resume_; }
+    QString speedText() const;
+    QString etaText() const;
+
+    // Writes both plots side by side to a PNG.
+    bool exportPng(const QString& path) const;
+
+Q_SIGNALS:
+    void newRunRequested();
+
+private:
+    void clear();
+    void onStarted(qint64 runId);
+    void onBatch(const learning::BatchProgress& b);
+    void onEpoch(const learning::EpochProgress& e);
+    void addEpoch(int epoch, double trainLoss, double valLoss, double trainAcc, double valAcc, double valBalanced,
+                  double valF1);
+    void onFinished(qint64 runId, const QString& status, const QString& error);
+    void updateButtons();
+    void replot();
+
+    CurationSession* session_;
+    TrainingController* controller_;
+    qint64 runId_ = 0;
+    QLabel* title_;
+    QLabel* phase_;
+    QLabel* speed_;
+    QLabel* eta_;
+    QProgressBar* progress_;
+    QPushButton* newRun_;
+    QPushButton* cancel_;
+    QPushButton* resume_;
+    QCustomPlot* loss_;
+    QCustomPlot* metrics_;
+    double smoothed_ = 0;
+    int smoothedCount_ = 0;
+    int epochs_ = 0;
+};
+
+// Human-readable duration: "45 s", "3 min 05 s", "1 h 02 min".
+QString formatDuration(double seconds);
+
+} // namespace exemplar::ui

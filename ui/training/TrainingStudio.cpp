@@ -1,0 +1,120 @@
+#include "ui/training/TrainingStudio.h"
+
+#include "ui/MainWindow.h"
+#include "ui/curation/CurationSession.h"
+#include "ui/curation/CurationView.h"
+#include "ui/training/EvaluationView.h"
+#include "ui/training/RunHistoryView.h"
+#include "ui/training/TrainingController.h"
+#include "ui/training/TrainingDialog.h"
+#include "ui/training/TrainingMonitor.h"
+
+#include <QMenuBar>
+
+namespace exemplar::ui {
+
+TrainingStudio* TrainingStudio::install(MainWindow* window) { return new TrainingStudio(window); }
+
+TrainingStudio* TrainingStudio::of(MainWindow* window)
+{
+    return window ? window->findChild<TrainingStudio*>(QString(), Qt::FindDirectChildrenOnly) : nullptr;
+}
+
+TrainingStudio::TrainingStudio(MainWindow* window) : QObject(window), window_(window)
+{
+    CurationSession* session = window->session();
+    controller_ = new TrainingController(session, this);
+    monitor_ = new TrainingMonitor(session, controller_);
+    evaluation_ = new EvaluationView(session);
+    runs_ = new RunHistoryView(session);
+    window->addView(QStringLiteral("monitor"), tr("Training monitor"), monitor_);
+    window->addView(QStringLiteral("evaluation"), tr("Evaluation"), evaluation_);
+    window->addView(QStringLiteral("runs"), tr("Training runs"), runs_);
+
+    QMenu* menu = window->menuBar()->addMenu(tr("&Training"));
+    menu->addAction(tr("&New training run..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this,
+                    [this] { newRun(); });
+    menu->addAction(tr("&Monitor"), this, [this] { window_->showView(QStringLiteral("monitor")); });
+    menu->addAction(tr("&Evaluation"), this, [this] { window_->showView(QStringLiteral("evaluation")); });
+    menu->addAction(tr("&Runs"), this, [this] { window_->showView(QStringLiteral("runs")); });
+
+    connect(monitor_, &TrainingMonitor::newRunRequested, this, [this] { newRun(); });
+    connect(controller_, &TrainingController::started, this, [this](qint64 runId) {
+        runs_->setBusyRun(runId);
+        runs_->refresh();
+    });
+    connect(controller_, &TrainingController::finished, this, [this](qint64 runId, const QString& status) {
+        runs_->setBusyRun(0);
+        runs_->refresh();
+        evaluation_->refreshRuns();
+        if (status == QLatin1String("finished"))
+            evaluation_->showRun(runId);
+    });
+    connect(controller_, &TrainingController::failed, session, &CurationSession::message);
+    connect(runs_, &RunHistoryView::evaluateRequested, this, [this](qint64 id) { showRun(QStringLiteral("evaluation"), id); });
+    connect(runs_, &RunHistoryView::curvesRequested, this, [this](qint64 id) { showRun(QStringLiteral("monitor"), id); });
+    connect(runs_, &RunHistoryView::runsChanged, this, [this] {
+        evaluation_->refreshRuns();
+        if (!evaluation_->showRun(evaluation_->runId()))
+            evaluation_->showRun(0);
+    });
+    connect(evaluation_, &EvaluationView::cellActivated, this, [this](const QVector<qint64>& ids, const QString& caption) {
+        window_->curationView()->showImageList(ids, caption);
+        window_->showView(QStringLiteral("gallery"));
+    });
+    connect(session, &CurationSession::opened, this, [this] {
+        if (!controller_->isRunning())
+            monitor_->showRun(latestRun());
+    });
+    if (session->isOpen())
+        monitor_->showRun(latestRun());
+}
+
+qint64 TrainingStudio::latestRun() const
+{
+    CurationSession* session = window_->session();
+    if (!session->isOpen())
+        return 0;
+    const auto runs = session->catalogue().runs();
+    return runs.isEmpty() ? 0 : runs.first().id;
+}
+
+TrainingDialog* TrainingStudio::newRun()
+{
+    auto* dialog = new TrainingDialog(window_->session(), window_);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { startRun(dialog->selection(), dialog->config()); });
+    dialog->open();
+    return dialog;
+}
+
+bool TrainingStudio::startRun(const learning::DatasetSelection& selection, const learning::TrainingConfig& config,
+                              const QString& workDir)
+{
+    if (!controller_->start(selection, config, workDir))
+        return false;
+    window_->showView(QStringLiteral("monitor"));
+    return true;
+}
+
+bool TrainingStudio::showRun(const QString& viewId, qint64 runId)
+{
+    if (viewId == QLatin1String("evaluation")) {
+        if (!evaluation_->showRun(runId))
+            return false;
+    } else if (viewId == QLatin1String("monitor")) {
+        const qint64 id = runId ? runId : latestRun();
+        if (!id || !window_->session()->catalogue().run(id))
+            return false;
+        monitor_->showRun(id);
+    } else if (viewId == QLatin1String("runs")) {
+        runs_->refresh();
+        if (runId)
+            runs_->selectRuns({runId});
+    } else {
+        return false;
+    }
+    return window_->showView(viewId);
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,54 @@
+#pragma once
+// The training side of the studio: registers the "monitor", "evaluation" and "runs" views and a
+// Training menu in a MainWindow, owns the TrainingController, and ties the views together (a
+// finished run opens its evaluation; a confusion cell shows its faces in the gallery).
+#include <QObject>
+
+class QAction;
+
+namespace exemplar::learning {
+struct DatasetSelection;
+struct TrainingConfig;
+} // namespace exemplar::learning
+
+namespace exemplar::ui {
+
+class EvaluationView;
+class MainWindow;
+class RunHistoryView;
+class TrainingController;
+class TrainingDialog;
+class TrainingMonitor;
+
+class TrainingStudio : public QObject {
+    Q_OBJECT
+public:
+    // Creates the studio as a child of `window` and registers its views.
+    static TrainingStudio* install(MainWindow* window);
+    static TrainingStudio* of(MainWindow* window); // nullptr when not installed
+
+    TrainingController* controller() const { return controller_; }
+    TrainingMonitor* monitor() const { return monitor_; }
+    EvaluationView* evaluation() const { return evaluation_; }
+    RunHistoryView* runs() const { return runs_; }
+
+    // Opens the "New training run" dialog (window-modal, not blocking); accepting it starts the run.
+    TrainingDialog* newRun();
+    bool startRun(const learning::DatasetSelection& selection, const learning::TrainingConfig& config,
+                  const QString& workDir = {});
+    // Shows `runId` (0: the latest run) in one of this studio's views; false for another view id
+    // or an unknown run.
+    bool showRun(const QString& viewId, qint64 runId);
+
+private:
+    explicit TrainingStudio(MainWindow* window);
+    qint64 latestRun() const;
+
+    MainWindow* window_;
+    TrainingController* controller_;
+    TrainingMonitor* monitor_;
+    EvaluationView* evaluation_;
+    RunHistoryView* runs_;
+};
+
+} // namespace exemplar::ui
