@@ -1,0 +1,206 @@
+// exemplar-cli train: trains a classifier for one task of a catalogue, records the run in the
+// catalogue and exports the model. Ctrl-C stops after the current batch; the run is recorded as
+// cancelled and the same command resumes it from the last checkpoint.
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "core/catalogue/Catalogue.h"
+#include "core/learning/CatalogueTraining.h"
+#include "core/learning/TrainingJob.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace exemplar::cli {
+
+using namespace exemplar::learning;
+
+namespace {
+
+QString metricsLine(const Metrics& m)
+{
+    return QStringLiteral("accuracy %1, balanced accuracy %2, macro-F1 %3 (%4 images)")
+        .arg(m.accuracy, 0, 'f', 3)
+        .arg(m.balancedAccuracy, 0, 'f', 3)
+        .arg(m.macroF1, 0, 'f', 3)
+        .arg(m.count);
+}
+
+QString metricsTable(const Metrics& m)
+{
+    QString out = QStringLiteral("  %1 %2 %3 %4 %5\n")
+                      .arg(QStringLiteral("class").leftJustified(14), QStringLiteral("precision").rightJustified(10),
+                           QStringLiteral("recall").rightJustified(8), QStringLiteral("f1").rightJustified(7),
+                           QStringLiteral("support").rightJustified(8));
+    for (const auto& c : m.perClass)
+        out += QStringLiteral("  %1 %2 %3 %4 %5\n")
+                   .arg(c.name.leftJustified(14))
+                   .arg(c.precision, 10, 'f', 3)
+                   .arg(c.recall, 8, 'f', 3)
+                   .arg(c.f1, 7, 'f', 3)
+                   .arg(c.support, 8);
+    out += QStringLiteral("  confusion (rows: true, columns: predicted, order as above)\n");
+    for (const auto& row : m.confusion) {
+        QString line = QStringLiteral("   ");
+        for (int v : row) line += QStringLiteral(" %1").arg(v, 6);
+        out += line + '\n';
+    }
+    return out;
+}
+
+} // namespace
+
+int runTrain(const QStringList& args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
+    const QCommandLineOption task("task", "The task to learn (e.g. expression, sex).", "NAME");
+    const QCommandLineOption classes("classes", "Comma-separated classes (default: all with images).", "LIST");
+    const QCommandLineOption out("out", "Work folder: checkpoints, split and the exported model (OUT/model).", "DIR");
+    const QCommandLineOption exemplars("exemplars-only", "Train on exemplar images only.");
+    const QCommandLineOption configFile("config", "Training configuration JSON (keys as in the run records); options below override it.", "FILE");
+    const QCommandLineOption epochs("epochs", "Maximum epochs (default 40; early stopping may end sooner).", "N");
+    const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
+    const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
+    const QCommandLineOption color("color", "Train on colour images (default grayscale).");
+    const QCommandLineOption seed("seed", "Seed of the split and the training (default 1).", "S");
+    const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
+    const QCommandLineOption maxMinutes("max-minutes", "Stop training after this many minutes, keeping the best epoch.", "M");
+    const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
+    const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
+    const QCommandLineOption json("json", "Print the result as JSON.");
+    p.addOptions({catalog, task, classes, out, exemplars, configFile, epochs, model, size, color, seed,
+                  threads, maxMinutes, imbalance, fresh, json});
+    int code = kExitOk;
+    if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
+    const QString catalogPath = requireCatalogPath(p);
+    if (catalogPath.isEmpty()) return kExitUsage;
+    if (!p.isSet(task) || !p.isSet(out)) {
+        printError("exemplar-cli train: --task and --out are required");
+        return kExitUsage;
+    }
+
+    TrainingConfig config;
+    if (p.isSet(configFile)) {
+        QFile f(p.value(configFile));
+        if (!f.open(QIODevice::ReadOnly))
+            throw Error(QStringLiteral("%1: cannot read the configuration").arg(f.fileName()));
+        const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+        if (!doc.isObject()) throw Error(QStringLiteral("%1: not a JSON object").arg(f.fileName()));
+        config = TrainingConfig::fromJson(doc.object());
+    }
+    auto intValue = [&](const QCommandLineOption& o, int& target) {
+        if (!p.isSet(o)) return true;
+        bool ok = false;
+        target = p.value(o).toInt(&ok);
+        if (!ok) printError(QStringLiteral("exemplar-cli train: --%1 needs a number").arg(o.names().front()));
+        return ok;
+    };
+    if (!intValue(epochs, config.epochs) || !intValue(size, config.imageSize) || !intValue(threads, config.threads))
+        return kExitUsage;
+    if (p.isSet(model)) config.model = p.value(model);
+    if (p.isSet(color)) config.grayscale = false;
+    if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
+    if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
+    if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
+    config.validate();
+
+    Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
+    DatasetSelection selection;
+    selection.task = p.value(task);
+    if (p.isSet(classes)) selection.classes = p.value(classes).split(',', Qt::SkipEmptyParts);
+    selection.exemplarsOnly = p.isSet(exemplars);
+    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
+    QStringList countText;
+    for (int i = 0; i < dataset.counts.size(); ++i)
+        countText << QStringLiteral("%1 %2").arg(dataset.data.classNames[i]).arg(dataset.counts[i]);
+    printError(QStringLiteral("Training '%1' on %2 images: %3")
+                   .arg(dataset.task.name).arg(dataset.data.samples.size()).arg(countText.join(", ")));
+
+    const QString workDir = p.value(out);
+    RunRecorder recorder(catalogue, dataset, config, workDir, {}, !p.isSet(fresh));
+    if (recorder.continued())
+        printError(QStringLiteral("Continuing run %1 from its checkpoint in %2").arg(recorder.runId()).arg(workDir));
+
+    ProgressLine progress(QStringLiteral("Training"));
+    TrainingCallbacks cb;
+    cb.onMessage = [&](const QString& m) {
+        progress.finish();
+        printError(m);
+    };
+    cb.onBatch = [&](const BatchProgress& b) {
+        const int done = (b.epoch - 1) * b.batches + b.batch, total = b.epochs * b.batches;
+        progress.update(done, total,
+                        QStringLiteral("epoch %1/%2 loss %3 lr %4 %5 img/s ETA %6 min")
+                            .arg(b.epoch).arg(b.epochs)
+                            .arg(b.loss, 0, 'f', 3)
+                            .arg(b.learningRate, 0, 'g', 2)
+                            .arg(b.imagesPerSecond, 0, 'f', 0)
+                            .arg(b.etaSeconds / 60, 0, 'f', 1));
+    };
+    cb.onEpoch = [&](const EpochProgress& e) {
+        recorder.recordEpoch(e);
+        progress.finish();
+        printError(QStringLiteral("epoch %1/%2  train loss %3 acc %4  val loss %5 acc %6 bal.acc %7 macro-F1 %8  %9 img/s%10")
+                       .arg(e.epoch).arg(e.epochs)
+                       .arg(e.trainLoss, 0, 'f', 3).arg(e.trainAccuracy, 0, 'f', 3)
+                       .arg(e.valLoss, 0, 'f', 3).arg(e.valAccuracy, 0, 'f', 3)
+                       .arg(e.valBalancedAccuracy, 0, 'f', 3).arg(e.valMacroF1, 0, 'f', 3)
+                       .arg(e.imagesPerSecond, 0, 'f', 0)
+                       .arg(e.improved ? QStringLiteral("  *best") : QString()));
+    };
+
+    TrainingJob job(dataset.data, config, workDir, cb,
+                    p.isSet(fresh) ? TrainingJob::Resume::Never : TrainingJob::Resume::IfPossible);
+    TrainingResult result;
+    {
+        InterruptGuard guard(job.cancelFlag());
+        result = job.run();
+    }
+    progress.finish();
+    recorder.finish(result);
+
+    if (p.isSet(json)) {
+        QJsonArray issues;
+        for (const auto& i : result.issues) issues.append(QJsonObject{{"file", i.file}, {"problem", i.problem}});
+        QJsonObject o{{"run_id", recorder.runId()},
+                      {"status", statusName(result.status)},
+                      {"resumed", result.resumed},
+                      {"epochs_run", result.epochsRun},
+                      {"best_epoch", result.bestEpoch},
+                      {"seconds", result.seconds},
+                      {"work_dir", workDir},
+                      {"left_out", issues}};
+        if (!result.error.isEmpty()) o["error"] = result.error;
+        if (result.status == TrainingStatus::Finished) {
+            o["model_dir"] = result.modelDir;
+            o["test"] = result.test.toJson();
+            o["validation"] = result.validation.toJson();
+        }
+        printJson(o);
+    }
+    switch (result.status) {
+    case TrainingStatus::Finished:
+        if (!p.isSet(json)) {
+            printOut(QStringLiteral("Run %1 finished in %2 s; best epoch %3 of %4.")
+                         .arg(recorder.runId()).arg(result.seconds, 0, 'f', 0)
+                         .arg(result.bestEpoch).arg(result.epochsRun));
+            printOut(QStringLiteral("Validation: %1").arg(metricsLine(result.validation)));
+            printOut(QStringLiteral("Test:       %1").arg(metricsLine(result.test)));
+            printOut(metricsTable(result.test));
+            printOut(QStringLiteral("Model: %1").arg(result.modelDir));
+        }
+        return kExitOk;
+    case TrainingStatus::Cancelled:
+        printError(QStringLiteral("Cancelled after epoch %1; run %2 recorded as cancelled. Run the same "
+                                  "command again to resume from the checkpoint in %3.")
+                       .arg(result.epochsRun).arg(recorder.runId()).arg(workDir));
+        return kExitCancelled;
+    case TrainingStatus::Failed:
+        printError(QStringLiteral("exemplar-cli train: %1").arg(result.error));
+        return kExitError;
+    }
+    return kExitError;
+}
+
+} // namespace exemplar::cli
