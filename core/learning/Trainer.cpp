@@ -161,6 +161,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const int threads = config.threads > 0 ? config.threads
                                            : int(std::max(1u, std::thread::hardware_concurrency()));
     at::set_num_threads(threads);
+    // Weight initialisation and dropout draw from torch's global generator: seed it so that a run
+    // is repeatable from its seed (thread scheduling can still change the last float bits).
+    torch::manual_seed(config.seed);
     if (!QDir().mkpath(workDir))
         throw Error(QStringLiteral("%1: cannot create the work folder").arg(workDir));
 
