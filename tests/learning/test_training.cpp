@@ -24,7 +24,7 @@ TrainingConfig smallConfig()
     c.imageSize = 32;
     c.width = 8;
     c.depth = 3;
-    c.epochs = 12;
+    c.epochs = 20; // 12 left seed 17 just under 0.9 once training became deterministic
     c.batchSize = 32;
     c.learningRate = 3e-3;
     c.patience = 0;
@@ -74,12 +74,13 @@ private Q_SLOTS:
         job.start();
         const TrainingResult r = job.wait();
         QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
-        QCOMPARE(epochs, 12);
-        QVERIFY(batches >= 12 * 5);
+        const int configured = smallConfig().epochs;
+        QCOMPARE(epochs, configured);
+        QVERIFY(batches >= configured * 5);
         QVERIFY(lastLr >= 0 && lastLr < smallConfig().learningRate);
         QVERIFY(lastIps > 0);
-        QCOMPARE(int(r.history.size()), 12);
-        QVERIFY(r.bestEpoch >= 1 && r.bestEpoch <= 12);
+        QCOMPARE(int(r.history.size()), configured);
+        QVERIFY(r.bestEpoch >= 1 && r.bestEpoch <= configured);
 
         QCOMPARE(int(r.issues.size()), 1);
         QVERIFY(r.issues[0].file.endsWith("broken.png"));
