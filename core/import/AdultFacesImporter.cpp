@@ -43,22 +43,11 @@ ImportReport importAdultFaces(Catalogue& catalogue, const QString& annotationPat
 
     AttributeWriter attributes(catalogue);
     LabelBatch labels(catalogue);
-    ProgressThrottle tick(progress);
-    const int total = int(table.rows.size());
-    for (int r = 0; r < total; ++r) {
-        if (cancel && cancel->isCancelled()) {
-            report.cancelled = true;
-            break;
-        }
-        const auto& row = table.rows[r];
-        ++report.scanned;
-        const QString where = QStringLiteral("%1:%2").arg(fileName).arg(row.line);
-        tick(r + 1, total, row.cells[fileColumn]);
-        const auto imageId = matcher.match(row.cells[fileColumn], where, report);
-        if (!imageId) continue;
+    matcher.forEachMatchedRow(table, fileColumn, fileName, report, progress, cancel,
+                              [&](const TextTable::Row& row, qint64 imageId, const QString& where) {
         for (int c = 0; c < table.header.size(); ++c)
             if (!row.cells[c].trimmed().isEmpty() && !table.header[c].isEmpty())
-                attributes.add({*imageId, table.header[c], attributeValueOf(row.cells[c], table.decimalComma), fileName}, report);
+                attributes.add({imageId, table.header[c], attributeValueOf(row.cells[c], table.decimalComma), fileName}, report);
         for (auto& m : mapped) {
             const QString cell = row.cells[m.column].trimmed();
             if (cell.isEmpty()) continue;
@@ -69,9 +58,9 @@ ImportReport importAdultFaces(Catalogue& catalogue, const QString& annotationPat
                 if (m.examples.size() < 5 && !m.examples.contains(cell)) m.examples.append(cell);
                 continue;
             }
-            labels.set(*imageId, m.task.id, info->id, fileName + QLatin1Char(':') + table.header[m.column], where, report);
+            labels.set(imageId, m.task.id, info->id, fileName + QLatin1Char(':') + table.header[m.column], where, report);
         }
-    }
+    });
     if (report.cancelled) {
         log.record(catalogue, report, 0);
         return report;

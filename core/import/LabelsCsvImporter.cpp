@@ -96,26 +96,15 @@ ImportReport importLabelsCsv(Catalogue& catalogue, const QString& csvPath, const
     AttributeWriter attributes(catalogue);
     QVector<MatchedRow> matched;
     QVector<QPair<qint64, QString>> identities;
-    ProgressThrottle tick(progress);
-    const int total = int(table.rows.size());
-    for (int r = 0; r < total; ++r) {
-        if (cancel && cancel->isCancelled()) {
-            report.cancelled = true;
-            break;
-        }
-        const auto& row = table.rows[r];
-        ++report.scanned;
-        const QString where = QStringLiteral("%1:%2").arg(fileName).arg(row.line);
-        tick(r + 1, total, row.cells[fileColumn]);
-        const auto imageId = matcher.match(row.cells[fileColumn], where, report);
-        if (!imageId) continue;
-        matched.append({&row, *imageId, where});
+    matcher.forEachMatchedRow(table, fileColumn, fileName, report, progress, cancel,
+                              [&](const TextTable::Row& row, qint64 imageId, const QString& where) {
+        matched.append({&row, imageId, where});
         if (identityColumn >= 0 && !row.cells[identityColumn].trimmed().isEmpty())
-            identities.append({*imageId, row.cells[identityColumn].trimmed()});
+            identities.append({imageId, row.cells[identityColumn].trimmed()});
         for (const int c : attributeColumns)
             if (!row.cells[c].trimmed().isEmpty())
-                attributes.add({*imageId, table.header[c], attributeValueOf(row.cells[c], table.decimalComma), fileName}, report);
-    }
+                attributes.add({imageId, table.header[c], attributeValueOf(row.cells[c], table.decimalComma), fileName}, report);
+    });
     if (report.cancelled) {
         log.record(catalogue, report, 0);
         return report;

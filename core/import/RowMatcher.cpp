@@ -1,5 +1,7 @@
 #include "core/import/RowMatcher.h"
 
+#include "core/import/ImportLog.h"
+
 #include <QDir>
 
 namespace exemplar {
@@ -43,6 +45,26 @@ std::optional<qint64> RowMatcher::match(const QString& fileCell, const QString& 
     if (found == imageByPath_.constEnd())
         return skip(QStringLiteral("\"%1\" is not in the catalogue under %2").arg(relative, root_.rootPath + QLatin1Char('/') + root_.prefix));
     return *found;
+}
+
+void RowMatcher::forEachMatchedRow(const TextTable& table, int fileColumn, const QString& fileName,
+                                   ImportReport& report, const ImportProgressFn& progress, const CancelFlag* cancel,
+                                   const std::function<void(const TextTable::Row&, qint64, const QString&)>& onRow)
+{
+    ProgressThrottle tick(progress);
+    const int total = int(table.rows.size());
+    for (int r = 0; r < total; ++r) {
+        if (cancel && cancel->isCancelled()) {
+            report.cancelled = true;
+            return;
+        }
+        const auto& row = table.rows[r];
+        ++report.scanned;
+        const QString where = QStringLiteral("%1:%2").arg(fileName).arg(row.line);
+        tick(r + 1, total, row.cells[fileColumn]);
+        if (const auto imageId = match(row.cells[fileColumn], where, report))
+            onRow(row, *imageId, where);
+    }
 }
 
 } // namespace exemplar

@@ -4,8 +4,10 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/import/ImportRoots.h"
 #include "core/import/Importers.h"
+#include "core/import/TextTable.h"
 
 #include <QHash>
+#include <functional>
 #include <optional>
 
 namespace exemplar {
@@ -17,6 +19,13 @@ public:
     // The image named by `fileCell` (relative to the image root), or nullopt after adding an
     // Issue {where, reason} to the report and counting it as skipped.
     std::optional<qint64> match(const QString& fileCell, const QString& where, ImportReport& report);
+
+    // Walks the table's rows in order: counts each as scanned, reports progress, stops (setting
+    // report.cancelled) when cancelled, and calls onRow(row, imageId, "file:line") for every row
+    // whose file column names a catalogued image (the others are reported by match()).
+    void forEachMatchedRow(const TextTable& table, int fileColumn, const QString& fileName, ImportReport& report,
+                           const ImportProgressFn& progress, const CancelFlag* cancel,
+                           const std::function<void(const TextTable::Row&, qint64, const QString&)>& onRow);
 
     // '/'-separated clean relative path, or empty when the name is empty, absolute or escapes.
     static QString cleanRelativePath(const QString& name);
