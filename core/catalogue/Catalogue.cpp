@@ -101,6 +101,8 @@ Catalogue& Catalogue::operator=(Catalogue&&) noexcept = default;
 Catalogue::~Catalogue() = default;
 
 QString Catalogue::path() const { return db_->path(); }
+Database& Catalogue::database() const { return *db_; }
+
 int Catalogue::currentSchemaVersion() { return schema::currentVersion(); }
 int Catalogue::schemaVersion() const { return static_cast<int>(db_->pragmaInt("user_version")); }
 void Catalogue::setBusyTimeoutMs(int ms) { db_->setBusyTimeoutMs(ms); }

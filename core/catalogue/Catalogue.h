@@ -136,6 +136,10 @@ public:
     // ---- integrity -----------------------------------------------------------------------------
     IntegrityReport check() const;
 
+    // The connection, for the stores that keep their own tables in the same file (face boxes,
+    // model scores: see FaceStore.h, ScoreStore.h). Same one-thread rule as the catalogue.
+    Database& database() const;
+
 private:
     explicit Catalogue(std::unique_ptr<Database> db);
     std::unique_ptr<Database> db_;

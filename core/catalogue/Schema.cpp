@@ -10,7 +10,7 @@ namespace {
 
 // migrations[i] takes a catalogue from version i to version i + 1. Never edit a released entry:
 // add a new one, so that every existing catalogue follows the same path.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 0 -> 1: the initial schema.
     R"sql(
 CREATE TABLE image_roots(
@@ -150,6 +150,45 @@ CREATE TABLE run_predictions(
   predicted_class_id INTEGER,
   probabilities BLOB,
   PRIMARY KEY(run_id, image_id)) WITHOUT ROWID;
+)sql",
+    // 1 -> 2: face boxes (detection/alignment) and model scores (exemplar mining).
+    R"sql(
+-- Whether face detection has looked at an image, and what it concluded.
+CREATE TABLE face_checks(
+  image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK(status IN ('tight_crop', 'found', 'several', 'none', 'failed')),
+  detector TEXT NOT NULL DEFAULT '',
+  checked_at TEXT NOT NULL);
+
+-- Face boxes in image pixels; eyes when found. chosen = the face used for training/prediction.
+CREATE TABLE face_boxes(
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  x INTEGER NOT NULL, y INTEGER NOT NULL, w INTEGER NOT NULL, h INTEGER NOT NULL,
+  left_eye_x REAL, left_eye_y REAL, right_eye_x REAL, right_eye_y REAL,
+  confidence REAL NOT NULL DEFAULT 0,
+  source TEXT NOT NULL CHECK(source IN ('detector', 'curator')),
+  chosen INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX face_boxes_image ON face_boxes(image_id);
+
+-- One pass of a model over catalogue images (mining), or a set of out-of-fold predictions.
+CREATE TABLE scorings(
+  id INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('model', 'out_of_fold')),
+  model_path TEXT NOT NULL DEFAULT '',
+  classes_json TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  info_json TEXT NOT NULL DEFAULT '{}');
+
+-- probabilities / embedding: little-endian float32 arrays (probabilities in the scoring's class order).
+CREATE TABLE image_scores(
+  scoring_id INTEGER NOT NULL REFERENCES scorings(id) ON DELETE CASCADE,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  probabilities BLOB NOT NULL,
+  embedding BLOB,
+  PRIMARY KEY(scoring_id, image_id)) WITHOUT ROWID;
 )sql",
 };
 

@@ -68,6 +68,7 @@ class TestCatalogue : public QObject {
 private Q_SLOTS:
     void createsAndReopens();
     void migratesAnEmptyVersionZeroFile();
+    void migratesVersionOneKeepingData();
     void refusesNewerCatalogueUntouched();
     void refusesForeignSqliteUntouched();
     void refusesGarbageUntouched();
@@ -122,6 +123,33 @@ void TestCatalogue::migratesAnEmptyVersionZeroFile()
     QVERIFY(cat.tasks().isEmpty());
     cat.ensureTask(QStringLiteral("sex"), {QStringLiteral("female"), QStringLiteral("male")});
     QCOMPARE(cat.task(QStringLiteral("sex"))->classes.size(), 2);
+}
+
+void TestCatalogue::migratesVersionOneKeepingData()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("v1.exemplar"));
+    {
+        Catalogue cat = Catalogue::open(path);
+        const qint64 root = cat.ensureRoot(dir.path());
+        cat.addImages({fakeImage(root, QStringLiteral("x.jpg"), "x")});
+    }
+    {
+        // Turn it back into a version-1 file: the tables version 2 added did not exist then.
+        Database raw(path, {});
+        raw.exec("DROP TABLE face_checks; DROP TABLE face_boxes; DROP TABLE image_scores; DROP TABLE scorings;"
+                 "PRAGMA user_version = 1");
+    }
+    Catalogue cat = Catalogue::open(path, Catalogue::OpenMode::MustExist);
+    QCOMPARE(cat.schemaVersion(), 2);
+    QCOMPARE(cat.imageCount(), 1);
+    const qint64 imageId = cat.allImages().front().id;
+    auto insert = cat.database().prepare(
+        "INSERT INTO face_checks(image_id, status, checked_at) VALUES(?, 'found', 'now')");
+    insert.bind(1, imageId).run();
+    auto count = cat.database().prepare("SELECT count(*) FROM face_checks");
+    QVERIFY(count.step());
+    QCOMPARE(count.int64(0), 1);
 }
 
 void TestCatalogue::refusesNewerCatalogueUntouched()
