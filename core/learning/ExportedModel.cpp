@@ -1,6 +1,7 @@
 #include "core/learning/ExportedModel.h"
 
 #include "core/learning/FaceImage.h"
+#include "core/learning/TorchRuntime.h"
 #include "core/learning/internal/ImageTensors.h"
 
 #include <QDir>
@@ -71,6 +72,7 @@ ExportedModel ExportedModel::load(const QString& dir)
                         .arg(modelPath, QString::fromUtf8(e.what()).section('\n', 0, 0)));
     }
     impl->module.eval();
+    configureTorchRuntime(0);
     return ExportedModel(std::move(impl));
 }
 
@@ -82,7 +84,7 @@ QJsonObject ExportedModel::sidecar() const { return d->sidecar; }
 
 void ExportedModel::setThreads(int threads)
 {
-    at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+    configureTorchRuntime(threads);
 }
 
 std::vector<ExportedModel::Prediction> ExportedModel::predictFiles(

@@ -2,6 +2,7 @@
 
 #include "core/learning/ClassBalance.h"
 #include "core/learning/Split.h"
+#include "core/learning/TorchRuntime.h"
 #include "core/learning/internal/Augmenter.h"
 #include "core/learning/internal/Checkpoint.h"
 #include "core/learning/internal/ImageTensors.h"
@@ -160,7 +161,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     r.software = softwareVersions();
     const int threads = config.threads > 0 ? config.threads
                                            : int(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(threads);
+    configureTorchRuntime(threads);
     // Weight initialisation and dropout draw from torch's global generator: seed it so that a run
     // is repeatable from its seed (thread scheduling can still change the last float bits).
     torch::manual_seed(config.seed);
