@@ -21,11 +21,27 @@ struct ExportedModel::Impl {
     int size = 64;
     bool gray = true;
 
-    std::vector<Prediction> classify(const torch::Tensor& batchU8, const QStringList& files) const
+    bool hasEmbed() const { return module.find_method("embed").has_value(); }
+
+    std::vector<Prediction> classify(const torch::Tensor& batchU8, const QStringList& files,
+                                     bool withEmbedding = false) const
     {
         torch::NoGradGuard noGrad;
         const auto x = batchU8.to(torch::kFloat).div_(255);
-        const auto probs = torch::softmax(module.forward({x}).toTensor(), 1).contiguous();
+        torch::Tensor logits, features;
+        if (withEmbedding && hasEmbed()) {
+            features = module.get_method("embed")({x}).toTensor().contiguous();
+            // Our exporter's forward() is linear(embed(x)): apply the classifier to the features
+            // rather than running the network twice. Other exporters may not expose it.
+            if (module.hasattr("classifier_w") && module.hasattr("classifier_b"))
+                logits = torch::linear(features, module.attr("classifier_w").toTensor(),
+                                       module.attr("classifier_b").toTensor());
+            else
+                logits = module.forward({x}).toTensor();
+        } else {
+            logits = module.forward({x}).toTensor();
+        }
+        const auto probs = torch::softmax(logits, 1).contiguous();
         std::vector<Prediction> out;
         const int k = int(classes.size());
         for (int64_t i = 0; i < probs.size(0); ++i) {
@@ -35,10 +51,19 @@ struct ExportedModel::Impl {
             p.probabilities.assign(row, row + k);
             p.classIndex = int(std::max_element(row, row + k) - row);
             p.className = classes.value(p.classIndex);
+            if (features.defined()) {
+                const int64_t dim = features.size(1);
+                const float* f = features.data_ptr<float>() + i * dim;
+                p.embedding.assign(f, f + dim);
+            }
             out.push_back(std::move(p));
         }
         return out;
     }
+
+    std::vector<Prediction> classifyFiles(const QStringList& files, std::vector<Issue>* issues,
+                                          const CancelFlag* cancel, const std::function<void(int, int)>& progress,
+                                          int batchSize, bool withEmbedding) const;
 };
 
 ExportedModel::ExportedModel(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
@@ -87,21 +112,37 @@ void ExportedModel::setThreads(int threads)
     configureTorchRuntime(threads);
 }
 
+bool ExportedModel::hasEmbedding() const { return d->hasEmbed(); }
+
 std::vector<ExportedModel::Prediction> ExportedModel::predictFiles(
     const QStringList& files, std::vector<Issue>* issues, const CancelFlag* cancel,
     const std::function<void(int, int)>& progress, int batchSize) const
+{
+    return d->classifyFiles(files, issues, cancel, progress, batchSize, false);
+}
+
+std::vector<ExportedModel::Prediction> ExportedModel::scoreFiles(
+    const QStringList& files, std::vector<Issue>* issues, const CancelFlag* cancel,
+    const std::function<void(int, int)>& progress, int batchSize) const
+{
+    return d->classifyFiles(files, issues, cancel, progress, batchSize, true);
+}
+
+std::vector<ExportedModel::Prediction> ExportedModel::Impl::classifyFiles(
+    const QStringList& files, std::vector<Issue>* issues, const CancelFlag* cancel,
+    const std::function<void(int, int)>& progress, int batchSize, bool withEmbedding) const
 {
     std::vector<Prediction> out;
     batchSize = std::max(1, batchSize);
     for (int b = 0; b < files.size(); b += batchSize) {
         if (cancel && cancel->isCancelled()) break;
         const QStringList chunk = files.mid(b, batchSize);
-        const DecodedImages decoded = decodeImages(chunk, d->size, d->gray, cancel);
+        const DecodedImages decoded = decodeImages(chunk, size, gray, cancel);
         if (issues) issues->insert(issues->end(), decoded.issues.begin(), decoded.issues.end());
         if (!decoded.kept.empty()) {
             QStringList keptFiles;
             for (int i : decoded.kept) keptFiles << chunk[i];
-            auto preds = d->classify(decoded.pixels, keptFiles);
+            auto preds = classify(decoded.pixels, keptFiles, withEmbedding);
             std::move(preds.begin(), preds.end(), std::back_inserter(out));
         }
         if (progress) progress(std::min<int>(b + batchSize, int(files.size())), int(files.size()));

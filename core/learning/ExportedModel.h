@@ -37,6 +37,7 @@ public:
         int classIndex = -1;
         QString className;
         std::vector<float> probabilities; // in classes() order
+        std::vector<float> embedding;     // penultimate features; only from scoreFiles()
     };
 
     // Classifies files in batches. Files that cannot be decoded are left out and reported in
@@ -45,6 +46,15 @@ public:
                                          const CancelFlag* cancel = nullptr,
                                          const std::function<void(int, int)>& progress = {},
                                          int batchSize = 64) const;
+    // predictFiles() that also returns each image's embedding (the model's penultimate features)
+    // when the model has one (see hasEmbedding()); for mining and near-duplicate search.
+    std::vector<Prediction> scoreFiles(const QStringList& files, std::vector<Issue>* issues = nullptr,
+                                       const CancelFlag* cancel = nullptr,
+                                       const std::function<void(int, int)>& progress = {},
+                                       int batchSize = 64) const;
+    // Models exported before embed() existed have none: callers fall back to the probabilities.
+    bool hasEmbedding() const;
+
     // One already-decoded OpenCV image (BGR or grayscale, any size).
     Prediction predictImage(const cv::Mat& image) const;
     // Already-decoded images, in batches (the decoding-free path, e.g. for a GUI that holds them).

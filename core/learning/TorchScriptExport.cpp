@@ -15,8 +15,10 @@ torch::jit::Module toTorchScript(ConvNet& net)
         m.register_buffer(name, t.detach().clone());
     };
 
+    // embed() is the penultimate features (what the classifier reads): mining ranks images by
+    // distances between them. forward() goes through embed() so the two can never disagree.
     std::ostringstream src;
-    src << "def forward(self, x):\n";
+    src << "def embed(self, x):\n";
     buffer("input_mean", net->inputMean());
     buffer("input_std", net->inputStd());
     src << "    x = (x - self.input_mean) / self.input_std\n";
@@ -47,9 +49,11 @@ torch::jit::Module toTorchScript(ConvNet& net)
         param("hidden_b", net->hiddenLayer()->bias);
         src << "    x = torch.relu(torch.linear(x, self.hidden_w, self.hidden_b))\n";
     }
+    src << "    return x\n\n";
     param("classifier_w", net->classifier()->weight);
     param("classifier_b", net->classifier()->bias);
-    src << "    return torch.linear(x, self.classifier_w, self.classifier_b)\n";
+    src << "def forward(self, x):\n"
+        << "    return torch.linear(self.embed(x), self.classifier_w, self.classifier_b)\n";
     m.define(src.str());
     m.eval();
     return m;

@@ -1,0 +1,130 @@
+#include "core/learning/OutOfFold.h"
+
+#include "core/catalogue/ScoreStore.h"
+#include "core/learning/ExportedModel.h"
+#include "core/learning/TrainingJob.h"
+
+#include <QDir>
+#include <QHash>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+
+namespace exemplar::learning {
+
+std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed)
+{
+    // Group by person; an image without identity is a person of its own.
+    std::map<QString, std::vector<int>> groups; // ordered: the result must not depend on hash order
+    for (size_t i = 0; i < samples.size(); ++i) {
+        const QString key = samples[i].identity.isEmpty() ? QStringLiteral("\x01#%1").arg(i) : samples[i].identity;
+        groups[key].push_back(int(i));
+    }
+    if (folds < 2 || int(groups.size()) < folds)
+        throw Error(QStringLiteral("cross-validation needs at least %1 people for %1 folds; there are %2")
+                        .arg(std::max(2, folds)).arg(groups.size()));
+    std::vector<const std::vector<int>*> order;
+    for (const auto& g : groups) order.push_back(&g.second);
+    std::mt19937_64 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+    // Largest groups first into the currently smallest fold: folds end up nearly equal in size.
+    std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->size() > b->size(); });
+    std::vector<int> fold(samples.size(), 0), sizes(size_t(folds), 0);
+    for (const auto* g : order) {
+        const int f = int(std::min_element(sizes.begin(), sizes.end()) - sizes.begin());
+        for (int i : *g) fold[size_t(i)] = f;
+        sizes[size_t(f)] += int(g->size());
+    }
+    return fold;
+}
+
+OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& request, const CancelFlag* cancel,
+                              const std::function<void(const OutOfFoldProgress&)>& progress)
+{
+    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, request.selection);
+    const auto& samples = dataset.data.samples;
+    const std::vector<int> fold = identityFolds(samples, request.folds, request.config.seed);
+    TrainingConfig config = request.config;
+    config.testFraction = 0; // the held-out fold is the test
+    config.validate();
+
+    std::unique_ptr<QTemporaryDir> tmp;
+    QString root = request.workDir;
+    if (root.isEmpty()) {
+        tmp = std::make_unique<QTemporaryDir>();
+        if (!tmp->isValid()) throw Error(QStringLiteral("cannot create a temporary folder for the fold models"));
+        root = tmp->path();
+    }
+
+    OutOfFoldOutcome outcome;
+    outcome.classes = dataset.data.classNames;
+    QVector<ImageScore> scores;
+    QHash<QString, qint64> idOfFile;
+    for (const auto& s : samples) idOfFile.insert(s.path, s.imageId);
+    const int k = request.folds;
+    auto report = [&](int f, const QString& phase, double withinFold) {
+        if (progress) progress({f + 1, k, phase, (f + withinFold) / k});
+    };
+
+    for (int f = 0; f < k; ++f) {
+        if (cancel && cancel->isCancelled()) break;
+        TrainingData train;
+        train.task = dataset.data.task;
+        train.classNames = dataset.data.classNames;
+        QStringList heldOut;
+        for (size_t i = 0; i < samples.size(); ++i) {
+            if (fold[i] == f) heldOut << samples[i].path;
+            else train.samples.push_back(samples[i]);
+        }
+        report(f, QStringLiteral("training"), 0);
+        TrainingJob* jobPtr = nullptr;
+        TrainingCallbacks callbacks;
+        callbacks.onBatch = [&](const BatchProgress& b) {
+            if (cancel && cancel->isCancelled() && jobPtr) jobPtr->cancel();
+            const double done = ((b.epoch - 1) * b.batches + b.batch) / double(std::max(1, b.epochs * b.batches));
+            report(f, QStringLiteral("training"), 0.9 * done);
+        };
+        TrainingJob job(train, config, QDir(root).filePath(QStringLiteral("fold-%1").arg(f + 1)), callbacks,
+                        TrainingJob::Resume::Never);
+        jobPtr = &job;
+        const TrainingResult result = job.run();
+        if (result.status == TrainingStatus::Cancelled || (cancel && cancel->isCancelled())) break;
+        if (result.status != TrainingStatus::Finished)
+            throw Error(QStringLiteral("cross-validation fold %1 of %2 failed: %3").arg(f + 1).arg(k).arg(result.error));
+        outcome.issues.insert(outcome.issues.end(), result.issues.begin(), result.issues.end());
+        report(f, QStringLiteral("scoring"), 0.9);
+        const ExportedModel model = ExportedModel::load(result.modelDir);
+        const auto predictions = model.scoreFiles(heldOut, &outcome.issues, cancel);
+        for (const auto& p : predictions) {
+            ImageScore s;
+            s.imageId = idOfFile.value(p.file);
+            s.probabilities = QVector<float>(p.probabilities.begin(), p.probabilities.end());
+            s.embedding = QVector<float>(p.embedding.begin(), p.embedding.end());
+            scores << std::move(s);
+        }
+    }
+    if (cancel && cancel->isCancelled()) {
+        outcome.cancelled = true;
+        return outcome;
+    }
+    Scoring scoring;
+    scoring.taskId = dataset.task.id;
+    scoring.kind = QString::fromLatin1(ScoreStore::kOutOfFoldKind);
+    scoring.classes = dataset.data.classNames;
+    scoring.info = QJsonObject{{"folds", k},
+                               {"epochs", config.epochs},
+                               {"model", config.model},
+                               {"image_size", config.imageSize},
+                               {"seed", QString::number(config.seed)},
+                               {"labelled_images", int(samples.size())},
+                               {"left_out", int(outcome.issues.size())}};
+    outcome.scoringId = ScoreStore(catalogue).addScoring(scoring, scores);
+    outcome.scored = int(scores.size());
+    if (progress) progress({k, k, QStringLiteral("done"), 1.0});
+    return outcome;
+}
+
+} // namespace exemplar::learning

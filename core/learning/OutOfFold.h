@@ -1,0 +1,51 @@
+#pragma once
+// Label review by k-fold cross-validation: the labelled images of a task are split into k folds by
+// identity (all images of one person in the same fold, so no model ever scores a person it trained
+// on), a model is trained on k-1 folds and scores the held-out one. The out-of-fold probabilities
+// are stored as a scoring of kind "out_of_fold"; rankDisputedLabels (Mining.h) then lists the
+// labels the models disagree with most. Torch-free header.
+//
+// Threading: runs on the calling thread and uses the Catalogue there (a GUI opens its own in a
+// worker). Nothing is stored when cancelled.
+#include "core/catalogue/Catalogue.h"
+#include "core/learning/CatalogueTraining.h"
+#include "core/learning/TrainingConfig.h"
+#include "core/learning/TrainingData.h"
+#include "core/util/Cancellation.h"
+
+#include <functional>
+#include <vector>
+
+namespace exemplar::learning {
+
+struct OutOfFoldRequest {
+    DatasetSelection selection; // task and classes (empty: every class with images)
+    int folds = 5;
+    TrainingConfig config;      // per fold; testFraction is forced to 0 (the held-out fold is the test)
+    QString workDir;            // fold models go to workDir/fold-N; empty: a temporary folder
+};
+
+struct OutOfFoldProgress {
+    int fold = 0; // 1-based
+    int folds = 0;
+    QString phase; // "training", "scoring"
+    double fraction = 0; // of the whole review, 0..1
+};
+
+struct OutOfFoldOutcome {
+    bool cancelled = false;
+    qint64 scoringId = 0;
+    int scored = 0;
+    QStringList classes;
+    std::vector<Issue> issues;
+};
+
+// Fold (0..folds-1) per sample, disjoint by identity (an empty identity is its own person),
+// balanced in size and deterministic for a seed. Throws when there are fewer identities than folds.
+std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed);
+
+OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& request,
+                              const CancelFlag* cancel = nullptr,
+                              const std::function<void(const OutOfFoldProgress&)>& progress = {});
+
+} // namespace exemplar::learning
