@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 #include "ui/training/TrainingStudio.h"
+#include "ui/mining/MiningPanel.h"
 
 #include "core/util/Error.h"
 #include "ui/HelpOverlay.h"
@@ -50,6 +51,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     buildActions();
     addView(QStringLiteral("gallery"), tr("Curation"), curation_);
     TrainingStudio::install(this); // views "monitor", "evaluation", "runs" and the Training menu
+    installMiningPanel(this);      // "Find exemplars" dock and the Mining menu (after training: it uses it)
 
     countsLabel_ = new QLabel;
     selectionLabel_ = new QLabel;

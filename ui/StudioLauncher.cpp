@@ -13,7 +13,9 @@
 #include "ui/gallery/GalleryView.h"
 #include "ui/import/ImportDialog.h"
 #include "ui/tasks/TaskEditorDialog.h"
+#include "ui/training/TrainingDialog.h"
 #include "ui/training/TrainingStudio.h"
+#include "ui/mining/MiningPanel.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -111,6 +113,20 @@ int runStudio(const LaunchOptions& o)
             QItemSelection(view->model()->index(0, 0), view->model()->index(last, 0)), QItemSelectionModel::Select);
     }
 
+    MiningPanel* mining = nullptr;
+    if (!o.mining.isEmpty()) {
+        mining = miningPanelOf(&window);
+        const auto miningView = MiningPanel::viewFromName(o.mining.section(QLatin1Char(':'), 0, 0));
+        if (!mining || !miningView) {
+            std::fprintf(stderr, "exemplar: unknown mining mode \"%s\" (known: likely:CLASS, uncertain, different, near, review)\n",
+                         qPrintable(o.mining));
+            return 2;
+        }
+        mining->parentWidget()->show(); // its dock
+        mining->setView(*miningView, o.mining.section(QLatin1Char(':'), 1));
+        mining->showCandidates();
+    }
+
     if (headless && !o.dialog.isEmpty()) {
         std::unique_ptr<QDialog> dialog;
         if (o.dialog == QLatin1String("tasks")) {
@@ -121,8 +137,10 @@ int runStudio(const LaunchOptions& o)
             if (!o.importLabels.isEmpty())
                 import->setAnnotations(ImportDialog::Annotations::LabelsCsv, o.importLabels);
             dialog = std::move(import);
+        } else if (o.dialog == QLatin1String("training") && session->isOpen()) {
+            dialog = std::make_unique<TrainingDialog>(session, &window);
         } else {
-            std::fprintf(stderr, "exemplar: unknown dialog \"%s\" (known: tasks, import)\n", qPrintable(o.dialog));
+            std::fprintf(stderr, "exemplar: unknown dialog \"%s\" (known: tasks, import, training)\n", qPrintable(o.dialog));
             return 2;
         }
         QString error;
@@ -138,7 +156,8 @@ int runStudio(const LaunchOptions& o)
             window.showHelp();
         QString error;
         const bool ok = saveScreenshot(
-            &window, o.screenshot, [&] { return view->model()->pendingThumbnails() == 0; }, 15000, &error);
+            &window, o.screenshot,
+            [&] { return view->model()->pendingThumbnails() == 0 && !(mining && mining->isBusy()); }, 15000, &error);
         if (!ok) {
             std::fprintf(stderr, "exemplar: %s\n", qPrintable(error));
             return 1;

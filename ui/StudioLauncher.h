@@ -24,6 +24,9 @@ struct LaunchOptions {
     QString dialog;
     QString importFolder;  // prefilled in the import dialog
     QString importLabels;  // labels CSV prefilled in the import dialog (its preview is shown)
+    // Open the "Find exemplars" panel in this mode and show its candidates from the stored scores:
+    // likely:CLASS, uncertain, different, near (of the first selected face) or review.
+    QString mining;
 };
 
 // Default location of the demo catalogue (per user, generated on first use).

@@ -30,7 +30,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption cls(QStringLiteral("class"), QStringLiteral("Show only this class of the active task."),
                                  QStringLiteral("name"));
     const QCommandLineOption dialog(QStringLiteral("dialog"),
-                                    QStringLiteral("With --screenshot: render a dialog instead (tasks, import)."),
+                                    QStringLiteral("With --screenshot: render a dialog instead (tasks, import, training)."),
                                     QStringLiteral("name"));
     const QCommandLineOption importFolder(QStringLiteral("import-folder"), QStringLiteral("Folder prefilled in the import dialog."),
                                           QStringLiteral("dir"));
@@ -43,7 +43,11 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("Settings file to use instead of the user's (INI)."),
                                       QStringLiteral("ini"));
+    const QCommandLineOption mining(QStringLiteral("mining"),
+                                    QStringLiteral("Open the Find exemplars panel: likely:CLASS, uncertain, different, near or review."),
+                                    QStringLiteral("mode"));
     p.addOptions({catalog, demo, demoPath, screenshot, view, run, size, task, cls, exemplars, select, help, settings, dialog, importFolder, importLabels});
+    p.addOption(mining);
     p.process(arguments);
 
     exemplar::ui::LaunchOptions o;
@@ -68,6 +72,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     o.importFolder = p.value(importFolder);
     o.importLabels = p.value(importLabels);
     o.settingsPath = p.value(settings);
+    o.mining = p.value(mining);
     bool ok = false;
     o.select = p.value(select).toInt(&ok);
     if (!ok || o.select < 0) {

@@ -1,0 +1,121 @@
+// The "Find exemplars" panel on generated faces: scoring runs in the background while the event
+// loop keeps ticking, the candidates land in the gallery where the digit keys label them, and
+// "Review labels" lists the flipped labels with the model's class beside the label.
+#include "tests/learning/SyntheticCatalogue.h"
+#include "tests/support/TestSupport.h"
+#include "ui/MainWindow.h"
+#include "ui/StudioSettings.h"
+#include "ui/curation/CurationSession.h"
+#include "ui/curation/CurationView.h"
+#include "ui/gallery/GalleryModel.h"
+#include "ui/gallery/GalleryView.h"
+#include "ui/mining/MiningPanel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+using namespace exemplar;
+using namespace exemplar::ui;
+
+class TestMiningPanel : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    QString catalog_;
+    test::SyntheticCatalogue set_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        catalog_ = tmp_.filePath("mine.exemplar");
+        set_ = test::makeSyntheticCatalogue(catalog_, tmp_.filePath("faces"), 300, 5, 8, 4, 8);
+        const auto training = test::trainRecorded(catalog_, tmp_.filePath("run"), test::quickSyntheticConfig());
+        QVERIFY2(training.status == learning::TrainingStatus::Finished, qPrintable(training.error));
+    }
+
+    void findScoreLabelAndReview()
+    {
+        StudioSettings settings(tmp_.filePath("settings.ini"));
+        MainWindow window(&settings);
+        window.setInteractive(false);
+        QVERIFY(window.openCatalogue(catalog_));
+        window.session()->setActiveTask(set_.task.id);
+        MiningPanel* panel = miningPanelOf(&window);
+        QVERIFY(panel);
+        panel->setView(MiningView::Likely, "smile");
+
+        // Before scoring: the panel says what to do instead of showing nothing.
+        QSignalSpy shown(panel, &MiningPanel::candidatesShown);
+        panel->showCandidates();
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(shown.takeFirst().at(0).toInt(), 0);
+        QVERIFY2(panel->status().contains("Score"), qPrintable(panel->status()));
+
+        // Scoring in the background: the event loop keeps running meanwhile.
+        QSignalSpy scored(panel, &MiningPanel::scored);
+        int ticks = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, [&] { if (panel->isBusy()) ++ticks; });
+        ticker.start(5);
+        panel->scoreWithLatestModel();
+        QVERIFY(panel->isBusy());
+        QVERIFY(scored.wait(120000));
+        QVERIFY(scored.takeFirst().at(0).toLongLong() > 0);
+        QVERIFY2(ticks > 0, "the GUI thread was blocked while scoring");
+        // A successful scoring shows the candidates at once.
+        QVERIFY(shown.count() > 0 || shown.wait(20000));
+        CurationView* view = window.curationView();
+        QVERIFY(view->model()->showsImageList());
+        QCOMPARE(view->model()->imageListCaption(), QStringLiteral("Most likely smile"));
+        const QVector<qint64> ids = view->model()->imageIds();
+        QCOMPARE(ids.size(), set_.hidden.size()); // all unlabelled faces (fewer than 200)
+        int hits = 0;
+        for (int i = 0; i < 10; ++i)
+            hits += set_.hidden.contains(ids[i]) && set_.faces.samples[size_t(set_.ids.indexOf(ids[i]))].label == 0;
+        QVERIFY2(hits >= 8, qPrintable(QString::number(hits)));
+        QCOMPARE(panel->results()->topLevelItemCount(), ids.size());
+        QCOMPARE(panel->results()->topLevelItem(0)->text(1), QStringLiteral("–"));
+        QCOMPARE(panel->results()->topLevelItem(0)->text(2), QStringLiteral("smile"));
+
+        // Label the top candidate with the usual key: the list stays and shows the new label.
+        view->gallery()->selectRow(0);
+        view->assignDigit(1);
+        QCOMPARE(view->model()->imageIds(), ids);
+        QCOMPARE(panel->results()->topLevelItem(0)->text(1), QStringLiteral("smile"));
+        QCOMPARE(*window.session()->label(ids[0], set_.task.id)->classId, set_.task.classes[0].id);
+
+        // Review labels: the flipped labels come first, with label and model's class side by side.
+        panel->setCrossValidation(3, 10, 32);
+        shown.clear();
+        panel->crossValidate();
+        QVERIFY(panel->isBusy());
+        QVERIFY(shown.wait(300000));
+        QCOMPARE(view->model()->imageListCaption(), QStringLiteral("Disputed labels"));
+        int flippedOnTop = 0;
+        for (int i = 0; i < 16; ++i) {
+            const QTreeWidgetItem* item = panel->results()->topLevelItem(i);
+            if (set_.flipped.contains(item->data(0, Qt::UserRole).toLongLong())) {
+                ++flippedOnTop;
+                QVERIFY(item->text(1) != item->text(2));
+            }
+        }
+        QVERIFY2(flippedOnTop >= 5, qPrintable(QString::number(flippedOnTop)));
+
+        // Near-duplicates of the current face: the face itself leads, its neighbours follow.
+        view->gallery()->selectRow(3);
+        const qint64 current = view->model()->imageIdAt(3);
+        panel->setView(MiningView::NearDuplicates);
+        shown.clear();
+        panel->showCandidates();
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(view->model()->imageIdAt(0), current);
+        QVERIFY(view->model()->rowCount() > 10);
+    }
+};
+
+QTEST_MAIN(TestMiningPanel)
+#include "test_mining_panel.moc"

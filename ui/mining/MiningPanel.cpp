@@ -1,0 +1,504 @@
+#include "ui/mining/MiningPanel.h"
+
+#include "core/catalogue/Catalogue.h"
+#include "core/learning/CatalogueTraining.h"
+#include "ui/MainWindow.h"
+#include "ui/curation/CurationSession.h"
+#include "ui/curation/CurationView.h"
+#include "ui/gallery/GalleryModel.h"
+#include "ui/gallery/GalleryView.h"
+#include "ui/training/TrainingController.h"
+#include "ui/training/TrainingStudio.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTreeWidget>
+#include <QThread>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace exemplar::ui {
+
+using namespace exemplar::learning;
+
+namespace {
+
+struct ViewName {
+    MiningView view;
+    const char* name;
+    const char* title;
+};
+constexpr ViewName kViews[] = {
+    {MiningView::Likely, "likely", "Most likely class"},
+    {MiningView::Uncertain, "uncertain", "Most uncertain"},
+    {MiningView::Different, "different", "Most different from labelled"},
+    {MiningView::NearDuplicates, "near", "Near-duplicates of current face"},
+    {MiningView::Disputed, "review", "Review labels (disputed)"},
+};
+
+enum Column { FileColumn, LabelColumn, ModelColumn, ProbabilityColumn };
+
+} // namespace
+
+std::optional<MiningView> MiningPanel::viewFromName(const QString& name)
+{
+    for (const auto& v : kViews)
+        if (name == QLatin1String(v.name)) return v.view;
+    return std::nullopt;
+}
+
+MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent), window_(window)
+{
+    setObjectName(QStringLiteral("miningPanel"));
+    summary_ = new QLabel;
+    summary_->setWordWrap(true);
+    mode_ = new QComboBox;
+    for (const auto& v : kViews) mode_->addItem(tr(v.title), int(v.view));
+    class_ = new QComboBox;
+    unlabelledOnly_ = new QCheckBox(tr("Unlabelled faces only"));
+    unlabelledOnly_->setChecked(true);
+    top_ = new QSpinBox;
+    top_->setRange(10, 5000);
+    top_->setSingleStep(50);
+    top_->setValue(200);
+    show_ = new QPushButton(tr("Show in gallery"));
+    show_->setDefault(true);
+    score_ = new QPushButton(tr("Score with latest model"));
+    folds_ = new QSpinBox;
+    folds_->setRange(2, 10);
+    folds_->setValue(5);
+    epochs_ = new QSpinBox;
+    epochs_->setRange(1, 100);
+    epochs_->setValue(8);
+    crossValidate_ = new QPushButton(tr("Cross-validate labels"));
+    retrain_ = new QPushButton(tr("Retrain and rescore"));
+    progress_ = new QProgressBar;
+    progress_->setTextVisible(true);
+    cancel_ = new QPushButton(tr("Cancel"));
+    status_ = new QLabel;
+    status_->setWordWrap(true);
+    results_ = new QTreeWidget;
+    results_->setObjectName(QStringLiteral("miningResults"));
+    results_->setHeaderLabels({tr("Face"), tr("Label"), tr("Model"), tr("p")});
+    results_->setRootIsDecorated(false);
+    results_->setUniformRowHeights(true);
+    results_->header()->setSectionResizeMode(FileColumn, QHeaderView::Stretch);
+    for (int c : {LabelColumn, ModelColumn, ProbabilityColumn})
+        results_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+
+    auto* find = new QGroupBox(tr("Find"));
+    auto* form = new QFormLayout(find);
+    form->addRow(tr("Mode"), mode_);
+    form->addRow(tr("Class"), class_);
+    form->addRow(unlabelledOnly_);
+    form->addRow(tr("Show"), top_);
+    form->addRow(show_);
+    auto* model = new QGroupBox(tr("Model"));
+    auto* modelForm = new QFormLayout(model);
+    modelForm->addRow(summary_);
+    auto* row = new QHBoxLayout;
+    row->addWidget(score_);
+    row->addWidget(retrain_);
+    modelForm->addRow(row);
+    auto* cv = new QHBoxLayout;
+    cv->addWidget(new QLabel(tr("Folds")));
+    cv->addWidget(folds_);
+    cv->addWidget(new QLabel(tr("Epochs")));
+    cv->addWidget(epochs_);
+    cv->addWidget(crossValidate_, 1);
+    modelForm->addRow(cv);
+    auto* busy = new QHBoxLayout;
+    busy->addWidget(progress_, 1);
+    busy->addWidget(cancel_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(model);
+    layout->addWidget(find);
+    layout->addLayout(busy);
+    layout->addWidget(status_);
+    layout->addWidget(results_, 1);
+
+    CurationSession* session = window_->session();
+    connect(session, &CurationSession::opened, this, [this] {
+        refreshTaskDependent();
+        results_->clear();
+    });
+    connect(session, &CurationSession::activeTaskChanged, this, &MiningPanel::refreshTaskDependent);
+    connect(session, &CurationSession::tasksChanged, this, &MiningPanel::refreshTaskDependent);
+    connect(session, &CurationSession::labelsChanged, this, &MiningPanel::refreshLabelColumn);
+    connect(mode_, &QComboBox::currentIndexChanged, this, &MiningPanel::updateEnabled);
+    connect(show_, &QPushButton::clicked, this, &MiningPanel::showCandidates);
+    connect(score_, &QPushButton::clicked, this, &MiningPanel::scoreWithLatestModel);
+    connect(crossValidate_, &QPushButton::clicked, this, &MiningPanel::crossValidate);
+    connect(retrain_, &QPushButton::clicked, this, &MiningPanel::retrainAndRescore);
+    connect(cancel_, &QPushButton::clicked, this, &MiningPanel::cancel);
+    connect(results_, &QTreeWidget::currentItemChanged, this, &MiningPanel::onResultActivated);
+    connect(this, &MiningPanel::scored, this, [this](qint64 id) {
+        if (id) showCandidates();
+    });
+    if (TrainingStudio* training = TrainingStudio::of(window_)) {
+        connect(training->controller(), &TrainingController::finished, this,
+                [this](qint64 runId, const QString& status, const QString& error) {
+                    if (!rescoreAfterTraining_ || runId != trainingRun_) return;
+                    rescoreAfterTraining_ = false;
+                    if (status != QLatin1String("finished")) {
+                        setIdle(tr("Retraining ended: %1 %2").arg(status, error));
+                        return;
+                    }
+                    window_->showView(QStringLiteral("gallery"));
+                    scoreWithLatestModel();
+                });
+        connect(training->controller(), &TrainingController::started, this, [this](qint64 runId) {
+            if (rescoreAfterTraining_) trainingRun_ = runId;
+        });
+    }
+    refreshTaskDependent();
+    setIdle({});
+}
+
+MiningPanel::~MiningPanel()
+{
+    if (cancelFlag_) cancelFlag_->cancel();
+    worker_.waitForFinished();
+    query_.waitForFinished();
+}
+
+std::optional<qint64> MiningPanel::activeTaskId() const
+{
+    const auto task = window_->session()->activeTask();
+    return task ? std::optional<qint64>(task->id) : std::nullopt;
+}
+
+void MiningPanel::setView(MiningView view, const QString& className)
+{
+    mode_->setCurrentIndex(mode_->findData(int(view)));
+    if (!className.isEmpty()) class_->setCurrentIndex(class_->findText(className));
+    updateEnabled();
+}
+
+MiningView MiningPanel::view() const { return MiningView(mode_->currentData().toInt()); }
+
+bool MiningPanel::isBusy() const { return busy_ || querying_; }
+
+QString MiningPanel::status() const { return status_->text(); }
+
+void MiningPanel::refreshTaskDependent()
+{
+    const QString previous = class_->currentText();
+    class_->clear();
+    for (const ClassInfo& c : window_->session()->assignableClasses()) class_->addItem(c.name, c.id);
+    if (const int i = class_->findText(previous); i >= 0) class_->setCurrentIndex(i);
+    refreshSummary();
+    updateEnabled();
+}
+
+void MiningPanel::refreshSummary()
+{
+    const auto task = activeTaskId();
+    summary_->setText(task && window_->session()->isOpen() ? scoringSummary(window_->session()->path(), *task)
+                                                           : tr("No task"));
+}
+
+void MiningPanel::updateEnabled()
+{
+    const bool open = window_->session()->isOpen() && activeTaskId();
+    const MiningView v = view();
+    class_->setEnabled(v == MiningView::Likely);
+    unlabelledOnly_->setEnabled(v == MiningView::Likely || v == MiningView::Uncertain || v == MiningView::Different);
+    for (QWidget* w : std::initializer_list<QWidget*>{show_, score_, crossValidate_, retrain_, mode_})
+        w->setEnabled(open && !busy_);
+    cancel_->setEnabled(busy_);
+    progress_->setVisible(busy_);
+    cancel_->setVisible(busy_);
+}
+
+void MiningPanel::setBusy(const QString& what)
+{
+    busy_ = true;
+    progress_->setRange(0, 0);
+    progress_->setFormat(what + QStringLiteral(" %p%"));
+    status_->setText(what + QStringLiteral("…"));
+    updateEnabled();
+}
+
+void MiningPanel::setIdle(const QString& message)
+{
+    busy_ = false;
+    status_->setText(message);
+    refreshSummary();
+    updateEnabled();
+}
+
+void MiningPanel::cancel()
+{
+    if (cancelFlag_) cancelFlag_->cancel();
+    if (TrainingStudio* training = TrainingStudio::of(window_); training && rescoreAfterTraining_) {
+        rescoreAfterTraining_ = false;
+        training->controller()->cancel();
+    }
+}
+
+void MiningPanel::showCandidates()
+{
+    const auto task = activeTaskId();
+    if (!task || !window_->session()->isOpen() || querying_) return;
+    MiningRequest request;
+    request.cataloguePath = window_->session()->path();
+    request.taskId = *task;
+    request.view = view();
+    request.className = class_->currentText();
+    request.unlabelledOnly = unlabelledOnly_->isChecked();
+    request.top = top_->value();
+    if (request.view == MiningView::NearDuplicates) {
+        const QVector<qint64> current = window_->curationView()->targetImageIds();
+        if (current.isEmpty()) {
+            status_->setText(tr("Select a face first: its near-duplicates are listed."));
+            Q_EMIT candidatesShown(0);
+            return;
+        }
+        request.imageId = current.front();
+    }
+    querying_ = true;
+    status_->setText(tr("Ranking…"));
+    // The ranking reads every score and may compare thousands of embeddings: not on this thread.
+    query_ = QtConcurrent::run([this, request] {
+        const MiningResult result = runMiningQuery(request);
+        QMetaObject::invokeMethod(this, [this, result] { onQueryDone(result); }, Qt::QueuedConnection);
+    });
+}
+
+void MiningPanel::onQueryDone(const MiningResult& result)
+{
+    querying_ = false;
+    results_->clear();
+    if (!result.error.isEmpty()) {
+        status_->setText(result.error);
+        Q_EMIT candidatesShown(0);
+        return;
+    }
+    QVector<qint64> ids;
+    QList<QTreeWidgetItem*> items;
+    for (const MiningRow& r : result.rows) {
+        auto* item = new QTreeWidgetItem({r.fileName, r.label.isEmpty() ? QStringLiteral("–") : r.label, r.modelClass,
+                                          r.modelClass.isEmpty() ? QString() : QString::number(r.probability, 'f', 2)});
+        item->setData(FileColumn, Qt::UserRole, r.imageId);
+        item->setTextAlignment(ProbabilityColumn, Qt::AlignRight);
+        if (!r.label.isEmpty() && !r.modelClass.isEmpty() && r.label != r.modelClass)
+            item->setForeground(ModelColumn, QColor(200, 60, 40));
+        items << item;
+        ids << r.imageId;
+    }
+    results_->addTopLevelItems(items);
+    window_->curationView()->showImageList(ids, result.caption);
+    window_->showView(QStringLiteral("gallery"));
+    status_->setText(tr("%1: %2 faces. Label them with the digit keys; the list stays.").arg(result.caption).arg(ids.size()));
+    Q_EMIT candidatesShown(int(ids.size()));
+}
+
+void MiningPanel::onResultActivated()
+{
+    const QTreeWidgetItem* item = results_->currentItem();
+    if (!item) return;
+    CurationView* view = window_->curationView();
+    const int row = view->model()->rowOf(item->data(FileColumn, Qt::UserRole).toLongLong());
+    if (row >= 0) view->gallery()->selectRow(row);
+}
+
+void MiningPanel::refreshLabelColumn(const QVector<qint64>& imageIds)
+{
+    const auto task = window_->session()->activeTask();
+    if (!task) return;
+    const QSet<qint64> changed(imageIds.cbegin(), imageIds.cend());
+    for (int i = 0; i < results_->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = results_->topLevelItem(i);
+        const qint64 id = item->data(FileColumn, Qt::UserRole).toLongLong();
+        if (!changed.isEmpty() && !changed.contains(id)) continue;
+        const auto label = window_->session()->label(id, task->id);
+        item->setText(LabelColumn, label && label->classId ? window_->session()->className(task->id, *label->classId)
+                                                          : QStringLiteral("–"));
+    }
+}
+
+void MiningPanel::scoreWithLatestModel()
+{
+    const auto task = window_->session()->activeTask();
+    if (!task || busy_) return;
+    setBusy(tr("Scoring"));
+    cancelFlag_ = std::make_shared<CancelFlag>();
+    const auto flag = cancelFlag_;
+    const QString path = window_->session()->path();
+    const QString taskName = task->name;
+    worker_ = QtConcurrent::run([this, flag, path, taskName] {
+        qint64 id = 0;
+        QString message;
+        try {
+            Catalogue catalogue = Catalogue::open(path, Catalogue::OpenMode::MustExist);
+            ScoringRequest request;
+            request.task = taskName;
+            // Leave a core to the GUI and the thumbnail loader.
+            request.threads = std::max(1, QThread::idealThreadCount() - 1);
+            const ScoringOutcome out = scoreCatalogue(catalogue, request, flag.get(), [this](int done, int total) {
+                QMetaObject::invokeMethod(this, [this, done, total] {
+                    progress_->setRange(0, total);
+                    progress_->setValue(done);
+                }, Qt::QueuedConnection);
+            });
+            id = out.scoringId;
+            message = out.cancelled ? tr("Scoring cancelled; the previous scores stay.")
+                                    : tr("Scored %1 faces%2.").arg(out.scored).arg(
+                                          out.embeddings ? QString() : tr(" (old model without embeddings: similarity uses probabilities)"));
+        } catch (const std::exception& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(this, [this, id, message] {
+            setIdle(message);
+            Q_EMIT scored(id);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void MiningPanel::crossValidate()
+{
+    const auto task = window_->session()->activeTask();
+    if (!task || busy_) return;
+    setBusy(tr("Cross-validating"));
+    cancelFlag_ = std::make_shared<CancelFlag>();
+    const auto flag = cancelFlag_;
+    const QString path = window_->session()->path();
+    OutOfFoldRequest request;
+    request.selection.task = task->name;
+    request.folds = folds_->value();
+    request.config.epochs = epochs_->value();
+    request.config.imageSize = cvImageSize_;
+    request.config.patience = 0;
+    request.config.threads = std::max(1, QThread::idealThreadCount() - 1);
+    worker_ = QtConcurrent::run([this, flag, path, request] {
+        QString message;
+        bool ok = false;
+        try {
+            Catalogue catalogue = Catalogue::open(path, Catalogue::OpenMode::MustExist);
+            const auto out = runOutOfFold(catalogue, request, flag.get(), [this](const OutOfFoldProgress& p) {
+                QMetaObject::invokeMethod(this, [this, p] {
+                    progress_->setRange(0, 1000);
+                    progress_->setValue(int(p.fraction * 1000));
+                    progress_->setFormat(tr("Fold %1/%2 %3 %p%").arg(p.fold).arg(p.folds).arg(p.phase));
+                }, Qt::QueuedConnection);
+            });
+            ok = !out.cancelled;
+            message = out.cancelled ? tr("Cross-validation cancelled.")
+                                    : tr("Cross-validated %1 labelled faces in %2 folds.").arg(out.scored).arg(request.folds);
+        } catch (const std::exception& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(this, [this, ok, message] {
+            setIdle(message);
+            if (ok) {
+                setView(MiningView::Disputed);
+                showCandidates();
+            }
+        }, Qt::QueuedConnection);
+    });
+}
+
+void MiningPanel::setCrossValidation(int folds, int epochs, int imageSize)
+{
+    folds_->setValue(folds);
+    epochs_->setValue(epochs);
+    cvImageSize_ = imageSize;
+}
+
+void MiningPanel::retrainAndRescore()
+{
+    TrainingStudio* training = TrainingStudio::of(window_);
+    const auto task = window_->session()->activeTask();
+    if (!training || !task || busy_) return;
+    std::optional<RunRecord> last;
+    for (const RunRecord& r : window_->session()->catalogue().runs())
+        if (r.taskId == task->id && r.status == QLatin1String("finished")) {
+            last = r;
+            break;
+        }
+    if (!last) {
+        status_->setText(tr("No finished run of '%1' to repeat: start one from Training > New training run.").arg(task->name));
+        return;
+    }
+    DatasetSelection selection;
+    selection.task = task->name;
+    for (const auto& c : QJsonDocument::fromJson(last->classesJson.toUtf8()).array())
+        selection.classes << c.toObject()[QStringLiteral("name")].toString();
+    TrainingConfig config;
+    try {
+        config = TrainingConfig::fromJson(QJsonDocument::fromJson(last->configJson.toUtf8()).object());
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromUtf8(e.what()));
+        return;
+    }
+    rescoreAfterTraining_ = true;
+    trainingRun_ = 0;
+    if (!training->startRun(selection, config)) {
+        rescoreAfterTraining_ = false;
+        return;
+    }
+    setBusy(tr("Retraining run %1's setup").arg(last->id));
+    progress_->setRange(0, 0);
+    busy_ = false; // the training controller owns the work; the panel stays usable
+    updateEnabled();
+    cancel_->setVisible(true);
+    cancel_->setEnabled(true);
+    progress_->setVisible(true);
+    status_->setText(tr("Retraining with run %1's settings on the current labels; the faces are rescored when it finishes.")
+                         .arg(last->id));
+}
+
+MiningPanel* installMiningPanel(MainWindow* window)
+{
+    auto* dock = new QDockWidget(QObject::tr("Find exemplars"), window);
+    dock->setObjectName(QStringLiteral("miningDock"));
+    auto* panel = new MiningPanel(window, dock);
+    dock->setWidget(panel);
+    window->addDockWidget(Qt::RightDockWidgetArea, dock);
+    dock->hide();
+    QMenu* menu = window->menuBar()->addMenu(QObject::tr("&Mining"));
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setText(QObject::tr("&Find exemplars"));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    menu->addAction(toggle);
+    menu->addAction(QObject::tr("&Score with latest model"), panel, [dock, panel] {
+        dock->show();
+        panel->scoreWithLatestModel();
+    });
+    menu->addAction(QObject::tr("&Near-duplicates of this face"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), panel,
+                    [dock, panel] {
+                        dock->show();
+                        panel->setView(MiningView::NearDuplicates);
+                        panel->showCandidates();
+                    });
+    menu->addAction(QObject::tr("&Review labels"), panel, [dock, panel] {
+        dock->show();
+        panel->setView(MiningView::Disputed);
+        panel->showCandidates();
+    });
+    menu->addAction(QObject::tr("Retrain and &rescore"), panel, [dock, panel] {
+        dock->show();
+        panel->retrainAndRescore();
+    });
+    return panel;
+}
+
+MiningPanel* miningPanelOf(MainWindow* window)
+{
+    return window ? window->findChild<MiningPanel*>(QStringLiteral("miningPanel")) : nullptr;
+}
+
+} // namespace exemplar::ui

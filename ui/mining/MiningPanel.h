@@ -1,0 +1,100 @@
+#pragma once
+// "Find exemplars": a dock beside the gallery that scores the catalogue with the task's latest
+// model (in the background, with progress and cancel), ranks faces (most likely <class>, most
+// uncertain, most different from the labelled ones, near-duplicates of the current face) and shows
+// them in the gallery, where the curator labels them with the usual keys. "Review labels" ranks the
+// labelled faces that cross-validated models dispute, with label vs model side by side. "Retrain
+// and rescore" closes the loop through the training studio (ui/training, its public API).
+//
+// The GUI thread never waits: scoring, cross-validation and ranking run in workers that open their
+// own connection to the catalogue; results come back through queued calls / future watchers.
+#include "ui/mining/MiningQuery.h"
+
+#include <QFuture>
+#include <QWidget>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTreeWidget;
+
+namespace exemplar::ui {
+
+class MainWindow;
+
+class MiningPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit MiningPanel(MainWindow* window, QWidget* parent = nullptr);
+    ~MiningPanel() override; // cancels a running worker and waits for it
+
+    static std::optional<MiningView> viewFromName(const QString& name); // likely, uncertain, different, near, review
+    void setView(MiningView view, const QString& className = {});
+    MiningView view() const;
+
+    // Ranks with the current settings and shows the result in the gallery (background).
+    void showCandidates();
+    // Scores every face with the model of the task's latest finished run (background).
+    void scoreWithLatestModel();
+    // k-fold out-of-fold predictions over the labelled faces (background), then "Review labels".
+    void crossValidate();
+    void setCrossValidation(int folds, int epochs, int imageSize = 48);
+    // Trains again with the latest run's settings on the current labels; when it finishes, rescores
+    // and shows the candidates again.
+    void retrainAndRescore();
+    void cancel();
+
+    bool isBusy() const;
+    QTreeWidget* results() const { return results_; }
+    QString status() const;
+
+Q_SIGNALS:
+    void candidatesShown(int count); // the gallery now lists the candidates (also when 0 / error)
+    void scored(qint64 scoringId);   // 0: cancelled or failed
+
+private:
+    void refreshTaskDependent();
+    void refreshSummary();
+    void updateEnabled();
+    void setBusy(const QString& what);
+    void setIdle(const QString& message);
+    void onQueryDone(const MiningResult& result);
+    void onResultActivated();
+    void refreshLabelColumn(const QVector<qint64>& imageIds);
+    std::optional<qint64> activeTaskId() const;
+
+    MainWindow* window_;
+    QLabel* summary_;
+    QComboBox* mode_;
+    QComboBox* class_;
+    QCheckBox* unlabelledOnly_;
+    QSpinBox* top_;
+    QPushButton* show_;
+    QPushButton* score_;
+    QSpinBox* folds_;
+    QSpinBox* epochs_;
+    QPushButton* crossValidate_;
+    QPushButton* retrain_;
+    QProgressBar* progress_;
+    QPushButton* cancel_;
+    QLabel* status_;
+    QTreeWidget* results_;
+    std::shared_ptr<CancelFlag> cancelFlag_;
+    QFuture<void> worker_; // scoring or cross-validation
+    QFuture<void> query_;  // ranking
+    bool busy_ = false;
+    bool querying_ = false;
+    int cvImageSize_ = 48;
+    bool rescoreAfterTraining_ = false;
+    qint64 trainingRun_ = 0;
+};
+
+// Adds the dock (hidden until asked for) and a Mining menu to the window.
+MiningPanel* installMiningPanel(MainWindow* window);
+MiningPanel* miningPanelOf(MainWindow* window); // nullptr when not installed
+
+} // namespace exemplar::ui
