@@ -1,6 +1,7 @@
 #include "ui/training/RunData.h"
 
 #include "core/util/Error.h"
+#include "ui/training/CsvText.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -60,19 +61,24 @@ RunData loadRunData(const Catalogue& catalogue, qint64 runId)
     return d;
 }
 
+QString displayStatus(const RunRecord& run, qint64 liveRunId)
+{
+    if (run.status == QLatin1String("running") && run.id != liveRunId)
+        return QStringLiteral("interrupted");
+    return run.status;
+}
+
 QString metricsCsv(const RunData& d)
 {
-    QString out = QStringLiteral("class,precision,recall,f1,support\n");
+    auto number = [](double v) { return QString::number(v, 'f', 4); };
+    QString out = csvRecord({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
+                             QStringLiteral("f1"), QStringLiteral("support")});
     for (const auto& c : d.test.perClass)
-        out += QStringLiteral("%1,%2,%3,%4,%5\n")
-                   .arg(c.name)
-                   .arg(c.precision, 0, 'f', 4)
-                   .arg(c.recall, 0, 'f', 4)
-                   .arg(c.f1, 0, 'f', 4)
-                   .arg(c.support);
-    out += QStringLiteral("accuracy,,,%1,%2\n").arg(d.test.accuracy, 0, 'f', 4).arg(d.test.count);
-    out += QStringLiteral("balanced_accuracy,,,%1,%2\n").arg(d.test.balancedAccuracy, 0, 'f', 4).arg(d.test.count);
-    out += QStringLiteral("macro_f1,,,%1,%2\n").arg(d.test.macroF1, 0, 'f', 4).arg(d.test.count);
+        out += csvRecord({c.name, number(c.precision), number(c.recall), number(c.f1), QString::number(c.support)});
+    const QString count = QString::number(d.test.count);
+    out += csvRecord({QStringLiteral("accuracy"), {}, {}, number(d.test.accuracy), count});
+    out += csvRecord({QStringLiteral("balanced_accuracy"), {}, {}, number(d.test.balancedAccuracy), count});
+    out += csvRecord({QStringLiteral("macro_f1"), {}, {}, number(d.test.macroF1), count});
     return out;
 }
 

@@ -31,6 +31,10 @@ struct RunData {
 // Throws exemplar::Error when the run does not exist.
 RunData loadRunData(const Catalogue& catalogue, qint64 runId);
 
+// The status a view shows: a run recorded as "running" that is not `liveRunId` (the run this studio
+// trains, 0: none) was left so by a process that stopped without recording its end: "interrupted".
+QString displayStatus(const RunRecord& run, qint64 liveRunId);
+
 // Headline and per-class metrics as CSV (class,precision,recall,f1,support + overall rows).
 QString metricsCsv(const RunData& data);
 // Writes `text` to `path`; throws exemplar::Error naming the file on failure.
