@@ -5,6 +5,7 @@
 #include <opencv2/core.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 
 namespace exemplar::learning {
@@ -144,8 +145,8 @@ std::vector<RankedImage> rankNearDuplicates(const QVector<ImageScore>& scores, q
     if (!self) throw Error(QStringLiteral("image %1 has no score: score the catalogue first").arg(imageId));
     if (others.empty()) return {};
     const cv::Mat q = normalisedRows({self}), a = normalisedRows(others);
-    cv::Mat dist, nidx;
-    cv::batchDistance(q, a, dist, CV_32F, nidx, cv::NORM_L2, 0);
+    cv::Mat dist;
+    cv::batchDistance(q, a, dist, CV_32F, cv::noArray(), cv::NORM_L2, 0);
     std::vector<RankedImage> out;
     out.reserve(others.size());
     for (int j = 0; j < a.rows; ++j) out.push_back(ranked(*others[size_t(j)], dist.at<float>(0, j)));
