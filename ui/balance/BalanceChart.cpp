@@ -50,7 +50,9 @@ BalanceChart::BalanceChart(CurationSession* session, QWidget* parent)
     plot_->plotLayout()->setRowStretchFactor(0, 0.001);
     plot_->legend->setMargins(QMargins(0, 0, 0, 0));
     plot_->yAxis->setLabel(tr("faces"));
-    plot_->xAxis->setTickLabelRotation(30);
+    // Rotated anticlockwise, a label ends at its tick and reaches left, into the axis rect's own
+    // width: clockwise, the last class ("surprise") ran past the right edge and was cut.
+    plot_->xAxis->setTickLabelRotation(-30);
     plot_->xAxis->grid()->setVisible(false);
     plot_->xAxis->setSubTicks(false);
     plot_->xAxis->setTickLength(0, 3);
