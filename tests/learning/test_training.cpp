@@ -41,6 +41,22 @@ class TestTraining : public QObject {
     QTemporaryDir tmp_;
     TrainingData data_;
 
+    // The exported model must give the trained network's test-set probabilities, image by image.
+    void compareExportWithNetwork(const ExportedModel& model, const TrainingResult& r)
+    {
+        QStringList files;
+        for (const auto& p : r.predictions) files << data_.samples[p.sample].path;
+        const auto exported = model.predictFiles(files);
+        QCOMPARE(exported.size(), r.predictions.size());
+        float maxDiff = 0;
+        for (size_t i = 0; i < exported.size(); ++i) {
+            QCOMPARE(exported[i].classIndex, r.predictions[i].predicted);
+            for (int k = 0; k < 2; ++k)
+                maxDiff = std::max(maxDiff, std::abs(exported[i].probabilities[k] - r.predictions[i].probabilities[k]));
+        }
+        QVERIFY2(maxDiff < 1e-4f, qPrintable(QString::number(maxDiff)));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -111,20 +127,24 @@ private Q_SLOTS:
                  r.test.accuracy);
         QStringList files;
         for (const auto& p : r.predictions) files << data_.samples[p.sample].path;
-        const auto exported = model.predictFiles(files);
-        QCOMPARE(exported.size(), r.predictions.size());
-        float maxDiff = 0;
-        for (size_t i = 0; i < exported.size(); ++i) {
-            QCOMPARE(exported[i].classIndex, r.predictions[i].predicted);
-            for (int k = 0; k < 2; ++k)
-                maxDiff = std::max(maxDiff, std::abs(exported[i].probabilities[k] - r.predictions[i].probabilities[k]));
-        }
-        QVERIFY2(maxDiff < 1e-4f, qPrintable(QString::number(maxDiff)));
+        compareExportWithNetwork(model, r);
 
         std::vector<Issue> issues;
         const auto withBad = model.predictFiles({files[0], data_.samples.back().path}, &issues);
         QCOMPARE(int(withBad.size()), 1);
         QCOMPARE(int(issues.size()), 1);
+    }
+
+    void vggExportReproducesTheNetwork()
+    {
+        TrainingConfig c = smallConfig();
+        c.model = QStringLiteral("vgg");
+        c.epochs = 3;
+        const TrainingResult r = TrainingJob(data_, c, tmp_.filePath("run-vgg")).run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        const ExportedModel model = ExportedModel::load(r.modelDir);
+        QCOMPARE(model.sidecar()["config"].toObject()["model"].toString(), QStringLiteral("vgg"));
+        compareExportWithNetwork(model, r);
     }
 
     void cancelKeepsCheckpointAndResumeFinishes()
