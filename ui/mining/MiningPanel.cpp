@@ -206,7 +206,7 @@ void MiningPanel::refreshTaskDependent()
 void MiningPanel::refreshSummary()
 {
     const auto task = activeTaskId();
-    summary_->setText(task && window_->session()->isOpen() ? scoringSummary(window_->session()->path(), *task)
+    summary_->setText(task && window_->session()->isOpen() ? scoringSummary(window_->session()->catalogue(), *task)
                                                            : tr("No task"));
 }
 

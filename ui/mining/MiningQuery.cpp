@@ -100,10 +100,9 @@ MiningResult runMiningQuery(const MiningRequest& request)
     return result;
 }
 
-QString scoringSummary(const QString& cataloguePath, qint64 taskId)
+QString scoringSummary(const Catalogue& catalogue, qint64 taskId)
 {
     try {
-        const Catalogue catalogue = Catalogue::open(cataloguePath, Catalogue::OpenMode::MustExist);
         const ScoreStore store(catalogue);
         QStringList parts;
         if (const auto s = store.latest(taskId, ScoreStore::kModelKind)) {

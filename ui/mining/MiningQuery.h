@@ -11,6 +11,10 @@
 #include <QVector>
 #include <functional>
 
+namespace exemplar {
+class Catalogue;
+}
+
 namespace exemplar::ui {
 
 enum class MiningView {
@@ -50,7 +54,8 @@ struct MiningResult {
 // Never throws: problems come back in MiningResult::error.
 MiningResult runMiningQuery(const MiningRequest& request);
 
-// One-line description of the task's latest scorings ("5,589 faces scored by run 12 ...").
-QString scoringSummary(const QString& cataloguePath, qint64 taskId);
+// One-line description of the task's latest scorings ("5,589 faces scored by run 12 ..."): two
+// indexed look-ups, cheap enough for the GUI thread's own connection.
+QString scoringSummary(const Catalogue& catalogue, qint64 taskId);
 
 } // namespace exemplar::ui
