@@ -1,7 +1,10 @@
 // The training side of the studio on generated faces: a tiny run driven through the "New training
 // run" dialog feeds the monitor's curves, is recorded, and its evaluation matrix agrees with the
 // recorded test predictions; a matrix click shows the faces behind the cell in the gallery, where
-// they can be relabelled. Cancel and resume continue the same run.
+// they can be relabelled. Cancel and resume continue the same run. Exports go through their buttons
+// and file dialogs; an image dropped on the try-it panel is classified; closing the window while a
+// run trains records it as cancelled, and a run left "running" by a crash shows as interrupted and
+// resumes from the run history.
 #include "UiTestSupport.h"
 
 #include "core/learning/Metrics.h"
@@ -12,8 +15,16 @@
 #include "ui/training/TrainingController.h"
 #include "ui/training/TrainingDialog.h"
 #include "ui/training/TrainingMonitor.h"
+#include "core/import/CsvReader.h"
+#include "ui/training/BatchLossLog.h"
 #include "ui/training/TrainingStudio.h"
 #include "ui/training/TryItPanel.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMimeData>
+#include <QTimer>
 
 #include <QDialogButtonBox>
 #include <QJsonDocument>
@@ -56,6 +67,28 @@ learning::TrainingConfig tinyConfig(int epochs)
     c.warmupEpochs = 0;
     c.threads = 1;
     return c;
+}
+
+// Answers the next file dialog as a user would: reads the name it proposes into `proposed`, then
+// saves as `path`.
+void answerFileDialog(const QString& path, QString* proposed)
+{
+    auto* poll = new QTimer;
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, [poll, path, proposed] {
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            auto* dialog = qobject_cast<QFileDialog*>(w);
+            if (!dialog || !dialog->isVisible())
+                continue;
+            poll->stop();
+            poll->deleteLater();
+            *proposed = dialog->selectedFiles().value(0);
+            dialog->selectFile(path);
+            static_cast<QDialog*>(dialog)->accept(); // public in QDialog, dispatches to QFileDialog::accept
+            return;
+        }
+    });
+    poll->start();
 }
 
 const QStringList kClasses{QStringLiteral("happiness"), QStringLiteral("sadness"), QStringLiteral("surprise")};
@@ -210,17 +243,103 @@ private Q_SLOTS:
             sum += p;
         QVERIFY(std::abs(sum - 1.0) < 1e-3);
 
-        // Exports.
+        // Dropping an image file on the panel classifies it like picking it: same probabilities, shown as bars.
+        const QVector<float> picked = tryIt->probabilities();
+        classified.clear();
+        const QString dropped = disk.image(cellIds.last())->absolutePath;
+        QMimeData notFiles;
+        notFiles.setText(QStringLiteral("not a file"));
+        QDragEnterEvent refused(QPoint(5, 5), Qt::CopyAction, &notFiles, Qt::LeftButton, Qt::NoModifier);
+        refused.setAccepted(false);
+        QApplication::sendEvent(tryIt, &refused);
+        QVERIFY(!refused.isAccepted());
+        QMimeData files;
+        files.setUrls({QUrl::fromLocalFile(dropped)});
+        QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+        enter.setAccepted(false);
+        QApplication::sendEvent(tryIt, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+        drop.setAccepted(false);
+        QApplication::sendEvent(tryIt, &drop);
+        QVERIFY(drop.isAccepted());
+        QVERIFY(classified.wait(60000));
+        QVERIFY2(tryIt->errorText().isEmpty(), qPrintable(tryIt->errorText()));
+        QCOMPARE(tryIt->probabilities().size(), picked.size());
+        for (int i = 0; i < picked.size(); ++i)
+            QVERIFY(std::abs(tryIt->probabilities()[i] - picked[i]) < 1e-5);
+        const QList<QProgressBar*> bars = tryIt->findChildren<QProgressBar*>();
+        QCOMPARE(bars.size(), names.size());
+        for (int i = 0; i < names.size(); ++i) {
+            QCOMPARE(bars[i]->value(), qRound(1000 * picked[i]));
+            QCOMPARE(bars[i]->text(), QStringLiteral("%1  %2%").arg(names[i]).arg(100.0 * picked[i], 0, 'f', 1));
+        }
+
+        // Exports, through the buttons and their file dialogs; each proposes a name beside the catalogue.
+        const QString catalogueDir = QFileInfo(catalogue_).absolutePath();
+        QString proposed;
         const QString csv = data_.filePath(QStringLiteral("metrics.csv"));
-        eval->exportMetricsCsv(csv);
-        QFile csvFile(csv);
-        QVERIFY(csvFile.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(csvFile.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 1 + 3 + 3);
-        QVERIFY(lines[1].startsWith(names[0] + QLatin1Char(',')));
-        QVERIFY(eval->exportMatrixPng(data_.filePath(QStringLiteral("matrix.png"))));
-        QVERIFY(!QImage(data_.filePath(QStringLiteral("matrix.png"))).isNull());
-        QVERIFY(monitor->exportPng(data_.filePath(QStringLiteral("curves.png"))));
+        QMenu* exportMenu = eval->exportButton()->menu();
+        QVERIFY(eval->exportButton()->isEnabled() && exportMenu && exportMenu->actions().size() == 3);
+        answerFileDialog(csv, &proposed);
+        exportMenu->actions().at(1)->trigger();
+        QCOMPARE(QFileInfo(proposed).fileName(), QStringLiteral("run-%1-metrics.csv").arg(runId));
+        QCOMPARE(QFileInfo(proposed).absolutePath(), catalogueDir);
+        const TextTable table = readCsvFile(csv);
+        QCOMPARE(table.header, (QStringList{"class", "precision", "recall", "f1", "support"}));
+        QCOMPARE(table.rows.size(), 3 + 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(table.rows[i].cells[0], names[i]);
+            QCOMPARE(table.rows[i].cells[4].toInt(), test.perClass[i].support);
+        }
+        const QString json = data_.filePath(QStringLiteral("metrics.json"));
+        answerFileDialog(json, &proposed);
+        exportMenu->actions().at(2)->trigger();
+        QCOMPARE(QFileInfo(proposed).fileName(), QStringLiteral("run-%1-metrics.json").arg(runId));
+        QFile jsonFile(json);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        QJsonParseError parseError;
+        const QJsonObject exported = QJsonDocument::fromJson(jsonFile.readAll(), &parseError).object();
+        QCOMPARE(parseError.error, QJsonParseError::NoError);
+        QCOMPARE(exported.value(QStringLiteral("run")).toInteger(), runId);
+        QCOMPARE(exported.value(QStringLiteral("macro_f1")).toDouble(), test.macroF1);
+        const QString matrixPng = data_.filePath(QStringLiteral("matrix.png"));
+        answerFileDialog(matrixPng, &proposed);
+        exportMenu->actions().at(0)->trigger();
+        QCOMPARE(QFileInfo(proposed).fileName(), QStringLiteral("run-%1-confusion.png").arg(runId));
+        QVERIFY(QImage(matrixPng).width() >= 200);
+
+        f.window->showView(QStringLiteral("monitor"));
+        QVERIFY(monitor->exportButton()->isVisible() && monitor->exportButton()->isEnabled());
+        const QString curvesPng = data_.filePath(QStringLiteral("curves.png"));
+        answerFileDialog(curvesPng, &proposed);
+        QTest::mouseClick(monitor->exportButton(), Qt::LeftButton);
+        QCOMPARE(QFileInfo(proposed).fileName(), QStringLiteral("run-%1-curves.png").arg(runId));
+        const QImage curves(curvesPng);
+        QVERIFY(!curves.isNull());
+        QCOMPARE(curves.width(), monitor->lossPlot()->width() + monitor->metricsPlot()->width());
+
+        // Epoch axes: whole epochs only, and room right of the last epoch's point.
+        for (QCustomPlot* plot : {monitor->lossPlot(), monitor->metricsPlot()}) {
+            plot->replot();
+            QVERIFY(!plot->xAxis->tickVector().isEmpty());
+            for (double tick : plot->xAxis->tickVector())
+                QCOMPARE(tick, std::round(tick));
+            const double lastX = plot->xAxis->coordToPixel(2);
+            QVERIFY(lastX + 4 < plot->axisRect()->right());
+        }
+
+        // The batch curve is kept beside the run, so a later session's monitor shows it too.
+        const int livePoints = monitor->batchPoints();
+        const QString workDir = QJsonDocument::fromJson(run->configJson.toUtf8()).object().value(QStringLiteral("work_dir")).toString();
+        QCOMPARE(BatchLossLog::load(BatchLossLog::fileIn(workDir)).points().size(), livePoints);
+        {
+            test::StudioFixture later(catalogue_);
+            TrainingMonitor* past = TrainingStudio::of(later.window.get())->monitor();
+            past->showRun(runId);
+            QCOMPARE(past->batchPoints(), livePoints);
+            QCOMPARE(past->epochPoints(), 2);
+        }
 
         // The run history lists the run with its headline score.
         RunHistoryView* runs = studio->runs();
@@ -271,6 +390,80 @@ private Q_SLOTS:
         runs->deleteRun(runId);
         QVERIFY(!f.reopen().run(runId));
         QVERIFY(!runs->runIds().contains(runId));
+    }
+
+    void closingWhileTrainingCancelsThenInterruptedRunResumes()
+    {
+        test::StudioFixture f(catalogue_);
+        TrainingStudio* studio = TrainingStudio::of(f.window.get());
+        learning::DatasetSelection selection{QStringLiteral("expression"), kClasses, false};
+        QSignalSpy epochs(studio->controller(), &TrainingController::epochDone);
+        QVERIFY(studio->startRun(selection, tinyConfig(40), data_.filePath(QStringLiteral("closing"))));
+        QVERIFY(epochs.wait(120000));
+
+        // Saying no keeps the window open and the run going.
+        int asked = 0;
+        studio->setCloseConfirmation([&] { ++asked; return false; });
+        QVERIFY(!f.window->close());
+        QCOMPARE(asked, 1);
+        QVERIFY(f.window->isVisible());
+        QVERIFY(studio->controller()->isRunning());
+        const qint64 runId = studio->controller()->runId();
+        QCOMPARE(f.reopen().run(runId)->status, QStringLiteral("running"));
+
+        // Saying yes cancels the run and records it, with its epochs, before the window goes.
+        studio->setCloseConfirmation([&] { ++asked; return true; });
+        QVERIFY(f.window->close());
+        QCOMPARE(asked, 2);
+        QVERIFY(!studio->controller()->isRunning());
+        {
+            Catalogue disk = f.reopen();
+            QCOMPARE(disk.run(runId)->status, QStringLiteral("cancelled"));
+            QVERIFY(disk.epochs(runId).size() >= epochs.size());
+            QVERIFY(disk.epochs(runId).size() >= 1);
+        }
+        const int epochsBefore = static_cast<int>(f.reopen().epochs(runId).size());
+
+        // A process that died mid-run leaves it "running": the next session shows it as interrupted.
+        {
+            Catalogue disk = f.reopen();
+            RunRecord crashed = *disk.run(runId);
+            crashed.status = QStringLiteral("running");
+            disk.updateRun(crashed);
+        }
+        f.openWindow();
+        studio = TrainingStudio::of(f.window.get());
+        RunHistoryView* runs = studio->runs();
+        QCOMPARE(runs->statusText(runId), QStringLiteral("interrupted"));
+        studio->showRun(QStringLiteral("monitor"), runId);
+        QVERIFY2(studio->monitor()->progressBar()->format().startsWith(QStringLiteral("interrupted")),
+                 qPrintable(studio->monitor()->progressBar()->format()));
+        QVERIFY(studio->monitor()->resumeButton()->isEnabled());
+        QVERIFY(studio->monitor()->batchPoints() > 0); // kept from before the "crash"
+
+        // ...and resumes it from the run history, as the same run.
+        studio->showRun(QStringLiteral("runs"), runId);
+        QVERIFY(runs->resumeButton()->isEnabled());
+        QSignalSpy started(studio->controller(), &TrainingController::started);
+        QSignalSpy more(studio->controller(), &TrainingController::epochDone);
+        QSignalSpy finished(studio->controller(), &TrainingController::finished);
+        QTest::mouseClick(runs->resumeButton(), Qt::LeftButton);
+        QVERIFY(studio->controller()->isRunning());
+        QCOMPARE(f.window->currentViewId(), QStringLiteral("monitor"));
+        QVERIFY(started.wait(120000));
+        QCOMPARE(started.first().at(0).toLongLong(), runId);
+        QCOMPARE(runs->statusText(runId), QStringLiteral("running"));
+        // The monitor continues the recorded curves.
+        QCOMPARE(studio->monitor()->epochPoints(), epochsBefore);
+        QVERIFY(more.wait(120000));
+        studio->controller()->cancel();
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.last().at(0).toLongLong(), runId);
+        QCOMPARE(finished.last().at(1).toString(), QStringLiteral("cancelled"));
+        QVERIFY(f.reopen().epochs(runId).size() > epochsBefore);
+        QCOMPARE(studio->monitor()->epochPoints(), static_cast<int>(f.reopen().epochs(runId).size()));
+        QCOMPARE(runs->statusText(runId), QStringLiteral("cancelled"));
+        runs->deleteRun(runId); // leaves the history of the other tests as it was
     }
 
 private:

@@ -6,6 +6,9 @@
 #include "ui/training/TryItPanel.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QMenu>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -26,7 +29,12 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     runs_->setMinimumContentsLength(30);
     headline_ = new QLabel;
     headline_->setTextFormat(Qt::RichText);
-    auto* exportButton = new QPushButton(tr("Export..."));
+    export_ = new QPushButton(tr("Export"));
+    auto* exportMenu = new QMenu(export_);
+    exportMenu->addAction(tr("Confusion matrix (PNG)..."), this, [this] { exportDialog(ExportKind::MatrixPng); });
+    exportMenu->addAction(tr("Metrics (CSV)..."), this, [this] { exportDialog(ExportKind::MetricsCsv); });
+    exportMenu->addAction(tr("Metrics (JSON)..."), this, [this] { exportDialog(ExportKind::MetricsJson); });
+    export_->setMenu(exportMenu);
     plot_ = new QCustomPlot;
     plot_->setMinimumSize(360, 320);
     plot_->xAxis->setLabel(tr("predicted"));
@@ -43,7 +51,7 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     top->addWidget(new QLabel(tr("Run")));
     top->addWidget(runs_);
     top->addWidget(headline_, 1);
-    top->addWidget(exportButton);
+    top->addWidget(export_);
     auto* side = new QSplitter(Qt::Vertical);
     side->addWidget(table_);
     side->addWidget(tryIt_);
@@ -61,7 +69,6 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
         if (!quiet_ && runs_->currentData().toLongLong() != data_.run.id)
             showRun(runs_->currentData().toLongLong());
     });
-    connect(exportButton, &QPushButton::clicked, this, &EvaluationView::exportDialog);
     connect(session_, &CurationSession::opened, this, [this] {
         refreshRuns();
         showRun(0);
@@ -127,6 +134,7 @@ void EvaluationView::rebuild()
     const int n = static_cast<int>(data_.classNames.size());
     if (data_.run.id == 0) {
         headline_->setText(tr("No finished training run yet."));
+        export_->setEnabled(false);
         tryIt_->setModelDir({});
         plot_->replot();
         return;
@@ -138,6 +146,7 @@ void EvaluationView::rebuild()
                                            .arg(data_.test.macroF1, 0, 'f', 3)
                                      : tr("Run %1 is %2: no test results.").arg(data_.run.id).arg(data_.run.status));
     tryIt_->setModelDir(data_.run.modelPath);
+    export_->setEnabled(data_.hasTest);
 
     auto* map = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     map->data()->setSize(n, n);
@@ -167,7 +176,8 @@ void EvaluationView::rebuild()
         ticker->addTick(i, data_.classNames[i]);
     plot_->xAxis->setTicker(ticker);
     plot_->yAxis->setTicker(ticker);
-    plot_->xAxis->setTickLabelRotation(n > 5 ? 30 : 0);
+    // Anticlockwise: a rotated label ends at its tick, so the last class is not cut at the right edge.
+    plot_->xAxis->setTickLabelRotation(n > 5 ? -30 : 0);
     plot_->xAxis->setRange(-0.5, n - 0.5);
     plot_->yAxis->setRange(-0.5, n - 0.5);
     plot_->xAxis->grid()->setVisible(false);
@@ -208,7 +218,9 @@ void EvaluationView::activateCell(int t, int p)
 
 bool EvaluationView::exportMatrixPng(const QString& path) const
 {
-    return plot_->savePng(path, plot_->width(), plot_->height());
+    // A view never shown yet has no real size: render at a readable one.
+    const QSize size = plot_->isVisible() ? plot_->size() : QSize(560, 480);
+    return plot_->savePng(path, size.width(), size.height());
 }
 
 void EvaluationView::exportMetricsCsv(const QString& path) const { writeTextFile(path, metricsCsv(data_).toUtf8()); }
@@ -222,24 +234,37 @@ void EvaluationView::exportMetricsJson(const QString& path) const
     writeTextFile(path, QJsonDocument(json).toJson());
 }
 
-void EvaluationView::exportDialog()
+QString EvaluationView::defaultExportPath(const QString& what) const
+{
+    const QString name = QStringLiteral("run-%1-%2").arg(data_.run.id).arg(what);
+    return session_->isOpen() ? QFileInfo(session_->path()).absoluteDir().filePath(name) : name;
+}
+
+void EvaluationView::exportDialog(ExportKind kind)
 {
     if (data_.run.id == 0)
         return;
-    const QString base = QStringLiteral("run-%1").arg(data_.run.id);
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export evaluation"), base,
-        tr("Confusion matrix (*.png);;Metrics CSV (*.csv);;Metrics JSON (*.json)"));
+    const QString proposed = kind == ExportKind::MatrixPng    ? defaultExportPath(QStringLiteral("confusion.png"))
+                             : kind == ExportKind::MetricsCsv ? defaultExportPath(QStringLiteral("metrics.csv"))
+                                                              : defaultExportPath(QStringLiteral("metrics.json"));
+    const QString filter = kind == ExportKind::MatrixPng    ? tr("PNG image (*.png)")
+                           : kind == ExportKind::MetricsCsv ? tr("CSV (*.csv)")
+                                                            : tr("JSON (*.json)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export evaluation"), proposed, filter);
     if (path.isEmpty())
         return;
     try {
-        if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) {
+        switch (kind) {
+        case ExportKind::MatrixPng:
             if (!exportMatrixPng(path))
                 throw Error(QStringLiteral("%1: cannot write the image").arg(path));
-        } else if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)) {
+            break;
+        case ExportKind::MetricsCsv:
             exportMetricsCsv(path);
-        } else {
+            break;
+        case ExportKind::MetricsJson:
             exportMetricsJson(path);
+            break;
         }
     } catch (const Error& e) {
         QMessageBox::warning(this, tr("Export"), e.message());

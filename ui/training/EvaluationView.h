@@ -10,6 +10,8 @@
 class QComboBox;
 class QCustomPlot;
 class QLabel;
+class QMenu;
+class QPushButton;
 class QTableWidget;
 
 namespace exemplar::ui {
@@ -38,6 +40,11 @@ public:
     // Emits cellActivated for a cell (what a click does).
     void activateCell(int trueIndex, int predictedIndex);
 
+    // "Export" button: a menu with the matrix (PNG) and the metrics (CSV, JSON).
+    QPushButton* exportButton() const { return export_; }
+    // run-<id>-<what> beside the catalogue, e.g. run-3-confusion.png (what the export dialogs propose).
+    QString defaultExportPath(const QString& what) const;
+
     bool exportMatrixPng(const QString& path) const;
     void exportMetricsCsv(const QString& path) const; // throws exemplar::Error
     void exportMetricsJson(const QString& path) const;
@@ -49,7 +56,8 @@ Q_SIGNALS:
 private:
     void rebuild();
     void onPlotClick(QMouseEvent* event);
-    void exportDialog();
+    enum class ExportKind { MatrixPng, MetricsCsv, MetricsJson };
+    void exportDialog(ExportKind kind);
 
     CurationSession* session_;
     RunData data_;
@@ -58,6 +66,7 @@ private:
     QCustomPlot* plot_;
     QTableWidget* table_;
     TryItPanel* tryIt_;
+    QPushButton* export_;
     bool quiet_ = false;
 };
 

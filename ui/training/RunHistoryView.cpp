@@ -4,6 +4,7 @@
 #include "ui/balance/QCustomPlotInclude.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/training/RunData.h"
+#include "ui/training/TrainingController.h"
 #include "ui/training/TrainingMonitor.h"
 
 #include <QDir>
@@ -51,6 +52,8 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     evaluate_ = new QPushButton(tr("Evaluation"));
     curves_ = new QPushButton(tr("Curves"));
+    resume_ = new QPushButton(tr("Resume"));
+    resume_->setToolTip(tr("Continue an unfinished run from its last checkpoint"));
     compare_ = new QPushButton(tr("Compare two"));
     delete_ = new QPushButton(tr("Delete"));
     exportModel_ = new QPushButton(tr("Export model..."));
@@ -66,7 +69,7 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     compareLabel_->setTextFormat(Qt::RichText);
 
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {evaluate_, curves_, compare_, delete_, exportModel_})
+    for (QPushButton* b : {evaluate_, curves_, resume_, compare_, delete_, exportModel_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     auto* lower = new QWidget;
@@ -89,6 +92,7 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
     connect(evaluate_, &QPushButton::clicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
     connect(curves_, &QPushButton::clicked, this, [this] { Q_EMIT curvesRequested(currentRun()); });
+    connect(resume_, &QPushButton::clicked, this, [this] { Q_EMIT resumeRequested(currentRun()); });
     connect(compare_, &QPushButton::clicked, this, [this] {
         const auto ids = selectedRunIds();
         if (ids.size() == 2)
@@ -137,7 +141,7 @@ void RunHistoryView::refresh()
         const QStringList cells{
             QString::number(run.id),
             run.name,
-            run.status,
+            displayStatus(run, busyRun_),
             run.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
             QStringLiteral("%1/%2").arg(epochs).arg(config.value(QStringLiteral("epochs")).toInt()),
             formatDuration(run.durationSeconds),
@@ -150,6 +154,11 @@ void RunHistoryView::refresh()
         for (int c = 0; c < cells.size(); ++c)
             table_->setItem(r, c, item(cells[c], c == 0 ? QVariant(run.id) : QVariant()));
         table_->item(r, 1)->setToolTip(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Indented)));
+        if (displayStatus(run, busyRun_) == QLatin1String("interrupted"))
+            table_->item(r, 2)->setToolTip(tr("Recorded as running, but nothing trains it: the program that trained it "
+                                              "stopped without recording the end.%1")
+                                               .arg(TrainingController::canResumeRun(run) ? tr(" Resume continues it from its checkpoint.")
+                                                                                         : QString()));
     }
     updateButtons();
 }
@@ -160,6 +169,12 @@ QVector<qint64> RunHistoryView::runIds() const
     for (int r = 0; r < table_->rowCount(); ++r)
         ids << table_->item(r, 0)->data(Qt::UserRole).toLongLong();
     return ids;
+}
+
+QString RunHistoryView::statusText(qint64 runId) const
+{
+    const int row = static_cast<int>(runIds().indexOf(runId));
+    return row < 0 ? QString() : table_->item(row, 2)->text();
 }
 
 QVector<qint64> RunHistoryView::selectedRunIds() const
@@ -195,6 +210,8 @@ void RunHistoryView::updateButtons()
     evaluate_->setEnabled(one);
     curves_->setEnabled(one);
     compare_->setEnabled(ids.size() == 2);
+    const auto run = one && session_->isOpen() ? session_->catalogue().run(ids.first()) : std::nullopt;
+    resume_->setEnabled(run && busyRun_ == 0 && TrainingController::canResumeRun(*run));
     delete_->setEnabled(one && ids.first() != busyRun_);
     exportModel_->setEnabled(one);
 }
@@ -223,8 +240,8 @@ void RunHistoryView::compare(qint64 a, qint64 b)
             maxLoss = std::max(maxLoss, e.valLoss);
         }
     }
-    comparePlot_->xAxis->setRange(0, maxEpoch);
-    comparePlot_->yAxis->setRange(0, 1);
+    setEpochAxis(comparePlot_->xAxis, maxEpoch);
+    comparePlot_->yAxis->setRange(0, 1.04);
     comparePlot_->yAxis2->setRange(0, maxLoss > 0 ? maxLoss * 1.1 : 1);
     comparePlot_->replot();
 

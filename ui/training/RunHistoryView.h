@@ -1,6 +1,7 @@
 #pragma once
 // The catalogue's training runs: config and headline test scores per run; compare two runs
-// (validation curves overlaid, score deltas); delete a run; export its model, curves or metrics.
+// (validation curves overlaid, score deltas); delete a run; export its model, curves or metrics;
+// resume a run that did not finish (cancelled, failed, or interrupted by a crash) from its checkpoint.
 #include "core/catalogue/Types.h"
 
 #include <QWidget>
@@ -20,9 +21,13 @@ public:
     explicit RunHistoryView(CurationSession* session, QWidget* parent = nullptr);
 
     void refresh();
-    void setBusyRun(qint64 runId) { busyRun_ = runId; } // the run being trained cannot be deleted
+    // The run this studio trains (0: none): it cannot be deleted or resumed, and it alone of the
+    // runs recorded as "running" is not shown as "interrupted".
+    void setBusyRun(qint64 runId) { busyRun_ = runId; }
     QTableWidget* table() const { return table_; }
     QVector<qint64> runIds() const;          // table order (newest first)
+    QString statusText(qint64 runId) const;  // as shown in the status column
+    QPushButton* resumeButton() const { return resume_; }
     QVector<qint64> selectedRunIds() const;
     void selectRuns(const QVector<qint64>& runIds);
 
@@ -39,6 +44,7 @@ public:
 Q_SIGNALS:
     void evaluateRequested(qint64 runId);
     void curvesRequested(qint64 runId);
+    void resumeRequested(qint64 runId);
     void runsChanged(); // a run was deleted
 
 private:
@@ -50,6 +56,7 @@ private:
     QTableWidget* table_;
     QPushButton* evaluate_;
     QPushButton* curves_;
+    QPushButton* resume_;
     QPushButton* compare_;
     QPushButton* delete_;
     QPushButton* exportModel_;

@@ -6,6 +6,9 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QPointer>
 #include <QtConcurrent>
@@ -21,11 +24,18 @@ TrainingController::TrainingController(CurationSession* session, QObject* parent
 
 TrainingController::~TrainingController()
 {
-    if (prepareCancel_)
-        prepareCancel_->cancel();
-    if (job_)
-        job_->cancel();
+    // The views listening may be gone already: record the run, tell nobody.
+    blockSignals(true);
+    shutdown();
+}
+
+void TrainingController::shutdown()
+{
+    cancel();
     worker_.waitForFinished();
+    // The engine's last epochs and its result are queued to this object; deliver them now, as the
+    // event loop may never run again.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
 }
 
 QString TrainingController::defaultWorkDir(const QString& cataloguePath)
@@ -72,6 +82,64 @@ bool TrainingController::resume()
     return launch(true);
 }
 
+namespace {
+
+struct RecordedSetup {
+    DatasetSelection selection;
+    TrainingConfig config;
+    QString workDir;
+    int images = -1;
+};
+
+// Throws exemplar::Error when the run's configuration cannot be read back.
+RecordedSetup recordedSetup(const RunRecord& run)
+{
+    const QJsonObject json = QJsonDocument::fromJson(run.configJson.toUtf8()).object();
+    RecordedSetup s;
+    s.config = TrainingConfig::fromJson(json);
+    s.workDir = json.value(QStringLiteral("work_dir")).toString();
+    s.selection.task = json.value(QStringLiteral("task")).toString();
+    for (const QJsonValue& c : json.value(QStringLiteral("classes")).toArray())
+        s.selection.classes << c.toString();
+    s.images = json.value(QStringLiteral("images")).toInt(-1);
+    if (s.workDir.isEmpty() || s.selection.task.isEmpty())
+        throw Error(QStringLiteral("run %1: its recorded configuration names no work directory or task").arg(run.id));
+    return s;
+}
+
+} // namespace
+
+bool TrainingController::canResumeRun(const RunRecord& run)
+{
+    if (run.status == QLatin1String("finished"))
+        return false;
+    try {
+        const RecordedSetup s = recordedSetup(run);
+        return TrainingJob::canResume(s.workDir, s.config);
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+bool TrainingController::resumeRun(qint64 runId)
+{
+    if (running_) {
+        Q_EMIT failed(tr("A training run is already in progress."));
+        return false;
+    }
+    const auto run = session_->isOpen() ? session_->catalogue().run(runId) : std::nullopt;
+    if (!run || !canResumeRun(*run)) {
+        Q_EMIT failed(tr("Run %1 has no checkpoint to resume from.").arg(runId));
+        return false;
+    }
+    const RecordedSetup s = recordedSetup(*run);
+    selection_ = s.selection;
+    config_ = s.config;
+    workDir_ = s.workDir;
+    runId_ = 0;
+    return launch(true, s.images);
+}
+
 void TrainingController::cancel()
 {
     if (prepareCancel_)
@@ -80,7 +148,7 @@ void TrainingController::cancel()
         job_->cancel();
 }
 
-bool TrainingController::launch(bool resume)
+bool TrainingController::launch(bool resume, int expectedImages)
 {
     running_ = true;
     job_.reset();
@@ -90,13 +158,25 @@ bool TrainingController::launch(bool resume)
     // Decoding thousands of images takes seconds: a dedicated catalogue connection on a worker
     // thread (a Catalogue is single-threaded; SQLite's WAL lets it read beside the GUI's).
     const QString path = session_->path();
+    cataloguePath_ = path;
     const DatasetSelection selection = selection_;
     auto cancelled = prepareCancel_;
-    QPointer<TrainingController> self(this);
-    worker_ = QtConcurrent::run([this, self, path, selection, cancelled, resume] {
+    worker_ = QtConcurrent::run([this, path, selection, cancelled, resume, expectedImages] {
         try {
             Catalogue catalogue = Catalogue::open(path, Catalogue::OpenMode::MustExist);
             auto dataset = std::make_shared<CatalogueDataset>(trainingDataFromCatalogue(catalogue, selection));
+            if (expectedImages >= 0 && int(dataset->data.samples.size()) != expectedImages) {
+                // The run record does not say whether it used exemplars only: the image count does.
+                DatasetSelection other = selection;
+                other.exemplarsOnly = !selection.exemplarsOnly;
+                try {
+                    auto alternative = std::make_shared<CatalogueDataset>(trainingDataFromCatalogue(catalogue, other));
+                    if (int(alternative->data.samples.size()) == expectedImages)
+                        dataset = alternative;
+                } catch (const Error&) {
+                    // Too few exemplars for a dataset: it was not an exemplars-only run.
+                }
+            }
             if (cancelled->isCancelled())
                 throw Error(QStringLiteral("cancelled before training started"));
             QMetaObject::invokeMethod(
@@ -124,7 +204,11 @@ void TrainingController::onDatasetReady(std::shared_ptr<CatalogueDataset> datase
     TrainingCallbacks callbacks;
     // The engine calls these on its own thread: hand every value over to the GUI thread.
     callbacks.onBatch = [this](const BatchProgress& b) {
-        QMetaObject::invokeMethod(this, [this, b] { Q_EMIT batchDone(b); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, b] {
+                batchLoss_.add(b);
+                Q_EMIT batchDone(b);
+            }, Qt::QueuedConnection);
     };
     callbacks.onEpoch = [this](const EpochProgress& e) {
         QMetaObject::invokeMethod(
@@ -132,6 +216,7 @@ void TrainingController::onDatasetReady(std::shared_ptr<CatalogueDataset> datase
                 if (recorder_) {
                     try {
                         recorder_->recordEpoch(e);
+                        saveBatchLoss();
                     } catch (const Error& err) {
                         Q_EMIT phase(err.message());
                     }
@@ -145,7 +230,9 @@ void TrainingController::onDatasetReady(std::shared_ptr<CatalogueDataset> datase
     try {
         job_ = std::make_shared<TrainingJob>(dataset_->data, config_, workDir_, callbacks,
                                              resume ? TrainingJob::Resume::IfPossible : TrainingJob::Resume::Never);
-        recorder_ = std::make_unique<RunRecorder>(session_->catalogue(), *dataset_, config_, workDir_, QString(), resume);
+        if (!recordTo_ || recordTo_->path() != cataloguePath_)
+            recordTo_ = std::make_unique<Catalogue>(Catalogue::open(cataloguePath_, Catalogue::OpenMode::MustExist));
+        recorder_ = std::make_unique<RunRecorder>(*recordTo_, *dataset_, config_, workDir_, QString(), resume);
     } catch (const Error& e) {
         job_.reset();
         running_ = false;
@@ -153,6 +240,16 @@ void TrainingController::onDatasetReady(std::shared_ptr<CatalogueDataset> datase
         return;
     }
     runId_ = recorder_->runId();
+    batchLoss_.clear();
+    if (recorder_->continued()) {
+        // Keep the curve of the epochs done before; the interrupted epoch is trained again.
+        try {
+            batchLoss_ = BatchLossLog::load(BatchLossLog::fileIn(workDir_));
+        } catch (const Error& e) {
+            Q_EMIT phase(e.message());
+        }
+        batchLoss_.keepEpochs(static_cast<int>(recordTo_->epochs(runId_).size()));
+    }
     Q_EMIT started(runId_, config_);
     auto job = job_;
     worker_ = QtConcurrent::run([this, job] {
@@ -161,12 +258,21 @@ void TrainingController::onDatasetReady(std::shared_ptr<CatalogueDataset> datase
     });
 }
 
+void TrainingController::saveBatchLoss()
+{
+    if (!batchLoss_.points().isEmpty() && QFileInfo(workDir_).isDir())
+        batchLoss_.save(BatchLossLog::fileIn(workDir_));
+}
+
 void TrainingController::onTrained(const TrainingResult& result)
 {
+    if (!running_)
+        return;
     QString error = result.error;
     try {
         if (recorder_)
             recorder_->finish(result);
+        saveBatchLoss();
     } catch (const Error& e) {
         error = e.message();
     }

@@ -3,7 +3,15 @@
 #include "core/util/Error.h"
 #include "ui/balance/QCustomPlotInclude.h"
 #include "ui/curation/CurationSession.h"
+#include "ui/training/BatchLossLog.h"
+#include "ui/training/RunData.h"
 #include "ui/training/TrainingController.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QMessageBox>
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -34,13 +42,26 @@ QCustomPlot* makePlot(const QString& yLabel, const QList<QPair<QString, QColor>>
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(plot->font().family(), 8));
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    if (unitRange)
-        plot->yAxis->setRange(0, 1);
-    plot->xAxis->setRange(0, 1);
+    if (unitRange) {
+        // A little headroom so that points at 1.0 are drawn whole.
+        plot->yAxis->setRange(0, 1.04);
+    }
+    setEpochAxis(plot->xAxis, 1);
     return plot;
 }
 
 } // namespace
+
+void setEpochAxis(QCPAxis* axis, int epochs)
+{
+    epochs = std::max(1, epochs);
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1);
+    // Many epochs: steps of 2, 5, 10... epochs, still whole numbers.
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(ticker);
+    axis->setRange(0, epochs + std::max(0.25, epochs * 0.03));
+}
 
 QString formatDuration(double seconds)
 {
@@ -70,6 +91,7 @@ TrainingMonitor::TrainingMonitor(CurationSession* session, TrainingController* c
     newRun_ = new QPushButton(tr("New run..."));
     cancel_ = new QPushButton(tr("Cancel"));
     resume_ = new QPushButton(tr("Resume"));
+    export_ = new QPushButton(tr("Export curves (PNG)..."));
     loss_ = makePlot(tr("loss"),
                      {{tr("train (per batch, smoothed)"), QColor(160, 180, 220)},
                       {tr("train"), QColor(30, 90, 200)},
@@ -91,6 +113,7 @@ TrainingMonitor::TrainingMonitor(CurationSession* session, TrainingController* c
     top->addWidget(newRun_);
     top->addWidget(cancel_);
     top->addWidget(resume_);
+    top->addWidget(export_);
     auto* status = new QHBoxLayout;
     status->addWidget(progress_, 1);
     status->addWidget(speed_);
@@ -106,7 +129,13 @@ TrainingMonitor::TrainingMonitor(CurationSession* session, TrainingController* c
 
     connect(newRun_, &QPushButton::clicked, this, &TrainingMonitor::newRunRequested);
     connect(cancel_, &QPushButton::clicked, controller_, &TrainingController::cancel);
-    connect(resume_, &QPushButton::clicked, controller_, &TrainingController::resume);
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (controller_->runId() == runId_ && controller_->canResume())
+            controller_->resume();
+        else
+            controller_->resumeRun(runId_); // a run of an earlier session, cancelled or interrupted
+    });
+    connect(export_, &QPushButton::clicked, this, &TrainingMonitor::exportDialog);
     connect(controller_, &TrainingController::started, this, [this](qint64 id) { onStarted(id); });
     connect(controller_, &TrainingController::batchDone, this, &TrainingMonitor::onBatch);
     connect(controller_, &TrainingController::epochDone, this, &TrainingMonitor::onEpoch);
@@ -125,8 +154,6 @@ void TrainingMonitor::clear()
         loss_->graph(g)->data()->clear();
     for (int g = 0; g < metrics_->graphCount(); ++g)
         metrics_->graph(g)->data()->clear();
-    smoothed_ = 0;
-    smoothedCount_ = 0;
     speed_->clear();
     eta_->clear();
     phase_->clear();
@@ -139,32 +166,31 @@ QString TrainingMonitor::etaText() const { return eta_->text(); }
 
 void TrainingMonitor::onStarted(qint64 runId)
 {
-    const bool resumed = runId == runId_;
+    // A new run starts empty; a resumed one (possibly picked in the run history) shows what was
+    // recorded before it continues: its epochs, and the batch curve the controller kept.
+    clear();
     runId_ = runId;
     epochs_ = controller_->config().epochs;
-    if (!resumed) {
-        clear();
-    } else {
-        // A resumed run repeats the epoch that was interrupted: its batches restart the smoothing.
-        smoothedCount_ = 0;
-    }
+    for (const EpochRecord& e : session_->catalogue().epochs(runId))
+        addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.valBalancedAccuracy, e.valMacroF1);
+    for (const QPointF& p : controller_->batchLoss().points())
+        loss_->graph(BatchLoss)->addData(p.x(), p.y());
     if (const auto run = session_->catalogue().run(runId))
         title_->setText(tr("Run %1: %2").arg(runId).arg(run->name));
     progress_->setRange(0, 1000);
-    loss_->xAxis->setRange(0, epochs_);
-    metrics_->xAxis->setRange(0, epochs_);
+    progress_->setValue(0);
+    setEpochAxis(loss_->xAxis, epochs_);
+    setEpochAxis(metrics_->xAxis, epochs_);
     updateButtons();
     replot();
 }
 
 void TrainingMonitor::onBatch(const learning::BatchProgress& b)
 {
-    // Exponential moving average, bias-corrected so the first batches are not pulled to zero.
-    ++smoothedCount_;
-    smoothed_ = (1 - kSmoothing) * smoothed_ + kSmoothing * b.loss;
-    const double corrected = smoothed_ / (1 - std::pow(1 - kSmoothing, smoothedCount_));
-    const double x = (b.epoch - 1) + double(b.batch) / std::max(1, b.batches);
-    loss_->graph(BatchLoss)->addData(x, corrected);
+    if (!controller_->batchLoss().points().isEmpty()) {
+        const QPointF p = controller_->batchLoss().points().last();
+        loss_->graph(BatchLoss)->addData(p.x(), p.y());
+    }
     const double done = ((b.epoch - 1) * double(b.batches) + b.batch) / std::max(1.0, double(b.epochs) * b.batches);
     progress_->setValue(qRound(1000 * done));
     progress_->setFormat(tr("epoch %1/%2, batch %3/%4").arg(b.epoch).arg(b.epochs).arg(b.batch).arg(b.batches));
@@ -208,11 +234,18 @@ void TrainingMonitor::showRun(qint64 runId)
 {
     if (controller_->isRunning() || !session_->isOpen())
         return;
+    showRecorded(runId);
+}
+
+void TrainingMonitor::showRecorded(qint64 runId)
+{
     clear();
     runId_ = runId;
     const auto run = session_->catalogue().run(runId);
     if (!run) {
+        runId_ = 0;
         title_->setText(tr("No training run yet."));
+        updateButtons();
         replot();
         return;
     }
@@ -223,16 +256,26 @@ void TrainingMonitor::showRun(qint64 runId)
         addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.valBalancedAccuracy, e.valMacroF1);
     }
     const QJsonObject config = QJsonDocument::fromJson(run->configJson.toUtf8()).object();
+    try {
+        const BatchLossLog batches = BatchLossLog::load(BatchLossLog::fileIn(config.value(QStringLiteral("work_dir")).toString()));
+        for (const QPointF& p : batches.points())
+            loss_->graph(BatchLoss)->addData(p.x(), p.y());
+    } catch (const Error& e) {
+        phase_->setText(e.message()); // the epochs still show
+    }
     epochs_ = config.value(QStringLiteral("epochs")).toInt(epochs.size());
     progress_->setRange(0, std::max(1, epochs_));
     progress_->setValue(std::min<int>(epochs_, epochs.size()));
-    progress_->setFormat(tr("%1: %2 of %3 epochs").arg(run->status).arg(epochs.size()).arg(epochs_));
+    progress_->setFormat(tr("%1: %2 of %3 epochs").arg(displayStatus(*run, controller_->isRunning() ? controller_->runId() : 0))
+                             .arg(epochs.size())
+                             .arg(epochs_));
     if (!epochs.isEmpty())
         speed_->setText(tr("%1 images/s").arg(epochs.last().imagesPerSecond, 0, 'f', 0));
     eta_->setText(tr("took %1").arg(formatDuration(run->durationSeconds)));
-    phase_->setText(run->error.isEmpty() ? QString() : run->error);
-    loss_->xAxis->setRange(0, std::max(1, epochs_));
-    metrics_->xAxis->setRange(0, std::max(1, epochs_));
+    if (!run->error.isEmpty())
+        phase_->setText(run->error);
+    setEpochAxis(loss_->xAxis, epochs_);
+    setEpochAxis(metrics_->xAxis, epochs_);
     updateButtons();
     replot();
 }
@@ -241,8 +284,13 @@ void TrainingMonitor::updateButtons()
 {
     const bool running = controller_->isRunning();
     newRun_->setEnabled(!running && session_->isOpen());
+    export_->setEnabled(runId_ != 0);
     cancel_->setEnabled(running);
-    resume_->setEnabled(controller_->canResume());
+    bool resumable = controller_->canResume();
+    if (!running && !resumable && runId_ && session_->isOpen())
+        if (const auto run = session_->catalogue().run(runId_))
+            resumable = TrainingController::canResumeRun(*run);
+    resume_->setEnabled(resumable);
 }
 
 void TrainingMonitor::replot()
@@ -265,10 +313,30 @@ void TrainingMonitor::replot()
     metrics_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+QString TrainingMonitor::defaultExportPath() const
+{
+    const QString name = QStringLiteral("run-%1-curves.png").arg(runId_);
+    return session_->isOpen() ? QFileInfo(session_->path()).absoluteDir().filePath(name) : name;
+}
+
+void TrainingMonitor::exportDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export curves"), defaultExportPath(), tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (!exportPng(path))
+        QMessageBox::warning(this, tr("Export curves"), tr("%1: cannot write the image").arg(path));
+}
+
 bool TrainingMonitor::exportPng(const QString& path) const
 {
-    const QPixmap a = loss_->toPixmap(loss_->width(), loss_->height());
-    const QPixmap b = metrics_->toPixmap(metrics_->width(), metrics_->height());
+    // A monitor never shown yet has no real size: render at a readable one.
+    auto render = [](QCustomPlot* plot) {
+        const QSize size = plot->isVisible() ? plot->size() : QSize(640, 400);
+        return plot->toPixmap(size.width(), size.height());
+    };
+    const QPixmap a = render(loss_);
+    const QPixmap b = render(metrics_);
     QImage out(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_RGB32);
     out.fill(Qt::white);
     QPainter p(&out);

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+class QCPAxis;
 class QCustomPlot;
 class QLabel;
 class QProgressBar;
@@ -20,9 +21,6 @@ class TrainingController;
 class TrainingMonitor : public QWidget {
     Q_OBJECT
 public:
-    // Weight of the newest batch in the smoothed loss.
-    static constexpr double kSmoothing = 0.1;
-
     TrainingMonitor(CurationSession* session, TrainingController* controller, QWidget* parent = nullptr);
 
     // Shows the recorded epochs of a run (no live updates until the next run starts).
@@ -36,17 +34,22 @@ public:
     QProgressBar* progressBar() const { return progress_; }
     QPushButton* cancelButton() const { return cancel_; }
     QPushButton* resumeButton() const { return resume_; }
+    QPushButton* exportButton() const { return export_; }
     QString speedText() const;
     QString etaText() const;
 
     // Writes both plots side by side to a PNG.
     bool exportPng(const QString& path) const;
+    // Where "Export curves" proposes to save: run-<id>-curves.png beside the catalogue.
+    QString defaultExportPath() const;
 
 Q_SIGNALS:
     void newRunRequested();
 
 private:
     void clear();
+    void showRecorded(qint64 runId); // epochs from the catalogue, batches from the work directory
+    void exportDialog();
     void onStarted(qint64 runId);
     void onBatch(const learning::BatchProgress& b);
     void onEpoch(const learning::EpochProgress& e);
@@ -67,12 +70,15 @@ private:
     QPushButton* newRun_;
     QPushButton* cancel_;
     QPushButton* resume_;
+    QPushButton* export_;
     QCustomPlot* loss_;
     QCustomPlot* metrics_;
-    double smoothed_ = 0;
-    int smoothedCount_ = 0;
     int epochs_ = 0;
 };
+
+// An epoch axis over 0..epochs: integer ticks only, and room right of the last epoch so its point
+// and tick label are not cut at the edge.
+void setEpochAxis(QCPAxis* axis, int epochs);
 
 // Human-readable duration: "45 s", "3 min 05 s", "1 h 02 min".
 QString formatDuration(double seconds);

@@ -9,7 +9,10 @@
 #include "ui/training/TrainingDialog.h"
 #include "ui/training/TrainingMonitor.h"
 
+#include <QApplication>
+#include <QCloseEvent>
 #include <QMenuBar>
+#include <QMessageBox>
 
 namespace exemplar::ui {
 
@@ -52,6 +55,10 @@ TrainingStudio::TrainingStudio(MainWindow* window) : QObject(window), window_(wi
     });
     connect(controller_, &TrainingController::failed, session, &CurationSession::message);
     connect(runs_, &RunHistoryView::evaluateRequested, this, [this](qint64 id) { showRun(QStringLiteral("evaluation"), id); });
+    connect(runs_, &RunHistoryView::resumeRequested, this, [this](qint64 id) {
+        if (controller_->resumeRun(id))
+            window_->showView(QStringLiteral("monitor"));
+    });
     connect(runs_, &RunHistoryView::curvesRequested, this, [this](qint64 id) { showRun(QStringLiteral("monitor"), id); });
     connect(runs_, &RunHistoryView::runsChanged, this, [this] {
         evaluation_->refreshRuns();
@@ -68,6 +75,28 @@ TrainingStudio::TrainingStudio(MainWindow* window) : QObject(window), window_(wi
     });
     if (session->isOpen())
         monitor_->showRun(latestRun());
+
+    confirmClose_ = [this] {
+        return QMessageBox::question(window_, tr("Training in progress"),
+                                     tr("A training run is in progress. Cancel it and close? The epochs done so far "
+                                        "stay recorded and the run can be resumed later."),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+    };
+    window->installEventFilter(this);
+    // Quitting without closing the window (e.g. QApplication::quit) still records the run.
+    connect(qApp, &QCoreApplication::aboutToQuit, controller_, &TrainingController::shutdown);
+}
+
+bool TrainingStudio::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == window_ && event->type() == QEvent::Close && controller_->isRunning()) {
+        if (confirmClose_ && !confirmClose_()) {
+            event->ignore();
+            return true; // the window stays open and the run goes on
+        }
+        controller_->shutdown();
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 qint64 TrainingStudio::latestRun() const

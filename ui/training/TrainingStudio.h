@@ -1,8 +1,10 @@
 #pragma once
 // The training side of the studio: registers the "monitor", "evaluation" and "runs" views and a
 // Training menu in a MainWindow, owns the TrainingController, and ties the views together (a
-// finished run opens its evaluation; a confusion cell shows its faces in the gallery).
+// finished run opens its evaluation; a confusion cell shows its faces in the gallery). Closing the
+// window while a run trains asks first, then cancels the run and records it as cancelled.
 #include <QObject>
+#include <functional>
 
 class QAction;
 
@@ -40,6 +42,13 @@ public:
     // or an unknown run.
     bool showRun(const QString& viewId, qint64 runId);
 
+    // Asked when the window is closed while a run trains; false keeps the window open. The default
+    // asks with a message box; tests replace it.
+    void setCloseConfirmation(std::function<bool()> confirm) { confirmClose_ = std::move(confirm); }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     explicit TrainingStudio(MainWindow* window);
     qint64 latestRun() const;
@@ -49,6 +58,7 @@ private:
     TrainingMonitor* monitor_;
     EvaluationView* evaluation_;
     RunHistoryView* runs_;
+    std::function<bool()> confirmClose_;
 };
 
 } // namespace exemplar::ui
