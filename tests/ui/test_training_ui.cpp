@@ -22,6 +22,7 @@
 
 #include <QApplication>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMimeData>
 #include <QTimer>
@@ -84,6 +85,10 @@ void answerFileDialog(const QString& path, QString* proposed)
             poll->deleteLater();
             *proposed = dialog->selectedFiles().value(0);
             dialog->selectFile(path);
+            // selectFile() can lose against the dialog still filling its file list (seen with the
+            // second of two dialogs): accept() reads the name field, so set it as a user would type.
+            if (auto* nameEdit = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit")))
+                nameEdit->setText(path);
             static_cast<QDialog*>(dialog)->accept(); // public in QDialog, dispatches to QFileDialog::accept
             return;
         }
