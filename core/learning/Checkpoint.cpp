@@ -27,23 +27,23 @@ QJsonObject stateToJson(const CheckpointState& s)
 
 } // namespace
 
-void saveWeights(ConvNet& net, const QString& path)
+void saveWeights(const std::shared_ptr<ClassifierNet>& net, const QString& path)
 {
     const QString tmp = path + ".tmp";
-    torch::save(net, tmp.toStdString());
+    torch::save(std::static_pointer_cast<torch::nn::Module>(net), tmp.toStdString());
     QFile::remove(path);
     if (!QFile::rename(tmp, path))
         throw Error(QStringLiteral("%1: cannot replace the saved weights").arg(path));
 }
 
-void saveCheckpoint(const QString& workDir, ConvNet& net, torch::optim::Optimizer& optimizer,
+void saveCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer,
                     const CheckpointState& state)
 {
     const QString dir = checkpointDir(workDir);
     const QString tmp = dir + ".tmp", old = dir + ".old";
     QDir(tmp).removeRecursively();
     if (!QDir().mkpath(tmp)) throw Error(QStringLiteral("%1: cannot create the folder").arg(tmp));
-    torch::save(net, QDir(tmp).filePath("model.pt").toStdString());
+    torch::save(std::static_pointer_cast<torch::nn::Module>(net), QDir(tmp).filePath("model.pt").toStdString());
     torch::save(optimizer, QDir(tmp).filePath("optimizer.pt").toStdString());
     QFile f(QDir(tmp).filePath("state.json"));
     if (!f.open(QIODevice::WriteOnly) ||
@@ -81,11 +81,12 @@ std::optional<CheckpointState> readCheckpointState(const QString& workDir)
     return s;
 }
 
-void loadCheckpoint(const QString& workDir, ConvNet& net, torch::optim::Optimizer& optimizer)
+void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer)
 {
     const QString dir = checkpointDir(workDir);
     try {
-        torch::load(net, QDir(dir).filePath("model.pt").toStdString());
+        auto module = std::static_pointer_cast<torch::nn::Module>(net);
+        torch::load(module, QDir(dir).filePath("model.pt").toStdString());
         torch::load(optimizer, QDir(dir).filePath("optimizer.pt").toStdString());
     } catch (const std::exception& e) {
         throw Error(QStringLiteral("%1: the checkpoint cannot be loaded (%2)")

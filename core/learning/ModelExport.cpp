@@ -1,6 +1,7 @@
 #include "core/learning/internal/ModelExport.h"
 
 #include "core/learning/ExportedModel.h"
+#include "core/learning/internal/TfjsTorchScriptExport.h"
 #include "core/learning/internal/TorchScriptExport.h"
 #include "core/util/Error.h"
 
@@ -12,13 +13,27 @@
 
 namespace exemplar::learning {
 
-void exportModel(ConvNet& net, const ModelCard& card, const QString& dir)
+namespace {
+
+torch::jit::Module scripted(const std::shared_ptr<ClassifierNet>& net)
+{
+    if (auto conv = std::dynamic_pointer_cast<ConvNetImpl>(net)) {
+        ConvNet holder(conv);
+        return toTorchScript(holder);
+    }
+    if (auto backbone = std::dynamic_pointer_cast<BackboneNetImpl>(net)) return toTorchScript(*backbone);
+    throw Error(QStringLiteral("export: this kind of network has no TorchScript export"));
+}
+
+} // namespace
+
+void exportModel(const std::shared_ptr<ClassifierNet>& net, const ModelCard& card, const QString& dir)
 {
     const QString tmp = dir + ".tmp";
     QDir(tmp).removeRecursively();
     if (!QDir().mkpath(tmp)) throw Error(QStringLiteral("%1: cannot create the folder").arg(tmp));
     net->eval();
-    toTorchScript(net).save(QDir(tmp).filePath(ExportedModel::kModelFile).toStdString());
+    scripted(net).save(QDir(tmp).filePath(ExportedModel::kModelFile).toStdString());
 
     const int size = card.config["image_size"].toInt();
     const bool gray = card.config["grayscale"].toBool();
@@ -35,7 +50,7 @@ void exportModel(ConvNet& net, const ModelCard& card, const QString& dir)
                      {"preprocessing",
                       "decode, centre-crop to a square, resize to size x size (OpenCV INTER_AREA when "
                       "shrinking), convert to grayscale/RGB, divide by 255; the model normalises "
-                      "internally"}}},
+                      "internally (a pretrained backbone applies its own (x - 0.5) * 2)"}}},
         {"output", "logits, one per class in 'classes' order (softmax for probabilities)"},
         {"network", card.network},
         {"config", card.config},

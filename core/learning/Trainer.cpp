@@ -4,6 +4,7 @@
 #include "core/learning/Split.h"
 #include "core/learning/TorchRuntime.h"
 #include "core/learning/internal/Augmenter.h"
+#include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/Checkpoint.h"
 #include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/ModelExport.h"
@@ -37,7 +38,7 @@ torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end)
     return torch::tensor(v, torch::kLong);
 }
 
-Evaluation evaluate(ConvNet& net, const torch::Tensor& pixels, const std::vector<int>& rows,
+Evaluation evaluate(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels, const std::vector<int>& rows,
                     const std::vector<int>& labelOfRow, const QStringList& classes)
 {
     net->eval();
@@ -101,7 +102,7 @@ void writeSplitFile(const QString& workDir, const TrainingData& data, const Trai
         throw Error(QStringLiteral("%1: cannot write the split").arg(f.fileName()));
 }
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainingConfig& c, ConvNet& net)
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainingConfig& c, const std::shared_ptr<ClassifierNet>& net)
 {
     if (c.optimizer == QLatin1String("sgd"))
         return std::make_unique<torch::optim::SGD>(
@@ -210,8 +211,11 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     for (int row : trainRows) trainLabels.push_back(labelOfRow[row]);
 
     // ---- model, optimiser, imbalance measures -------------------------------------------------
-    const NetworkSpec spec = NetworkSpec::fromConfig(config, classCount);
-    ConvNet net(spec);
+    if (config.backbone != QLatin1String("none"))
+        message(QStringLiteral("Starting from the pretrained %1 model: head only for %2 epochs, then every "
+                               "layer at %3x the learning rate")
+                    .arg(config.backbone).arg(config.headEpochs).arg(config.fineTuneFactor));
+    const std::shared_ptr<ClassifierNet> net = makeNetwork(config, classCount);
     {
         const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
         net->setInputStatistics(mean, stdev);
@@ -267,6 +271,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         const quint64 orderSeed = config.seed * 7919ULL + quint64(epoch);
         const std::vector<int> order = useSampler ? sampler.draw(int(trainRows.size()), orderSeed)
                                                   : shuffledIndices(int(trainRows.size()), orderSeed);
+        const double lrFactor = net->beginEpoch(epoch);
         net->train();
         double lossSum = 0;
         int64_t seen = 0;
@@ -278,7 +283,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 break;
             }
             const int64_t step = int64_t(epoch - 1) * batchesPerEpoch + b;
-            lr = learningRateAt(config, step, batchesPerEpoch, totalSteps);
+            lr = learningRateAt(config, step, batchesPerEpoch, totalSteps) * lrFactor;
             for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
 
             std::vector<int64_t> rows, labels;
@@ -385,7 +390,10 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
 
     // ---- evaluate the best epoch, export ------------------------------------------------------
     message(QStringLiteral("Evaluating the best epoch (%1)").arg(state.bestEpoch));
-    if (QFile::exists(bestWeightsPath(workDir))) torch::load(net, bestWeightsPath(workDir).toStdString());
+    if (QFile::exists(bestWeightsPath(workDir))) {
+        auto module = std::static_pointer_cast<torch::nn::Module>(net);
+        torch::load(module, bestWeightsPath(workDir).toStdString());
+    }
     const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
     const Evaluation test = evaluate(net, decoded.pixels, testRows, labelOfRow, data.classNames);
     r.validation = val.metrics;
@@ -411,7 +419,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     card.task = data.task;
     card.classes = data.classNames;
     card.config = config.toJson();
-    card.network = spec.toJson();
+    card.network = net->describe();
     card.validation = r.validation.toJson();
     card.test = r.test.toJson();
     card.bestEpoch = state.bestEpoch;

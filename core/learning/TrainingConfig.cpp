@@ -11,6 +11,9 @@ QJsonObject TrainingConfig::toJson() const
         {"width", width},
         {"depth", depth},
         {"dropout", dropout},
+        {"backbone", backbone},
+        {"head_epochs", headEpochs},
+        {"fine_tune_factor", fineTuneFactor},
         {"image_size", imageSize},
         {"grayscale", grayscale},
         {"epochs", epochs},
@@ -54,6 +57,9 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     integer("width", c.width);
     integer("depth", c.depth);
     real("dropout", c.dropout);
+    str("backbone", c.backbone);
+    integer("head_epochs", c.headEpochs);
+    real("fine_tune_factor", c.fineTuneFactor);
     integer("image_size", c.imageSize);
     boolean("grayscale", c.grayscale);
     integer("epochs", c.epochs);
@@ -95,6 +101,12 @@ void TrainingConfig::validate() const
     };
     if (model != "compact" && model != "vgg")
         fail(QStringLiteral("unknown model '%1' (use compact or vgg)").arg(model));
+    if (backbone != "none" && backbone != "emotion" && backbone != "gender")
+        fail(QStringLiteral("unknown backbone '%1' (use none, emotion or gender)").arg(backbone));
+    if (backbone != "none" && !grayscale)
+        fail(QStringLiteral("the %1 backbone takes grayscale images (drop the colour option)").arg(backbone));
+    if (headEpochs < 0) fail(QStringLiteral("head epochs must be 0 or more"));
+    if (fineTuneFactor <= 0 || fineTuneFactor > 1) fail(QStringLiteral("fine-tune factor must be in (0,1]"));
     if (optimizer != "adamw" && optimizer != "sgd")
         fail(QStringLiteral("unknown optimizer '%1' (use adamw or sgd)").arg(optimizer));
     if (schedule != "cosine" && schedule != "step" && schedule != "constant")

@@ -13,6 +13,14 @@ struct TrainingConfig {
     int width = 32;      // channels of the first block; doubles per block, capped at 256
     int depth = 4;       // conv blocks, each halving the resolution
     double dropout = 0.3;
+    // Transfer learning: "none" (train the network above from scratch) or a pretrained TF.js face
+    // model ("emotion", "gender", see tfjs/ModelLocator.h) cut before its classifier, with a new
+    // head for the task's classes. The head alone trains for headEpochs (backbone frozen), then
+    // every layer at learningRate * fineTuneFactor: a pretrained backbone is wrecked by the
+    // from-scratch learning rate.
+    QString backbone = QStringLiteral("none");
+    int headEpochs = 3;
+    double fineTuneFactor = 0.1;
 
     // Input
     int imageSize = 64;

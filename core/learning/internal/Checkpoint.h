@@ -24,14 +24,14 @@ struct CheckpointState {
 QString checkpointDir(const QString& workDir);
 QString bestWeightsPath(const QString& workDir);
 
-void saveCheckpoint(const QString& workDir, ConvNet& net, torch::optim::Optimizer& optimizer,
+void saveCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer,
                     const CheckpointState& state);
 std::optional<CheckpointState> readCheckpointState(const QString& workDir);
-void loadCheckpoint(const QString& workDir, ConvNet& net, torch::optim::Optimizer& optimizer);
+void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer);
 void removeCheckpoint(const QString& workDir);
 
 // Saves the model weights to `path` atomically (write then rename).
-void saveWeights(ConvNet& net, const QString& path);
+void saveWeights(const std::shared_ptr<ClassifierNet>& net, const QString& path);
 
 // The configuration keys that must match for a checkpoint to be resumed (the epoch budget,
 // patience, time limit and thread count may change between attempts).

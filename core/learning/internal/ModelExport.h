@@ -20,6 +20,7 @@ struct ModelCard {
     QJsonObject software;
 };
 
-void exportModel(ConvNet& net, const ModelCard& card, const QString& dir);
+// Writes ConvNets and BackboneNets (each with its own TorchScript export).
+void exportModel(const std::shared_ptr<ClassifierNet>& net, const ModelCard& card, const QString& dir);
 
 } // namespace exemplar::learning

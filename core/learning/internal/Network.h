@@ -25,13 +25,28 @@ struct NetworkSpec {
     QJsonObject toJson() const;
 };
 
-class ConvNetImpl : public torch::nn::Module {
+// What the trainer needs of any network it trains: the from-scratch ConvNet or a pretrained
+// backbone with a new head (tfjs/BackboneNet.h). Inputs are [B,C,S,S] floats in [0,1].
+class ClassifierNet : public torch::nn::Module {
+public:
+    virtual torch::Tensor forward(torch::Tensor x) = 0;
+    // Per-channel statistics of the training images; networks with fixed preprocessing ignore them.
+    virtual void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev) = 0;
+    // Called at the start of every epoch (1-based): lets a network freeze or unfreeze layers.
+    // Returns the factor applied to the scheduled learning rate during that epoch.
+    virtual double beginEpoch(int epoch) { (void)epoch; return 1.0; }
+    // Shape of the network for the run record and the exported model's sidecar.
+    virtual QJsonObject describe() const = 0;
+};
+
+class ConvNetImpl : public ClassifierNet {
 public:
     explicit ConvNetImpl(const NetworkSpec& spec);
-    torch::Tensor forward(torch::Tensor x);
+    torch::Tensor forward(torch::Tensor x) override;
 
     // Per-channel statistics of the training images (in [0,1]), used to normalise inputs.
-    void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev);
+    void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev) override;
+    QJsonObject describe() const override { return spec_.toJson(); }
 
     const NetworkSpec& spec() const { return spec_; }
     // Layers in forward order, for the TorchScript export.

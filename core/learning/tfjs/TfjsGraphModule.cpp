@@ -303,24 +303,31 @@ torch::Tensor TfjsGraphModuleImpl::run(const Step& step, const std::vector<torch
     throw fail(QStringLiteral("unreachable"));
 }
 
-torch::Tensor TfjsGraphModuleImpl::forwardTo(const torch::Tensor& x, const QString& node)
+std::vector<int> TfjsGraphModuleImpl::stepsFor(const QString& node) const
 {
     auto it = index_.find(node);
     if (it == index_.end()) throw Error(QStringLiteral("the graph has no node '%1'").arg(node));
-    if (x.dim() != 4) throw Error(QStringLiteral("the TF.js model expects a 4-D image batch"));
-    if (inputShape_[3] > 0 && x.size(1) != inputShape_[3])
-        throw Error(QStringLiteral("the TF.js model expects %1 channel(s), got %2").arg(inputShape_[3]).arg(x.size(1)));
     std::vector<bool> needed(steps_.size(), false);
     needed[size_t(it->second)] = true;
     for (int i = it->second; i >= 0; --i)
         if (needed[size_t(i)])
             for (int j : steps_[size_t(i)].inputs) needed[size_t(j)] = true;
+    std::vector<int> out;
+    for (int i = 0; i <= it->second; ++i)
+        if (needed[size_t(i)]) out.push_back(i);
+    return out;
+}
+
+torch::Tensor TfjsGraphModuleImpl::forwardTo(const torch::Tensor& x, const QString& node)
+{
+    const std::vector<int> order = stepsFor(node);
+    if (x.dim() != 4) throw Error(QStringLiteral("the TF.js model expects a 4-D image batch"));
+    if (inputShape_[3] > 0 && x.size(1) != inputShape_[3])
+        throw Error(QStringLiteral("the TF.js model expects %1 channel(s), got %2").arg(inputShape_[3]).arg(x.size(1)));
     std::vector<torch::Tensor> values(steps_.size());
-    for (int i = 0; i <= it->second; ++i) {
-        if (!needed[size_t(i)]) continue;
+    for (int i : order)
         values[size_t(i)] = steps_[size_t(i)].kind == Kind::Input ? x : run(steps_[size_t(i)], values);
-    }
-    return values[size_t(it->second)];
+    return values[size_t(order.back())];
 }
 
 torch::Tensor TfjsGraphModuleImpl::forward(const torch::Tensor& x)
@@ -341,6 +348,13 @@ QStringList TfjsGraphModuleImpl::ops() const
     for (const Step& s : steps_)
         if (!out.contains(s.op)) out << s.op;
     return out;
+}
+
+QString TfjsGraphModuleImpl::headInput() const
+{
+    const QString head = headConvolution();
+    if (head.isEmpty()) return {};
+    return steps_[size_t(steps_[size_t(index_.at(head))].inputs.at(0))].name;
 }
 
 QString TfjsGraphModuleImpl::headConvolution() const

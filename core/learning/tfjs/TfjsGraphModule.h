@@ -33,6 +33,13 @@ public:
     // The last convolution before global pooling (the classifier head of the face models),
     // or empty when there is none.
     QString headConvolution() const;
+    // The node the head convolution reads (the features a new head is put on), or empty.
+    QString headInput() const;
+
+    struct Step;
+    const std::vector<Step>& steps() const { return steps_; }
+    // Indices of the steps needed to compute `node`, in execution order.
+    std::vector<int> stepsFor(const QString& node) const;
 
     enum class Kind { Input, Identity, Conv, MaxPool, AvgPool, Add, BiasAdd, Relu, Relu6, Mean, Softmax };
     struct Step {
