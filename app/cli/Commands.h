@@ -13,5 +13,6 @@ int runCheck(const QStringList& args);
 int runTrain(const QStringList& args);   // core/learning (training issue)
 int runEval(const QStringList& args);    // core/learning (training issue)
 int runPredict(const QStringList& args); // core/learning (training issue)
+int runBaseline(const QStringList& args); // core/learning/tfjs (pretrained backbones issue)
 
 } // namespace exemplar::cli

@@ -6,6 +6,7 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
 #include "core/learning/TrainingJob.h"
+#include "core/learning/tfjs/ModelLocator.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -61,6 +62,8 @@ int runTrain(const QStringList& args)
     const QCommandLineOption configFile("config", "Training configuration JSON (keys as in the run records); options below override it.", "FILE");
     const QCommandLineOption epochs("epochs", "Maximum epochs (default 40; early stopping may end sooner).", "N");
     const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
+    const QCommandLineOption backbone("backbone", "Start from a pretrained face model: emotion, gender or none "
+                                      "(default none: train from scratch).", "NAME");
     const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
     const QCommandLineOption seed("seed", "Seed of the split and the training (default 1).", "S");
@@ -69,7 +72,7 @@ int runTrain(const QStringList& args)
     const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
-    p.addOptions({catalog, task, classes, out, exemplars, configFile, epochs, model, size, color, seed,
+    p.addOptions({catalog, task, classes, out, exemplars, configFile, epochs, model, backbone, size, color, seed,
                   threads, maxMinutes, imbalance, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
@@ -99,11 +102,14 @@ int runTrain(const QStringList& args)
     if (!intValue(epochs, config.epochs) || !intValue(size, config.imageSize) || !intValue(threads, config.threads))
         return kExitUsage;
     if (p.isSet(model)) config.model = p.value(model);
+    if (p.isSet(backbone)) config.backbone = p.value(backbone);
     if (p.isSet(color)) config.grayscale = false;
     if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
     if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
     config.validate();
+    // Before touching the catalogue: a missing pretrained model is the user's to install.
+    if (config.backbone != QLatin1String("none")) requirePretrainedModel(config.backbone);
 
     Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
     DatasetSelection selection;

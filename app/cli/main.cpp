@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"train", "train a classifier for a task and export it", exemplar::cli::runTrain},
     {"eval", "evaluate an exported model on a labelled folder", exemplar::cli::runEval},
     {"predict", "classify image files with an exported model", exemplar::cli::runPredict},
+    {"baseline", "record the zero-shot score of a pretrained face model as a run", exemplar::cli::runBaseline},
 };
 
 void printUsage()

@@ -8,7 +8,7 @@
 namespace exemplar::learning {
 
 qint64 recordZeroShotRun(Catalogue& catalogue, const CatalogueDataset& dataset, const TrainingConfig& config,
-                         const ZeroShotOptions& options, const CancelFlag* cancel)
+                         const ZeroShotOptions& options, const CancelFlag* cancel, TrainingResult* result)
 {
     // Locate first: a missing model is the user's to fix, not a failed run in the history.
     ZeroShotOptions located = options;
@@ -20,7 +20,9 @@ qint64 recordZeroShotRun(Catalogue& catalogue, const CatalogueDataset& dataset, 
                              .arg(dataset.data.classNames.size()),
                          false);
     try {
-        recorder.finish(evaluateZeroShot(dataset.data, config, located, cancel));
+        const TrainingResult evaluated = evaluateZeroShot(dataset.data, config, located, cancel);
+        recorder.finish(evaluated);
+        if (result) *result = evaluated;
     } catch (const Error& e) {
         TrainingResult failed;
         failed.status = TrainingStatus::Failed;

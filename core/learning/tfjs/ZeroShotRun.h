@@ -9,8 +9,9 @@ namespace exemplar::learning {
 // Evaluates `options.model` on the split `config` defines and records a finished run named
 // "<task> zero-shot <model> (N classes)" with its test metrics, split and predictions; the run's
 // model path is the pretrained model.json. A failure is recorded as a failed run and rethrown.
-// Returns the run id.
+// Returns the run id; `result`, when given, receives what was recorded.
 qint64 recordZeroShotRun(Catalogue& catalogue, const CatalogueDataset& dataset, const TrainingConfig& config,
-                         const ZeroShotOptions& options = {}, const CancelFlag* cancel = nullptr);
+                         const ZeroShotOptions& options = {}, const CancelFlag* cancel = nullptr,
+                         TrainingResult* result = nullptr);
 
 } // namespace exemplar::learning

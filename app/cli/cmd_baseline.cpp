@@ -1,0 +1,75 @@
+// exemplar-cli baseline: the off-the-shelf baseline of issue #8. A pretrained face model (emotion
+// or gender) is evaluated zero-shot, its classes mapped onto the task's by name, on the test
+// images a training run with the same seed holds out, and recorded in the run history so every
+// trained model is listed next to it.
+#include "app/cli/CliSupport.h"
+#include "app/cli/Commands.h"
+#include "core/catalogue/Catalogue.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShotRun.h"
+
+#include <QJsonArray>
+
+namespace exemplar::cli {
+
+using namespace exemplar::learning;
+
+int runBaseline(const QStringList& args)
+{
+    QCommandLineParser p;
+    const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
+    const QCommandLineOption task("task", "The task (e.g. expression, sex).", "NAME");
+    const QCommandLineOption classes("classes", "Comma-separated classes (default: all with images).", "LIST");
+    const QCommandLineOption model("model", "Pretrained model: emotion (default) or gender.", "NAME");
+    const QCommandLineOption seed("seed", "Seed of the split, as for train (default 1).", "S");
+    const QCommandLineOption exemplars("exemplars-only", "Use exemplar images only.");
+    const QCommandLineOption json("json", "Print the result as JSON.");
+    p.addOptions({catalog, task, classes, model, seed, exemplars, json});
+    int code = kExitOk;
+    if (!parseArguments(p, "baseline", "Record the zero-shot score of a pretrained face model as a run.", args, code))
+        return code;
+    const QString catalogPath = requireCatalogPath(p);
+    if (catalogPath.isEmpty()) return kExitUsage;
+    if (!p.isSet(task)) {
+        printError("exemplar-cli baseline: --task is required");
+        return kExitUsage;
+    }
+    ZeroShotOptions options;
+    if (p.isSet(model)) options.model = p.value(model);
+    // Before opening the catalogue: a missing model is the user's to install, not a failed run.
+    options.modelJson = requirePretrainedModel(options.model);
+    TrainingConfig config;
+    if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
+
+    Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
+    DatasetSelection selection;
+    selection.task = p.value(task);
+    if (p.isSet(classes)) selection.classes = p.value(classes).split(',', Qt::SkipEmptyParts);
+    selection.exemplarsOnly = p.isSet(exemplars);
+    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
+    options.onMessage = [](const QString& m) { printError(m); };
+    TrainingResult result;
+    const qint64 runId = recordZeroShotRun(catalogue, dataset, config, options, nullptr, &result);
+
+    if (p.isSet(json)) {
+        printJson(QJsonObject{{"run_id", runId},
+                              {"status", statusName(result.status)},
+                              {"model", options.model},
+                              {"model_file", options.modelJson},
+                              {"classes", QJsonArray::fromStringList(dataset.data.classNames)},
+                              {"seconds", result.seconds},
+                              {"test", result.test.toJson()},
+                              {"validation", result.validation.toJson()}});
+    } else {
+        printOut(QStringLiteral("Run %1: %2 zero-shot on '%3' (%4)")
+                     .arg(runId).arg(options.model, dataset.task.name, dataset.data.classNames.join(", ")));
+        printOut(QStringLiteral("Test: accuracy %1, balanced accuracy %2, macro-F1 %3 (%4 images)")
+                     .arg(result.test.accuracy, 0, 'f', 3)
+                     .arg(result.test.balancedAccuracy, 0, 'f', 3)
+                     .arg(result.test.macroF1, 0, 'f', 3)
+                     .arg(result.test.count));
+    }
+    return kExitOk;
+}
+
+} // namespace exemplar::cli
