@@ -1,0 +1,100 @@
+// Issue #8 targets on faces-dev (identity-disjoint test split, default settings, a training time
+// budget): from scratch vs fine-tuned pretrained backbone vs the pretrained model zero-shot.
+// Prints one table row per task and mode, and `name: value` lines.
+//
+//   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1] [modes=zeroshot,finetuned,scratch]
+#include "FacesDevTasks.h"
+#include "core/learning/LabelledFolder.h"
+#include "core/learning/TrainingJob.h"
+#include "core/learning/tfjs/ZeroShot.h"
+#include "core/util/Error.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <cstdio>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+namespace {
+
+TrainingResult train(const TrainingData& data, TrainingConfig config, const QString& backbone, double minutes)
+{
+    // The defaults, as bench_train_quality runs them; only the starting point differs.
+    config.epochs = 60;
+    config.maxMinutes = minutes;
+    config.backbone = backbone;
+    QTemporaryDir work;
+    TrainingCallbacks cb;
+    cb.onMessage = [](const QString& m) { std::printf("  %s\n", qPrintable(m)); std::fflush(stdout); };
+    cb.onEpoch = [](const EpochProgress& e) {
+        std::printf("  epoch %2d  loss %.3f  val bal.acc %.3f macro-F1 %.3f  %.0f img/s  %.0f s%s\n", e.epoch,
+                    e.trainLoss, e.valBalancedAccuracy, e.valMacroF1, e.imagesPerSecond, e.seconds,
+                    e.improved ? "  *" : "");
+        std::fflush(stdout);
+    };
+    return TrainingJob(data, config, work.path(), cb).run();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString which = argc > 1 ? argv[1] : "all";
+    const double minutes = argc > 2 ? atof(argv[2]) : 15;
+    TrainingConfig config;
+    if (argc > 3) config.seed = QByteArray(argv[3]).toULongLong();
+    const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,scratch").split(',');
+    const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
+    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
+        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
+        return 1;
+    }
+    struct Row {
+        QString task, mode;
+        TrainingResult r;
+    };
+    std::vector<Row> rows;
+    try {
+        for (const FacesDevTask& task : facesDevTasks()) {
+            if (which != "all" && which != task.key) continue;
+            const LabelledFolder folder =
+                readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task.column, task.classes);
+            for (const QString& mode : modes) {
+                std::printf("%s %s (%lld images, seed %llu, %.0f min budget)\n", qPrintable(task.key),
+                            qPrintable(mode), (long long)folder.data.samples.size(),
+                            (unsigned long long)config.seed, minutes);
+                std::fflush(stdout);
+                TrainingResult r;
+                if (mode == "zeroshot") {
+                    ZeroShotOptions options;
+                    options.model = task.pretrained;
+                    r = evaluateZeroShot(folder.data, config, options);
+                } else {
+                    r = train(folder.data, config, mode == "finetuned" ? task.pretrained : "none", minutes);
+                    if (r.status != TrainingStatus::Finished) {
+                        std::printf("training failed: %s\n", qPrintable(r.error));
+                        return 1;
+                    }
+                }
+                rows.push_back({task.key, mode, r});
+                std::printf("%s_%s_test_balanced_accuracy: %.4f\n%s_%s_test_accuracy: %.4f\n%s_%s_seconds: %.0f\n",
+                            qPrintable(task.key), qPrintable(mode), r.test.balancedAccuracy, qPrintable(task.key),
+                            qPrintable(mode), r.test.accuracy, qPrintable(task.key), qPrintable(mode), r.seconds);
+                std::fflush(stdout);
+            }
+        }
+    } catch (const Error& e) {
+        std::printf("error: %s\n", qPrintable(e.message()));
+        return 1;
+    }
+    std::printf("\n%-12s %-10s %9s %9s %9s %7s %6s\n", "task", "mode", "bal.acc", "accuracy", "macro-F1", "epochs",
+                "sec");
+    for (const Row& row : rows)
+        std::printf("%-12s %-10s %9.3f %9.3f %9.3f %3d/%-3d %6.0f\n", qPrintable(row.task), qPrintable(row.mode),
+                    row.r.test.balancedAccuracy, row.r.test.accuracy, row.r.test.macroF1, row.r.bestEpoch,
+                    row.r.epochsRun, row.r.seconds);
+    return 0;
+}

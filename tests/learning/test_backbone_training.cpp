@@ -1,0 +1,328 @@
+// Transfer learning from a pretrained TF.js graph (issue #8), on data the test generates:
+// - a tiny graph "pretrained" to see stripe orientation (its first layer holds edge filters) is
+//   fine-tuned on faces whose class is the orientation of faint stripes; at the same number of
+//   steps it must beat a network trained from scratch;
+// - the exported fine-tuned model gives the same probabilities as the in-memory network did and
+//   still loads once the pretrained files are gone;
+// - the backbone choice round-trips through the configuration JSON;
+// - missing pretrained models give an error naming the folders searched and how to install them,
+//   in training and in `exemplar-cli baseline` / `train --backbone`.
+#include "core/learning/ExportedModel.h"
+#include "core/learning/TrainingJob.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/util/Error.h"
+#include "tests/support/TestSupport.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <random>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+namespace {
+
+constexpr int kSide = 32; // the graph's input and the training image size
+
+// Faces (ellipse, eyes, a random mouth) covered by faint stripes over noise; class 0 has
+// horizontal stripes, class 1 vertical ones. Each identity keeps its face shape and tone.
+TrainingData writeStripedFaces(const QString& dir, int count, unsigned seed)
+{
+    QDir().mkpath(dir);
+    std::mt19937 rng(seed);
+    auto uni = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+    TrainingData data;
+    data.task = QStringLiteral("stripes");
+    data.classNames = {QStringLiteral("horizontal"), QStringLiteral("vertical")};
+    const int side = 72;
+    double tone = 0, faceW = 0, faceH = 0;
+    for (int i = 0; i < count; ++i) {
+        if (i % 3 == 0) {
+            tone = uni(120, 200);
+            faceW = uni(0.30, 0.38);
+            faceH = uni(0.38, 0.46);
+        }
+        const int label = int(rng() % 2);
+        cv::Mat img(side, side, CV_32FC1);
+        cv::randu(img, cv::Scalar(0), cv::Scalar(90));
+        const cv::Point2d c(side * (0.5 + uni(-0.06, 0.06)), side * (0.5 + uni(-0.06, 0.06)));
+        const cv::Size axes(int(side * faceW), int(side * faceH));
+        cv::ellipse(img, c, axes, 0, 0, 360, cv::Scalar(tone), cv::FILLED, cv::LINE_AA);
+        cv::circle(img, c + cv::Point2d(-axes.width * 0.45, -axes.height * 0.3), 3, cv::Scalar(30), cv::FILLED);
+        cv::circle(img, c + cv::Point2d(axes.width * 0.45, -axes.height * 0.3), 3, cv::Scalar(30), cv::FILLED);
+        cv::ellipse(img, c + cv::Point2d(0, axes.height * 0.4), cv::Size(axes.width / 2, axes.height / 5), 0,
+                    rng() % 2 ? 0 : 180, rng() % 2 ? 180 : 360, cv::Scalar(20), 3);
+        const double period = uni(8, 12), phase = uni(0, 2 * M_PI), amplitude = uni(12, 20);
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x)
+                img.at<float>(y, x) += float(amplitude * std::sin(2 * M_PI * (label == 0 ? y : x) / period + phase));
+        cv::Mat noise(side, side, CV_32FC1);
+        cv::randn(noise, 0, 14);
+        img += noise;
+        cv::Mat out;
+        img.convertTo(out, CV_8UC1);
+        const QString path = QDir(dir).filePath(QStringLiteral("face_%1.png").arg(i, 4, 10, QLatin1Char('0')));
+        cv::imwrite(path.toStdString(), out);
+        data.samples.push_back({path, label, QStringLiteral("person%1").arg(i / 3), i + 1});
+    }
+    return data;
+}
+
+// ---- a tiny TF.js graph model, written as the real ones are -----------------------------------
+
+QJsonObject attrList(const QJsonArray& values) { return {{"list", QJsonObject{{"i", values}}}}; }
+QJsonObject attrString(const char* s) { return {{"s", QString::fromLatin1(QByteArray(s).toBase64())}}; }
+QJsonArray ints(std::initializer_list<int> v)
+{
+    QJsonArray a;
+    for (int i : v) a.append(QString::number(i));
+    return a;
+}
+QJsonObject node(const QString& name, const QString& op, const QStringList& inputs, QJsonObject attr = {})
+{
+    QJsonObject n{{"name", name}, {"op", op}};
+    if (!inputs.isEmpty()) n.insert("input", QJsonArray::fromStringList(inputs));
+    attr.insert("T", QJsonObject{{"type", "DT_FLOAT"}});
+    n.insert("attr", attr);
+    return n;
+}
+QJsonObject convAttr(int stride, const char* padding, QStringList fused = {})
+{
+    QJsonObject a{{"strides", attrList(ints({1, stride, stride, 1}))},
+                  {"padding", attrString(padding)},
+                  {"data_format", attrString("NHWC")},
+                  {"dilations", attrList(ints({1, 1, 1, 1}))}};
+    if (!fused.isEmpty()) {
+        QJsonArray f;
+        for (const QString& s : fused) f.append(QString::fromLatin1(s.toUtf8().toBase64()));
+        a.insert("fused_ops", QJsonObject{{"list", QJsonObject{{"s", f}}}});
+    }
+    return a;
+}
+
+struct Tensor {
+    std::vector<int> shape;
+    std::vector<float> values;
+};
+
+// A mini-Xception block with the face models' ops. The first convolution holds +-Sobel filters
+// (horizontal and vertical edges, 4 channels, ReLU), the block passes them on unchanged
+// (identity depthwise and pointwise kernels, zero shortcut), so the pooled features measure edge
+// energy per orientation: what "pretrained" means for the stripes task. The head is arbitrary.
+void writeStripesGraph(const QString& dir, const QString& name)
+{
+    std::map<QString, Tensor> w;
+    const float sobel[3][3] = {{-1, -2, -1}, {0, 0, 0}, {1, 2, 1}};
+    Tensor c1{{3, 3, 1, 4}, std::vector<float>(36, 0.f)}; // HWIO
+    for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 3; ++x) {
+            const float horizontal = sobel[y][x] * 0.5f, vertical = sobel[x][y] * 0.5f;
+            float* o = &c1.values[size_t((y * 3 + x) * 4)];
+            o[0] = horizontal, o[1] = -horizontal, o[2] = vertical, o[3] = -vertical;
+        }
+    w["c1/kernel"] = c1;
+    w["c1/bias"] = {{4}, std::vector<float>(4, 0.f)};
+    Tensor dw{{3, 3, 4, 1}, std::vector<float>(36, 0.f)};
+    for (int c = 0; c < 4; ++c) dw.values[size_t(4 * 4 + c)] = 1.f; // centre tap
+    w["dw/kernel"] = dw;
+    Tensor pw{{1, 1, 4, 8}, std::vector<float>(32, 0.f)};
+    for (int c = 0; c < 4; ++c) pw.values[size_t(c * 8 + c)] = 1.f;
+    w["pw/kernel"] = pw;
+    w["pw/bias"] = {{8}, std::vector<float>(8, 0.f)};
+    w["sc/kernel"] = {{1, 1, 4, 8}, std::vector<float>(32, 0.f)};
+    w["sc/bias"] = {{8}, std::vector<float>(8, 0.f)};
+    Tensor head{{3, 3, 8, 7}, {}};
+    for (int i = 0; i < 3 * 3 * 8 * 7; ++i) head.values.push_back(float(std::sin(0.7 * i)) * 0.2f);
+    w["head/kernel"] = head;
+    w["head/bias"] = {{7}, std::vector<float>(7, 0.f)};
+
+    QJsonArray dims;
+    for (int d : {-1, kSide, kSide, 1}) dims.append(QJsonObject{{"size", QString::number(d)}});
+    QJsonArray nodes{
+        node("input", "Placeholder", {}, {{"shape", QJsonObject{{"shape", QJsonObject{{"dim", dims}}}}}}),
+        node("c1", "_FusedConv2D", {"input", "c1/kernel", "c1/bias"}, convAttr(2, "SAME", {"BiasAdd", "Relu"})),
+        node("dw", "DepthwiseConv2dNative", {"c1", "dw/kernel"}, convAttr(1, "SAME")),
+        node("pw", "_FusedConv2D", {"dw", "pw/kernel", "pw/bias"}, convAttr(1, "VALID", {"BiasAdd"})),
+        node("sc", "_FusedConv2D", {"c1", "sc/kernel", "sc/bias"}, convAttr(2, "SAME", {"BiasAdd"})),
+        node("add", "AddV2", {"pool", "sc"}),
+        node("relu", "Relu", {"add"}),
+        node("head", "_FusedConv2D", {"relu", "head/kernel", "head/bias"}, convAttr(1, "SAME", {"BiasAdd"})),
+        node("mean", "Mean", {"head", "mean/axes"}, {{"keep_dims", QJsonObject{{"b", false}}}}),
+        node("softmax", "Softmax", {"mean"}),
+        node("mean/axes", "Const", {}),
+    };
+    QJsonObject pool = convAttr(2, "SAME");
+    pool.insert("ksize", attrList(ints({1, 3, 3, 1})));
+    nodes.append(node("pool", "MaxPool", {"pw"}, pool));
+    QJsonArray manifest;
+    QByteArray bytes;
+    for (const auto& [weightName, t] : w) {
+        nodes.append(node(weightName, "Const", {}));
+        QJsonArray shape;
+        for (int d : t.shape) shape.append(d);
+        manifest.append(QJsonObject{{"name", weightName}, {"shape", shape}, {"dtype", "float32"}});
+        for (float v : t.values) {
+            char le[4];
+            qToLittleEndian(v, le);
+            bytes.append(le, 4);
+        }
+    }
+    manifest.append(QJsonObject{{"name", "mean/axes"}, {"shape", QJsonArray{2}}, {"dtype", "int32"}});
+    for (qint32 axis : {1, 2}) {
+        char le[4];
+        qToLittleEndian(axis, le);
+        bytes.append(le, 4);
+    }
+    QDir().mkpath(dir);
+    test::writeTextFile(dir + "/" + name + ".bin", bytes);
+    const QJsonObject root{{"format", "graph-model"},
+                           {"modelTopology", QJsonObject{{"node", nodes}}},
+                           {"weightsManifest", QJsonArray{QJsonObject{{"paths", QJsonArray{name + ".bin"}},
+                                                                       {"weights", manifest}}}}};
+    test::writeTextFile(dir + "/" + name + ".json", QJsonDocument(root).toJson());
+}
+
+TrainingConfig smallConfig()
+{
+    TrainingConfig c;
+    c.imageSize = kSide;
+    c.width = 8;
+    c.depth = 3;
+    c.epochs = 3;
+    c.headEpochs = 1;
+    c.batchSize = 32;
+    c.learningRate = 1e-2;
+    c.patience = 0;
+    c.seed = 5;
+    c.validationFraction = 0.2;
+    c.testFraction = 0.2;
+    c.threads = 2;
+    return c;
+}
+
+} // namespace
+
+class TestBackboneTraining : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    TrainingData data_;
+    QString modelsDir_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(tmp_.isValid());
+        data_ = writeStripedFaces(tmp_.filePath("faces"), 400, 77);
+        modelsDir_ = tmp_.filePath("models");
+        writeStripesGraph(modelsDir_, QStringLiteral("emotion"));
+        qputenv("EXEMPLAR_MODELS_DIR", modelsDir_.toUtf8());
+        QCOMPARE(findPretrainedModel(QStringLiteral("emotion")), modelsDir_ + "/emotion.json");
+    }
+
+    void backboneRoundTripsThroughJson()
+    {
+        TrainingConfig c;
+        QCOMPARE(c.backbone, QStringLiteral("none"));
+        c.backbone = QStringLiteral("gender");
+        c.headEpochs = 5;
+        c.fineTuneFactor = 0.25;
+        const QJsonObject j = c.toJson();
+        QCOMPARE(j["backbone"].toString(), QStringLiteral("gender"));
+        const TrainingConfig back = TrainingConfig::fromJson(j);
+        QCOMPARE(back.backbone, QStringLiteral("gender"));
+        QCOMPARE(back.headEpochs, 5);
+        QCOMPARE(back.fineTuneFactor, 0.25);
+        QJsonObject old = j;
+        old.remove("backbone"); // runs recorded before backbones existed
+        QCOMPARE(TrainingConfig::fromJson(old).backbone, QStringLiteral("none"));
+        QJsonObject bad = j;
+        bad["backbone"] = "vgg16";
+        QVERIFY_THROWS_EXCEPTION(Error, TrainingConfig::fromJson(bad));
+        bad = j;
+        bad["grayscale"] = false; // both face models take one gray channel
+        QVERIFY_THROWS_EXCEPTION(Error, TrainingConfig::fromJson(bad));
+    }
+
+    void fineTuningBeatsScratchAndExportsSelfContained()
+    {
+        TrainingConfig scratch = smallConfig();
+        TrainingConfig tuned = smallConfig();
+        tuned.backbone = QStringLiteral("emotion");
+        const TrainingResult s = TrainingJob(data_, scratch, tmp_.filePath("run-scratch")).run();
+        const TrainingResult t = TrainingJob(data_, tuned, tmp_.filePath("run-tuned")).run();
+        QCOMPARE(QString::fromLatin1(statusName(s.status)), QStringLiteral("finished"));
+        QCOMPARE(QString::fromLatin1(statusName(t.status)), QStringLiteral("finished"));
+        QCOMPARE(s.epochsRun, t.epochsRun); // equal steps
+        qInfo("test balanced accuracy after %d epochs: scratch %.3f, fine-tuned %.3f", t.epochsRun,
+              s.test.balancedAccuracy, t.test.balancedAccuracy);
+        QVERIFY(t.test.balancedAccuracy >= 0.85);
+        QVERIFY(t.test.balancedAccuracy > s.test.balancedAccuracy + 0.1);
+
+        // The export: no pretrained files needed, same probabilities as the in-memory network.
+        QVERIFY(QDir(modelsDir_).removeRecursively());
+        QVERIFY(findPretrainedModel(QStringLiteral("emotion")).isEmpty());
+        const ExportedModel model = ExportedModel::load(t.modelDir);
+        QCOMPARE(model.sidecar()["config"].toObject()["backbone"].toString(), QStringLiteral("emotion"));
+        QCOMPARE(model.sidecar()["network"].toObject()["backbone"].toString(), QStringLiteral("emotion"));
+        QStringList files;
+        std::vector<const SamplePrediction*> expected;
+        for (const SamplePrediction& p : t.predictions) {
+            files << data_.samples[size_t(p.sample)].path;
+            expected.push_back(&p);
+        }
+        QVERIFY(files.size() > 100);
+        const auto predictions = model.predictFiles(files);
+        QCOMPARE(int(predictions.size()), files.size());
+        double worst = 0;
+        for (size_t i = 0; i < predictions.size(); ++i) {
+            QCOMPARE(predictions[i].classIndex, expected[i]->predicted);
+            for (size_t k = 0; k < 2; ++k)
+                worst = std::max(worst, double(std::abs(predictions[i].probabilities[k] - expected[i]->probabilities[k])));
+        }
+        qInfo("largest probability difference, exported vs in-memory: %g", worst);
+        QVERIFY(worst < 1e-5);
+        writeStripesGraph(modelsDir_, QStringLiteral("emotion"));
+    }
+
+    void missingModelsSayWhereAndHow()
+    {
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        const QString empty = tmp_.filePath("no-models");
+        QDir().mkpath(empty);
+        qputenv("EXEMPLAR_MODELS_DIR", empty.toUtf8());
+        qputenv("XDG_DATA_HOME", empty.toUtf8());
+        TrainingConfig c = smallConfig();
+        c.backbone = QStringLiteral("emotion");
+        const TrainingResult r = TrainingJob(data_, c, tmp_.filePath("run-missing")).run();
+        QCOMPARE(QString::fromLatin1(statusName(r.status)), QStringLiteral("failed"));
+        QVERIFY2(r.error.contains(empty) && r.error.contains("fetch-models.sh"), qPrintable(r.error));
+
+        for (const QStringList& args :
+             {QStringList{"baseline", "--catalog", tmp_.filePath("none.exemplar"), "--task", "expression"},
+              QStringList{"train", "--catalog", tmp_.filePath("none.exemplar"), "--task", "expression", "--out",
+                          tmp_.filePath("cli-run"), "--backbone", "gender"}}) {
+            QProcess cli;
+            cli.start(test::cliPath(), args);
+            QVERIFY(cli.waitForFinished(60000));
+            const QString err = QString::fromUtf8(cli.readAllStandardError());
+            QVERIFY2(cli.exitCode() != 0, qPrintable(err));
+            QVERIFY2(err.contains("not installed") && err.contains(empty) && err.contains("fetch-models.sh"),
+                     qPrintable(err));
+        }
+        qputenv("EXEMPLAR_MODELS_DIR", saved);
+        qunsetenv("XDG_DATA_HOME");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBackboneTraining)
+#include "test_backbone_training.moc"
