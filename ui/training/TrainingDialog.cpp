@@ -1,5 +1,9 @@
 #include "ui/training/TrainingDialog.h"
 
+#include "core/catalogue/Catalogue.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShotRun.h"
+#include "core/util/Error.h"
 #include "ui/curation/CurationSession.h"
 
 #include <QCheckBox>
@@ -8,7 +12,12 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QApplication>
+#include <QHBoxLayout>
 #include <QListWidget>
+#include <QPointer>
+#include <QStandardItemModel>
+#include <QtConcurrent>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -35,6 +44,28 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     warning_->setWordWrap(true);
     warning_->setStyleSheet(QStringLiteral("color: #b45309;"));
 
+    backbone_ = new QComboBox;
+    backbone_->addItem(tr("Scratch (no pretrained model)"), QStringLiteral("none"));
+    backbone_->addItem(tr("Pretrained emotion model (fine-tune)"), QStringLiteral("emotion"));
+    backbone_->addItem(tr("Pretrained gender model (fine-tune)"), QStringLiteral("gender"));
+    {
+        auto* items = qobject_cast<QStandardItemModel*>(backbone_->model());
+        bool anyMissing = false;
+        for (int i = 1; i < backbone_->count(); ++i) {
+            if (!learning::findPretrainedModel(backbone_->itemData(i).toString()).isEmpty())
+                continue;
+            anyMissing = true;
+            items->item(i)->setEnabled(false);
+            items->item(i)->setToolTip(learning::pretrainedModelsHowTo());
+        }
+        backbone_->setToolTip(anyMissing ? learning::pretrainedModelsHowTo()
+                                         : tr("Fine-tune a pretrained face model: its new head trains first, "
+                                              "then every layer at a lower learning rate"));
+    }
+    baseline_ = new QPushButton(tr("Record zero-shot baseline"));
+    baseline_->setObjectName(QStringLiteral("recordBaseline"));
+    baselineStatus_ = new QLabel;
+    baselineStatus_->setWordWrap(true);
     model_ = new QComboBox;
     model_->addItem(tr("Compact CNN"), QStringLiteral("compact"));
     model_->addItem(tr("VGG-style CNN"), QStringLiteral("vgg"));
@@ -65,6 +96,11 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     form->addRow(tr("Classes"), classes_);
     form->addRow(QString(), exemplarsOnly_);
     form->addRow(QString(), warning_);
+    form->addRow(tr("Start from"), backbone_);
+    auto* baselineRow = new QHBoxLayout;
+    baselineRow->addWidget(baseline_);
+    baselineRow->addWidget(baselineStatus_, 1);
+    form->addRow(QString(), baselineRow);
     form->addRow(tr("Model"), model_);
     form->addRow(tr("Input size"), imageSize_);
     form->addRow(tr("Epochs"), epochs_);
@@ -84,7 +120,10 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     connect(task_, &QComboBox::currentIndexChanged, this, &TrainingDialog::fillClasses);
     connect(exemplarsOnly_, &QCheckBox::toggled, this, &TrainingDialog::fillClasses);
     connect(classes_, &QListWidget::itemChanged, this, &TrainingDialog::updateWarning);
+    connect(backbone_, &QComboBox::currentIndexChanged, this, &TrainingDialog::updateBackbone);
+    connect(baseline_, &QPushButton::clicked, this, &TrainingDialog::recordBaseline);
     fillClasses();
+    updateBackbone();
 }
 
 void TrainingDialog::fillClasses()
@@ -151,6 +190,7 @@ learning::TrainingConfig TrainingDialog::config() const
 {
     learning::TrainingConfig c = base_;
     c.model = model_->currentData().toString();
+    c.backbone = backbone_->currentData().toString();
     c.imageSize = imageSize_->value();
     c.epochs = epochs_->value();
     c.batchSize = batchSize_->value();
@@ -165,6 +205,7 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
 {
     base_ = c;
     model_->setCurrentIndex(std::max(0, model_->findData(c.model)));
+    backbone_->setCurrentIndex(std::max(0, backbone_->findData(c.backbone)));
     imageSize_->setValue(c.imageSize);
     epochs_->setValue(c.epochs);
     batchSize_->setValue(c.batchSize);
@@ -186,6 +227,79 @@ void TrainingDialog::setClassChecked(const QString& name, bool checked)
     for (int i = 0; i < classes_->count(); ++i)
         if (classes_->item(i)->data(Qt::UserRole).toString() == name)
             classes_->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+}
+
+} // namespace exemplar::ui
+
+namespace exemplar::ui {
+
+void TrainingDialog::updateBackbone()
+{
+    const QString backbone = backbone_->currentData().toString();
+    const bool pretrained = backbone != QLatin1String("none");
+    // The pretrained graph is the network; its input is one gray channel at the size it was made for.
+    model_->setEnabled(!pretrained);
+    imageSize_->setEnabled(!pretrained);
+    if (pretrained)
+        imageSize_->setValue(64);
+    const bool installed = !learning::findPretrainedModel(pretrained ? backbone : QStringLiteral("emotion")).isEmpty();
+    baseline_->setEnabled(installed && session_->isOpen());
+    baseline_->setToolTip(!installed ? learning::pretrainedModelsHowTo()
+                                     : tr("Evaluate the %1 model untrained on the chosen classes (its classes mapped "
+                                          "by name) on the test images a run with this seed holds out, and record it "
+                                          "in the run history")
+                                           .arg(pretrained ? backbone : QStringLiteral("emotion")));
+}
+
+QString TrainingDialog::baselineText() const
+{
+    return baselineStatus_->text();
+}
+
+void TrainingDialog::recordBaseline()
+{
+    if (!session_->isOpen())
+        return;
+    const QString backbone = backbone_->currentData().toString();
+    learning::ZeroShotOptions options;
+    options.model = backbone == QLatin1String("none") ? QStringLiteral("emotion") : backbone;
+    const learning::DatasetSelection chosen = selection();
+    const learning::TrainingConfig settings = config();
+    const QString path = session_->path();
+    baseline_->setEnabled(false);
+    baselineStatus_->setText(tr("Evaluating the %1 model zero-shot...").arg(options.model));
+    QPointer<TrainingDialog> self(this);
+    // Decoding and scoring take seconds to minutes: a worker with its own catalogue connection,
+    // the result queued back to the dialog if it is still open (the run is recorded either way).
+    (void)QtConcurrent::run([self, path, chosen, settings, options] {
+        qint64 runId = 0;
+        QString error;
+        learning::TrainingResult result;
+        try {
+            Catalogue catalogue = Catalogue::open(path, Catalogue::OpenMode::MustExist);
+            const learning::CatalogueDataset dataset = learning::trainingDataFromCatalogue(catalogue, chosen);
+            runId = learning::recordZeroShotRun(catalogue, dataset, settings, options, nullptr, &result);
+        } catch (const Error& e) {
+            error = e.message();
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        const double score = result.test.balancedAccuracy;
+        const int images = result.test.count;
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, runId, error, score, images, model = options.model] {
+                if (!self)
+                    return;
+                self->baselineStatus_->setText(
+                    runId ? tr("Recorded run %1: %2 zero-shot, test balanced accuracy %3 (%4 images)")
+                                .arg(runId).arg(model).arg(score, 0, 'f', 3).arg(images)
+                          : tr("Baseline failed: %1").arg(error));
+                self->updateBackbone();
+                Q_EMIT self->baselineRecorded(runId, error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 } // namespace exemplar::ui

@@ -1,7 +1,9 @@
 #pragma once
 // "New training run": task, classes (with their image counts and a warning for classes too small
 // to split), exemplars only, model and optimisation settings. The defaults train a sensible model
-// in one click.
+// in one click. "Start from" picks a pretrained face model to fine-tune (disabled, with the install
+// how-to, when the models are absent); "Record zero-shot baseline" evaluates that model untrained
+// on the chosen classes in the background and records it in the run history.
 #include "core/learning/CatalogueTraining.h"
 #include "core/learning/TrainingConfig.h"
 
@@ -12,6 +14,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
+class QPushButton;
 class QSpinBox;
 
 namespace exemplar::ui {
@@ -34,16 +37,29 @@ public:
     QString warningText() const; // empty when every chosen class has enough images
 
     QListWidget* classList() const { return classes_; }
+    QComboBox* backboneBox() const { return backbone_; }
+    QPushButton* baselineButton() const { return baseline_; }
+    // Status of the last baseline: empty, in progress, recorded (with its score) or failed.
+    QString baselineText() const;
+
+Q_SIGNALS:
+    // A zero-shot baseline run was recorded (runId) or could not be (runId 0, error).
+    void baselineRecorded(qint64 runId, const QString& error);
 
 private:
     void fillClasses();
     void updateWarning();
+    void updateBackbone();
+    void recordBaseline();
 
     CurationSession* session_;
     QComboBox* task_;
     QListWidget* classes_;
     QCheckBox* exemplarsOnly_;
     QLabel* warning_;
+    QComboBox* backbone_;
+    QPushButton* baseline_;
+    QLabel* baselineStatus_;
     QComboBox* model_;
     QSpinBox* imageSize_;
     QSpinBox* epochs_;
