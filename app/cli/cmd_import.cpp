@@ -26,6 +26,9 @@ void printReport(const QString& what, const ImportReport& r)
     if (r.attributesSet)
         parts << QStringLiteral("%1 attribute values").arg(r.attributesSet);
     parts << QStringLiteral("%1 skipped").arg(r.skipped);
+    if (r.facesTightCrop + r.facesFound + r.facesNone + r.facesFailed > 0)
+        parts << QStringLiteral("faces: %1 face crops, %2 with faces found, %3 without a face (flagged), %4 failed")
+                     .arg(r.facesTightCrop).arg(r.facesFound).arg(r.facesNone).arg(r.facesFailed);
     printOut(QStringLiteral("%1: %2 (%3 s)%4").arg(what, parts.join(QStringLiteral(", "))).arg(r.seconds, 0, 'f', 1)
                  .arg(r.cancelled ? QStringLiteral(" -- CANCELLED") : QString()));
     for (int i = 0; i < r.issues.size() && i < kIssuesShown; ++i)
@@ -52,6 +55,7 @@ int runImport(const QStringList& args)
     parser.addOption({QStringLiteral("add-unknown-classes"), QStringLiteral("Add label values that are not classes of an existing task as new classes (default: report and skip).")});
     parser.addOption({QStringLiteral("attribute-columns"), QStringLiteral("Comma-separated --labels columns stored as attributes, not tasks (default: labeler)."), QStringLiteral("COLUMNS")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Decoding threads (default: all cores)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("no-detect-faces"), QStringLiteral("Do not detect faces while importing (exemplar-cli detect-faces can do it later).")});
     parser.addOption({QStringLiteral("author"), QStringLiteral("Recorded with the imported labels (default: $USER)."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
     int code = kExitOk;
@@ -93,6 +97,7 @@ int runImport(const QStringList& args)
     FolderImportOptions folderOptions;
     if (parser.isSet(QStringLiteral("threads")))
         folderOptions.threads = parser.value(QStringLiteral("threads")).toInt();
+    folderOptions.detectFaces = !parser.isSet(QStringLiteral("no-detect-faces"));
 
     Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::CreateIfMissing);
     CancelFlag cancel;

@@ -162,7 +162,10 @@ FaceDetection FaceDetector::detect(const cv::Mat& image) const
             else tiny = small;
             const int bigFace = int(std::min(tiny.cols, tiny.rows) * options_.tightCropFraction);
             faces_.detectMultiScale(tiny, hits, votes, 1.1, kFaceNeighbours, 0, cv::Size(bigFace, bigFace));
-            if (hits.size() == 1)
+            // Only a face that fills the frame both ways settles it: in a wide photo the big face
+            // may have smaller neighbours that this pass does not look for.
+            if (hits.size() == 1 && hits[0].width >= options_.tightCropFraction * tiny.cols &&
+                hits[0].height >= options_.tightCropFraction * tiny.rows)
                 hits[0] = cv::Rect(int(hits[0].x / quick), int(hits[0].y / quick), int(hits[0].width / quick),
                                    int(hits[0].height / quick));
             else hits.clear();
@@ -185,9 +188,9 @@ FaceDetection FaceDetector::detect(const cv::Mat& image) const
         if (options_.findEyes)
             for (DetectedFace& f : out.faces) f.eyes = findEyes(gray, f.box);
 
-        const int shorter = std::min(gray.cols, gray.rows);
         if (out.faces.empty()) out.status = FaceStatus::None;
-        else if (out.faces[0].box.width >= options_.tightCropFraction * shorter &&
+        else if (out.faces[0].box.width >= options_.tightCropFraction * gray.cols &&
+                 out.faces[0].box.height >= options_.tightCropFraction * gray.rows &&
                  (out.faces.size() == 1 || out.faces[1].box.width < out.faces[0].box.width / 2)) {
             // Smaller hits inside a face crop are the cascade firing on parts of the same face.
             out.faces.resize(1);

@@ -1,4 +1,7 @@
 #include "core/import/FolderImport.h"
+#include "core/catalogue/FaceStore.h"
+#include "core/imaging/FaceDetectorPool.h"
+#include "core/imaging/FaceRecords.h"
 #include "core/import/ImagePreparer.h"
 #include "core/import/ImportLog.h"
 #include "core/import/OrderedParallelMap.h"
@@ -51,6 +54,7 @@ public:
         addedHere_.insert(n.contentHash, n.relativePath);
         pending_.push_back(std::move(n));
         pendingNames_.append(fileInFolder);
+        pendingFaces_.push_back(std::move(image.faces));
     }
 
     int pending() const { return int(pending_.size()); }
@@ -59,20 +63,40 @@ public:
     {
         if (pending_.empty()) return;
         const auto results = catalogue_.addImages(pending_);
+        QVector<FaceDetectionRecord> faces;
         for (size_t i = 0; i < results.size() && i < pending_.size(); ++i) {
             if (results[i].inserted) {
                 ++report_.added;
+                if (pendingFaces_[i]) {
+                    countFaces(*pendingFaces_[i]);
+                    faces.append(toRecord(results[i].imageId, *pendingFaces_[i]));
+                }
                 continue;
             }
             const auto existing = catalogue_.image(results[i].imageId);
             addedHere_.insert(pending_[i].contentHash, existing ? existing->relativePath : QString());
             duplicate(pendingNames_[int(i)], existing ? existing->relativePath : QString());
         }
+        // A second transaction: if it failed, the images would be kept unchecked (detect-faces
+        // catches up), which is better than losing the batch.
+        FaceStore(catalogue_).recordDetections(faces);
         pending_.clear();
         pendingNames_.clear();
+        pendingFaces_.clear();
     }
 
 private:
+    void countFaces(const FaceDetection& d)
+    {
+        switch (d.status) {
+        case FaceStatus::TightCrop: ++report_.facesTightCrop; break;
+        case FaceStatus::Found:
+        case FaceStatus::Several: ++report_.facesFound; break;
+        case FaceStatus::None: ++report_.facesNone; break;
+        case FaceStatus::Failed: ++report_.facesFailed; break;
+        }
+    }
+
     void duplicate(const QString& file, const QString& original)
     {
         ++report_.duplicates;
@@ -84,6 +108,7 @@ private:
     ImportReport& report_;
     std::vector<NewImage> pending_;
     QStringList pendingNames_;
+    std::vector<std::optional<FaceDetection>> pendingFaces_;
     QHash<QByteArray, QString> addedHere_; // content hash -> relative path, for this import
 };
 
@@ -109,10 +134,18 @@ RootLocation addFolderImages(Catalogue& catalogue, const QString& folder, const 
     const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const int batchSize = std::max(1, options.batchSize);
     BatchAdder adder(catalogue, root, report);
+    std::unique_ptr<FaceDetectorPool> faces;
+    if (options.detectFaces && !todo.isEmpty()) {
+        try {
+            faces = std::make_unique<FaceDetectorPool>();
+        } catch (const Error& e) {
+            report.issues.append({folder, QStringLiteral("faces not detected (run exemplar-cli detect-faces later): %1").arg(e.message())});
+        }
+    }
 
     const int consumed = orderedParallelMap<PreparedImage>(
         int(todo.size()), threads, std::max(2 * batchSize, 4 * threads),
-        [&](int i) { return prepareImage(dir + QLatin1Char('/') + todo[i], limits); },
+        [&](int i) { return prepareImage(dir + QLatin1Char('/') + todo[i], limits, faces.get()); },
         [&](int i, PreparedImage&& image) {
             if (!image.problem.isEmpty()) {
                 ++report.skipped;

@@ -2,6 +2,7 @@
 
 #include "core/catalogue/Types.h"
 #include "core/imaging/ContentHash.h"
+#include "core/imaging/FaceDetectorPool.h"
 #include "core/imaging/ImageProbe.h"
 #include "core/imaging/ThumbnailMaker.h"
 
@@ -16,7 +17,7 @@ namespace {
 QString megabytes(qint64 bytes) { return QString::number(double(bytes) / (1 << 20), 'f', 1); }
 } // namespace
 
-PreparedImage prepareImage(const QString& absolutePath, const ImageLimits& limits)
+PreparedImage prepareImage(const QString& absolutePath, const ImageLimits& limits, const FaceDetectorPool* faces)
 {
     PreparedImage out;
     try {
@@ -76,6 +77,7 @@ PreparedImage prepareImage(const QString& absolutePath, const ImageLimits& limit
             std::swap(out.width, out.height);
         out.thumbnailJpeg = thumbnail->jpeg;
         out.contentHash = contentHashHex(bytes);
+        if (faces) out.faces = faces->detectEncoded(bytes, *header);
     } catch (const std::exception& e) {
         out.problem = QStringLiteral("cannot read the image: %1").arg(QString::fromLocal8Bit(e.what()));
     } catch (...) {

@@ -40,6 +40,12 @@ struct ImportReport {
     int labelsSet = 0;      // labels written
     int attributesSet = 0;
     int skipped = 0; // items not imported because of a problem (each has an Issue)
+    // Face detection (folder imports with FolderImportOptions::detectFaces): images whose check said
+    // tight_crop / found / several, none (kept and flagged "none" in the catalogue) or failed.
+    int facesTightCrop = 0;
+    int facesFound = 0;
+    int facesNone = 0;
+    int facesFailed = 0;
     QVector<Issue> issues;
     bool cancelled = false;
     double seconds = 0;
@@ -53,6 +59,9 @@ struct FolderImportOptions {
     int batchSize = 256; // images per catalogue transaction
     qint64 maxPixels = 80'000'000;      // larger canvases are refused before decoding (bombs)
     qint64 maxFileBytes = 200LL << 20;  // larger files are refused without reading them
+    // Detect faces in the same parallel pass and store the boxes (core/catalogue/FaceStore.h). When
+    // the cascades are missing the import goes on without, with one issue saying why.
+    bool detectFaces = true;
 };
 
 // Imports jpg/jpeg/png/bmp/webp/tif/tiff files (any case) found recursively under `folder` (hidden
