@@ -63,8 +63,9 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     comparePlot_->yAxis->setLabel(tr("validation macro-F1"));
     comparePlot_->yAxis2->setLabel(tr("validation loss"));
     comparePlot_->yAxis2->setVisible(true);
-    comparePlot_->legend->setVisible(true);
+    comparePlot_->legend->setVisible(false); // shown once there are curves to name
     comparePlot_->legend->setFont(QFont(comparePlot_->font().family(), 8));
+    comparePlot_->yAxis->setRange(0, 1.04);
     compareLabel_ = new QLabel(tr("Select two runs and press \"Compare two\"."));
     compareLabel_->setTextFormat(Qt::RichText);
 
@@ -243,6 +244,7 @@ void RunHistoryView::compare(qint64 a, qint64 b)
     setEpochAxis(comparePlot_->xAxis, maxEpoch);
     comparePlot_->yAxis->setRange(0, 1.04);
     comparePlot_->yAxis2->setRange(0, maxLoss > 0 ? maxLoss * 1.1 : 1);
+    comparePlot_->legend->setVisible(true);
     comparePlot_->replot();
 
     auto delta = [](double x) { return QStringLiteral("%1%2").arg(x >= 0 ? QStringLiteral("+") : QString()).arg(x, 0, 'f', 3); };

@@ -41,6 +41,8 @@ QCustomPlot* makePlot(const QString& yLabel, const QList<QPair<QString, QColor>>
     }
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(plot->font().family(), 8));
+    // Curves can run under the legend (validation loss often starts high): keep them visible through it.
+    plot->legend->setBrush(QColor(255, 255, 255, 170));
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     if (unitRange) {
         // A little headroom so that points at 1.0 are drawn whole.

@@ -138,8 +138,15 @@ bool TrainingStudio::showRun(const QString& viewId, qint64 runId)
         monitor_->showRun(id);
     } else if (viewId == QLatin1String("runs")) {
         runs_->refresh();
-        if (runId)
+        if (runId) {
             runs_->selectRuns({runId});
+        } else if (const QVector<qint64> ids = runs_->runIds(); ids.size() >= 2) {
+            // Nothing asked for: open on the comparison of the two latest runs, the usual question.
+            runs_->selectRuns({ids[0], ids[1]});
+            runs_->compare(std::min(ids[0], ids[1]), std::max(ids[0], ids[1]));
+        } else if (!ids.isEmpty()) {
+            runs_->selectRuns({ids[0]});
+        }
     } else {
         return false;
     }
