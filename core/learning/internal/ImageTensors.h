@@ -1,6 +1,7 @@
 #pragma once
 // INTERNAL (includes torch): decodes a list of image files once, in parallel, into one uint8
 // tensor [N,C,S,S] kept in memory, so training epochs never decode again.
+#include "core/learning/FaceImage.h"
 #include "core/util/Cancellation.h"
 #include "core/util/Error.h"
 
@@ -20,9 +21,12 @@ struct DecodedImages {
 };
 
 // progress(done, total) is called from worker threads, at most every few dozen images.
+// framing Box/Aligned detects the face of each image (FaceImage.h); throws exemplar::Error when the
+// cascades are missing.
 DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
                            const CancelFlag* cancel = nullptr,
-                           const std::function<void(int, int)>& progress = {});
+                           const std::function<void(int, int)>& progress = {},
+                           FaceFraming framing = FaceFraming::Whole);
 
 // One prepared image (from FaceImage) as a [C,S,S] uint8 tensor sharing nothing with the Mat.
 torch::Tensor toTensor(const cv::Mat& prepared);
