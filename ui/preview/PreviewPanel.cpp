@@ -1,9 +1,14 @@
 #include "ui/preview/PreviewPanel.h"
 
+#include "core/catalogue/FaceStore.h"
 #include "core/util/Error.h"
 #include "ui/ClassColors.h"
 #include "ui/curation/CurationSession.h"
+#include "ui/preview/FaceImageView.h"
 
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QToolButton>
 #include <QHeaderView>
 #include <QImageReader>
 #include <QLabel>
@@ -44,11 +49,20 @@ PreviewPanel::PreviewPanel(CurationSession* session, QWidget* parent) : QWidget(
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
-    picture_ = new QLabel;
-    picture_->setAlignment(Qt::AlignCenter);
-    picture_->setMinimumSize(120, 120);
-    picture_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
-    picture_->setStyleSheet(QStringLiteral("QLabel { background: palette(dark); border-radius: 4px; }"));
+    picture_ = new FaceImageView;
+    auto* faceRow = new QHBoxLayout;
+    faceRow->setContentsMargins(0, 0, 0, 0);
+    crop_ = new QCheckBox(tr("Face crop"));
+    crop_->setObjectName(QStringLiteral("faceCrop"));
+    crop_->setToolTip(tr("Show only the chosen face, framed as training sees it"));
+    faceStatus_ = new QLabel;
+    faceStatus_->setObjectName(QStringLiteral("faceStatus"));
+    removeDrawn_ = new QToolButton;
+    removeDrawn_->setText(tr("Remove drawn box"));
+    removeDrawn_->setObjectName(QStringLiteral("removeDrawnBox"));
+    faceRow->addWidget(crop_);
+    faceRow->addWidget(faceStatus_, 1);
+    faceRow->addWidget(removeDrawn_);
     title_ = new QLabel;
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     title_->setWordWrap(true);
@@ -56,6 +70,7 @@ PreviewPanel::PreviewPanel(CurationSession* session, QWidget* parent) : QWidget(
     labels_->setWordWrap(true);
     labels_->setTextFormat(Qt::RichText);
     topLayout->addWidget(picture_, 1);
+    topLayout->addLayout(faceRow);
     topLayout->addWidget(title_);
     topLayout->addWidget(labels_);
     split->addWidget(top);
@@ -91,6 +106,25 @@ PreviewPanel::PreviewPanel(CurationSession* session, QWidget* parent) : QWidget(
             refreshText();
     });
     connect(session_, &CurationSession::tasksChanged, this, &PreviewPanel::refreshText);
+    connect(crop_, &QCheckBox::toggled, picture_, &FaceImageView::setCropped);
+    // Face edits are single small writes on the GUI thread's catalogue connection, like labels.
+    auto editFaces = [this](auto&& write) {
+        if (!imageId_ || !session_->isOpen()) return;
+        try {
+            FaceStore store(session_->catalogue());
+            write(store);
+        } catch (const Error& e) {
+            faceStatus_->setText(e.message());
+            return;
+        }
+        refreshFaces();
+    };
+    connect(picture_, &FaceImageView::boxClicked, this,
+            [this, editFaces](qint64 boxId) { editFaces([&](FaceStore& s) { s.chooseBox(imageId_, boxId); }); });
+    connect(picture_, &FaceImageView::boxDrawn, this,
+            [this, editFaces](const QRect& r) { editFaces([&](FaceStore& s) { s.setCuratorBox(imageId_, r); }); });
+    connect(removeDrawn_, &QToolButton::clicked, this,
+            [this, editFaces] { editFaces([&](FaceStore& s) { s.removeCuratorBox(imageId_); }); });
     connect(session_, &CurationSession::opened, this, [this] { showImage(0); });
     showImage(0);
 }
@@ -101,10 +135,12 @@ void PreviewPanel::showImage(qint64 imageId)
 {
     imageId_ = imageId;
     image_ = QImage();
+    fullSize_ = QSize();
     if (imageId_ && session_->isOpen()) {
         try {
             image_.loadFromData(session_->catalogue().thumbnail(imageId_), "JPG");
             if (const auto rec = session_->catalogue().image(imageId_)) {
+                fullSize_ = QSize(rec->width, rec->height);
                 const QString path = rec->absolutePath;
                 loading_.setFuture(QtConcurrent::run(readScaled, path));
             }
@@ -113,17 +149,13 @@ void PreviewPanel::showImage(qint64 imageId)
     }
     updatePixmap();
     refreshText();
+    refreshFaces();
 }
 
 void PreviewPanel::updatePixmap()
 {
-    if (image_.isNull()) {
-        picture_->setPixmap({});
-        picture_->setText(imageId_ ? tr("No image") : tr("Select a face"));
-        return;
-    }
-    const QSize box = picture_->size() - QSize(8, 8);
-    picture_->setPixmap(QPixmap::fromImage(image_.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    picture_->setPlaceholder(imageId_ ? tr("No image") : tr("Select a face"));
+    picture_->setImage(image_, fullSize_);
 }
 
 void PreviewPanel::resizeEvent(QResizeEvent* event)
@@ -208,6 +240,36 @@ void PreviewPanel::refreshText()
         title_->setText(e.message());
     }
 }
+
+void PreviewPanel::refreshFaces()
+{
+    QVector<FaceBox> boxes;
+    QString status;
+    if (imageId_ && session_->isOpen()) {
+        try {
+            const FaceStore store(session_->catalogue());
+            boxes = store.boxes(imageId_);
+            const auto check = store.check(imageId_);
+            const QString s = check ? check->status : QString();
+            if (!check) status = tr("Faces not checked (exemplar-cli detect-faces)");
+            else if (s == QLatin1String("tight_crop")) status = tr("Face crop");
+            else if (s == QLatin1String("found")) status = check->detector == QLatin1String("curator") ? tr("Face drawn by hand") : tr("1 face");
+            else if (s == QLatin1String("several")) status = tr("%1 faces: click one to choose it").arg(boxes.size());
+            else if (s == QLatin1String("none")) status = tr("⚠ No face found: drag to draw one");
+            else status = tr("⚠ Face detection failed");
+        } catch (const Error& e) {
+            status = e.message();
+        }
+    }
+    picture_->setBoxes(boxes);
+    faceStatus_->setText(status);
+    removeDrawn_->setVisible(std::any_of(boxes.begin(), boxes.end(), [](const FaceBox& b) { return b.curator; }));
+    crop_->setEnabled(std::any_of(boxes.begin(), boxes.end(), [](const FaceBox& b) { return b.chosen; }));
+}
+
+QString PreviewPanel::faceStatusText() const { return faceStatus_->text(); }
+
+void PreviewPanel::setFaceCropped(bool cropped) { crop_->setChecked(cropped); }
 
 int PreviewPanel::historyRows() const { return history_->topLevelItemCount(); }
 
