@@ -15,4 +15,8 @@ int runEval(const QStringList& args);    // core/learning (training issue)
 int runPredict(const QStringList& args); // core/learning (training issue)
 int runBaseline(const QStringList& args); // core/learning/tfjs (pretrained backbones issue)
 
+int runScore(const QStringList& args);   // mining (issue #6)
+int runSuggest(const QStringList& args); // mining (issue #6)
+int runReview(const QStringList& args);  // mining (issue #6)
+
 } // namespace exemplar::cli

@@ -24,6 +24,9 @@ constexpr Command kCommands[] = {
     {"eval", "evaluate an exported model on a labelled folder", exemplar::cli::runEval},
     {"predict", "classify image files with an exported model", exemplar::cli::runPredict},
     {"baseline", "record the zero-shot score of a pretrained face model as a run", exemplar::cli::runBaseline},
+    {"score", "score a catalogue's faces with a model (for suggest, review and the studio)", exemplar::cli::runScore},
+    {"suggest", "faces to label: most likely of a class, uncertain, different, near-duplicates", exemplar::cli::runSuggest},
+    {"review", "labels that cross-validated models dispute most", exemplar::cli::runReview},
 };
 
 void printUsage()
