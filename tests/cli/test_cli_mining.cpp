@@ -114,7 +114,7 @@ private Q_SLOTS:
     {
         QCOMPARE(set_.flipped.size(), 8);
         const Result r = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "16", "--folds", "3",
-                              "--epochs", "10", "--size", "32", "--seed", "17", "--json"});
+                              "--epochs", "25", "--size", "32", "--seed", "17", "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonArray disputed = r.json()["disputed"].toArray();
         QCOMPARE(disputed.size(), 16);
