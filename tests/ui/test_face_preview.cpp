@@ -40,6 +40,9 @@ private Q_SLOTS:
                                                                         box(w / 2 + 2, h / 2 + 2, w / 2 - 4, h / 2 - 4, 0.6)}},
                                            {none, "none", "test", {}}});
         }
+        // The fixture opened on the first face: move away and back so the preview reads the boxes
+        // recorded above through another connection.
+        f.gallery()->selectRow(1);
         f.gallery()->selectRow(0);
         ui::PreviewPanel* preview = f.view()->preview();
         QCOMPARE(preview->imageId(), several);
