@@ -52,7 +52,7 @@ PreviewPanel::PreviewPanel(CurationSession* session, QWidget* parent) : QWidget(
     picture_ = new FaceImageView;
     auto* faceRow = new QHBoxLayout;
     faceRow->setContentsMargins(0, 0, 0, 0);
-    crop_ = new QCheckBox(tr("Face crop"));
+    crop_ = new QCheckBox(tr("Show the face only"));
     crop_->setObjectName(QStringLiteral("faceCrop"));
     crop_->setToolTip(tr("Show only the chosen face, framed as training sees it"));
     faceStatus_ = new QLabel;
@@ -252,7 +252,7 @@ void PreviewPanel::refreshFaces()
             const auto check = store.check(imageId_);
             const QString s = check ? check->status : QString();
             if (!check) status = tr("Faces not checked (exemplar-cli detect-faces)");
-            else if (s == QLatin1String("tight_crop")) status = tr("Face crop");
+            else if (s == QLatin1String("tight_crop")) status = tr("Already a face crop");
             else if (s == QLatin1String("found")) status = check->detector == QLatin1String("curator") ? tr("Face drawn by hand") : tr("1 face");
             else if (s == QLatin1String("several")) status = tr("%1 faces: click one to choose it").arg(boxes.size());
             else if (s == QLatin1String("none")) status = tr("⚠ No face found: drag to draw one");
