@@ -1,6 +1,7 @@
 // exemplar-cli end to end: runs the built executable on generated data and asserts on its output
 // and on the catalogue afterwards.
 #include "core/catalogue/Catalogue.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 #include <QJsonArray>
@@ -14,26 +15,6 @@
 using namespace exemplar;
 
 namespace {
-
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-Result runCli(const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(test::cliPath(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
-
-QString describe(const Result& r) { return QString::fromUtf8("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(QString::fromUtf8(r.out), QString::fromUtf8(r.err)); }
 
 // images/<name>.jpg for each name, plus labels.csv with expression and identity columns.
 void makeDataset(const QString& dir, int count)
@@ -70,12 +51,12 @@ void TestCli::initTestCase()
 
 void TestCli::usageErrors()
 {
-    QCOMPARE(runCli({}).exitCode, 64);
-    QCOMPARE(runCli({QStringLiteral("no-such-command")}).exitCode, 64);
-    const Result r = runCli({QStringLiteral("stats")});
+    QCOMPARE(test::runCli({}).exitCode, 64);
+    QCOMPARE(test::runCli({QStringLiteral("no-such-command")}).exitCode, 64);
+    const test::CliResult r = test::runCli({QStringLiteral("stats")});
     QCOMPARE(r.exitCode, 64);
     QVERIFY(r.err.contains("--catalog"));
-    const Result missing = runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), QStringLiteral("/nonexistent/x.exemplar")});
+    const test::CliResult missing = test::runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), QStringLiteral("/nonexistent/x.exemplar")});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains("/nonexistent/x.exemplar"), missing.err.constData());
 }
@@ -89,8 +70,8 @@ void TestCli::importStatsAndReimport()
     const QStringList importArgs{QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"),
                                  dir.filePath(QStringLiteral("images")), QStringLiteral("--labels"),
                                  dir.filePath(QStringLiteral("labels.csv")), QStringLiteral("--json")};
-    Result r = runCli(importArgs);
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    test::CliResult r = test::runCli(importArgs);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QJsonObject j = r.json();
     QCOMPARE(j[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), 12);
     QCOMPARE(j[QStringLiteral("images")].toObject()[QStringLiteral("skipped")].toInt(), 1);
@@ -99,8 +80,8 @@ void TestCli::importStatsAndReimport()
     QVERIFY(issues[0].toObject()[QStringLiteral("file")].toString().contains(QStringLiteral("broken.jpg")));
     QCOMPARE(j[QStringLiteral("labels")].toObject()[QStringLiteral("labelsSet")].toInt(), 12);
 
-    r = runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), cat, QStringLiteral("--json")});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    r = test::runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), cat, QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     j = r.json();
     QCOMPARE(j[QStringLiteral("images")].toInt(), 12);
     QCOMPARE(j[QStringLiteral("images_with_identity")].toInt(), 12);
@@ -110,11 +91,11 @@ void TestCli::importStatsAndReimport()
     for (const auto& c : task[QStringLiteral("classes")].toArray())
         QCOMPARE(c.toObject()[QStringLiteral("imported")].toInt(), 4);
 
-    const Result text = runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), cat});
+    const test::CliResult text = test::runCli({QStringLiteral("stats"), QStringLiteral("--catalog"), cat});
     QVERIFY(text.out.contains("Task 'expression': 12 labelled, 0 unlabelled"));
 
-    r = runCli(importArgs); // a re-run adds nothing new
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    r = test::runCli(importArgs); // a re-run adds nothing new
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QCOMPARE(r.json()[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), 0);
     QCOMPARE(Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount(), 12);
 }
@@ -124,12 +105,12 @@ void TestCli::labelByFile()
     QTemporaryDir dir;
     makeDataset(dir.path(), 6);
     const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
-    QCOMPARE(runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images")),
+    QCOMPARE(test::runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images")),
                      QStringLiteral("--labels"), dir.filePath(QStringLiteral("labels.csv"))}).exitCode, 0);
-    Result r = runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
+    test::CliResult r = test::runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
                        QStringLiteral("--class"), QStringLiteral("sadness"), QStringLiteral("--exemplar"), QStringLiteral("--author"), QStringLiteral("alice"),
                        QStringLiteral("face000.jpg"), dir.filePath(QStringLiteral("images/face001.jpg"))});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     {
         const Catalogue c = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly);
         const TaskInfo t = *c.task(QStringLiteral("expression"));
@@ -143,11 +124,11 @@ void TestCli::labelByFile()
             }
         }
     }
-    r = runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
+    r = test::runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
                 QStringLiteral("--class"), QStringLiteral("nonsense"), QStringLiteral("face000.jpg")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("no class 'nonsense'"), r.err.constData());
-    r = runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
+    r = test::runCli({QStringLiteral("label"), QStringLiteral("--catalog"), cat, QStringLiteral("--task"), QStringLiteral("expression"),
                 QStringLiteral("--clear"), QStringLiteral("face000.jpg"), QStringLiteral("not-there.jpg")});
     QCOMPARE(r.exitCode, 1); // one file unknown: reported, the known one still cleared
     QVERIFY(r.err.contains("not-there.jpg"));
@@ -163,12 +144,12 @@ void TestCli::exportEscapesFormulas()
     test::writeSyntheticImage(dir.filePath(QStringLiteral("images/b.jpg")), 40, 40, 2);
     test::writeTextFile(dir.filePath(QStringLiteral("labels.csv")), "file,mood,identity\na.jpg,=HYPERLINK(\"x\"),@alice\nb.jpg,\"calm, mostly\",bob\n");
     const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
-    Result r = runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images")),
+    test::CliResult r = test::runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images")),
                        QStringLiteral("--labels"), dir.filePath(QStringLiteral("labels.csv"))});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QString out = dir.filePath(QStringLiteral("export.csv"));
-    r = runCli({QStringLiteral("export-labels"), QStringLiteral("--catalog"), cat, QStringLiteral("--out"), out});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    r = test::runCli({QStringLiteral("export-labels"), QStringLiteral("--catalog"), cat, QStringLiteral("--out"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QFile f(out);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray csv = f.readAll();
@@ -182,12 +163,12 @@ void TestCli::checkReportsMissingFiles()
     QTemporaryDir dir;
     makeDataset(dir.path(), 3);
     const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
-    QCOMPARE(runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images"))}).exitCode, 0);
-    Result r = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat, QStringLiteral("--json")});
-    QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+    QCOMPARE(test::runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images"))}).exitCode, 0);
+    test::CliResult r = test::runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat, QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY(r.json()[QStringLiteral("ok")].toBool());
     QVERIFY(QFile::remove(dir.filePath(QStringLiteral("images/face001.jpg"))));
-    r = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat});
+    r = test::runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.out.contains("face001.jpg") && r.out.contains("advice"), r.out.constData());
 }
@@ -198,13 +179,13 @@ void TestCli::refusesDamagedCatalogueUntouched()
     const QString cat = dir.filePath(QStringLiteral("bad.exemplar"));
     test::writeTextFile(cat, QByteArray(2048, '\x01'));
     makeDataset(dir.path(), 2);
-    const Result r = runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images"))});
+    const test::CliResult r = test::runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"), dir.filePath(QStringLiteral("images"))});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("bad.exemplar") && r.err.contains("not an Exemplar catalogue"), r.err.constData());
     QFile f(cat);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray(2048, '\x01'));
-    const Result check = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat});
+    const test::CliResult check = test::runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat});
     QCOMPARE(check.exitCode, 2);
 }
 
@@ -240,9 +221,9 @@ void TestCli::ctrlCStopsImportSafely()
     QVERIFY(j[QStringLiteral("cancelled")].toBool());
     const int afterCancel = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount();
     QVERIFY(afterCancel < total);
-    QCOMPARE(runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat}).exitCode, 0);
-    const Result again = runCli(args);
-    QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+    QCOMPARE(test::runCli({QStringLiteral("check"), QStringLiteral("--catalog"), cat}).exitCode, 0);
+    const test::CliResult again = test::runCli(args);
+    QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
     QCOMPARE(again.json()[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), total - afterCancel);
     QCOMPARE(Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount(), total);
 }

@@ -1,6 +1,7 @@
 // exemplar-cli score / suggest / review end to end on generated faces: most frown labels and a
 // quarter of the smiles are hidden, eight labels are flipped. The real executable runs.
 #include "tests/learning/SyntheticCatalogue.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 #include <QJsonArray>
@@ -18,18 +19,7 @@ class TestCliMining : public QObject {
     QString catalog_;
     test::SyntheticCatalogue set_;
 
-    struct Result {
-        int code = -1;
-        QByteArray out, err;
-        QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    };
-    Result cli(const QStringList& args, int timeoutMs = 300000)
-    {
-        QProcess p;
-        p.start(test::cliPath(), args);
-        p.waitForFinished(timeoutMs);
-        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-    }
+    static test::CliResult cli(const QStringList& args) { return test::runCli(args); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -46,27 +36,27 @@ private Q_SLOTS:
 
     void suggestBeforeScoringSaysWhatToDo()
     {
-        const Result r = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "smile"});
-        QCOMPARE(r.code, 1);
+        const test::CliResult r = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "smile"});
+        QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("exemplar-cli score"), r.err.constData());
-        QCOMPARE(cli({"score", "--catalog", catalog_, "--task", "mouth"}).code, 1); // no trained model yet
+        QCOMPARE(cli({"score", "--catalog", catalog_, "--task", "mouth"}).exitCode, 1); // no trained model yet
     }
 
     void scoreAndSuggest()
     {
-        const Result train = cli({"train", "--catalog", catalog_, "--task", "mouth", "--out", tmp_.filePath("run"),
+        const test::CliResult train = cli({"train", "--catalog", catalog_, "--task", "mouth", "--out", tmp_.filePath("run"),
                                   "--config", tmp_.filePath("config.json")});
-        QVERIFY2(train.code == 0, train.err.constData());
+        QVERIFY2(train.exitCode == 0, train.err.constData());
 
-        const Result score = cli({"score", "--catalog", catalog_, "--task", "mouth", "--json"});
-        QVERIFY2(score.code == 0, score.err.constData());
+        const test::CliResult score = cli({"score", "--catalog", catalog_, "--task", "mouth", "--json"});
+        QVERIFY2(score.exitCode == 0, score.err.constData());
         QCOMPARE(score.json()["scored"].toInt(), 300);
         QVERIFY(score.json()["embeddings"].toBool());
         QVERIFY(score.json()["run_id"].toInt() > 0);
 
-        const Result likely = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "smile",
+        const test::CliResult likely = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "smile",
                                    "--top", "10", "--json"});
-        QVERIFY2(likely.code == 0, likely.err.constData());
+        QVERIFY2(likely.exitCode == 0, likely.err.constData());
         const QJsonArray items = likely.json()["suggestions"].toArray();
         QCOMPARE(items.size(), 10);
         QCOMPARE(likely.json()["candidates"].toInt(), set_.hidden.size()); // unlabelled only by default
@@ -87,35 +77,35 @@ private Q_SLOTS:
         QVERIFY2(hits >= 7, qPrintable(QString::number(hits))); // base rate ~0.26: 2-3 in 10
 
         for (const char* mode : {"uncertain", "different"}) {
-            const Result r = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--mode", mode, "--top", "5", "--json"});
-            QVERIFY2(r.code == 0, r.err.constData());
+            const test::CliResult r = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--mode", mode, "--top", "5", "--json"});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
             QCOMPARE(r.json()["suggestions"].toArray().size(), 5);
             QCOMPARE(r.json()["mode"].toString(), QString::fromLatin1(mode));
         }
-        const Result text = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "frown", "--top", "3"});
-        QCOMPARE(text.code, 0);
+        const test::CliResult text = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "frown", "--top", "3"});
+        QCOMPARE(text.exitCode, 0);
         QCOMPARE(text.out.trimmed().split('\n').size(), 3);
         QVERIFY(text.out.split('\n')[0].split('\t').size() == 4); // file, score, model class, probability
 
         const QString face = set_.faces.samples[0].path;
-        const Result like = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--like", face,
+        const test::CliResult like = cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--like", face,
                                  "--include-labelled", "--top", "4", "--json"});
-        QVERIFY2(like.code == 0, like.err.constData());
+        QVERIFY2(like.exitCode == 0, like.err.constData());
         const QJsonArray near = like.json()["suggestions"].toArray();
         QCOMPARE(near.size(), 4);
         for (const auto& v : near) QVERIFY(v.toObject()["file"].toString() != face);
 
-        QCOMPARE(cli({"suggest", "--catalog", catalog_, "--task", "mouth"}).code, 64);          // no --class
-        QCOMPARE(cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--mode", "x"}).code, 64);
-        QCOMPARE(cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "yawn"}).code, 1);
+        QCOMPARE(cli({"suggest", "--catalog", catalog_, "--task", "mouth"}).exitCode, 64);          // no --class
+        QCOMPARE(cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--mode", "x"}).exitCode, 64);
+        QCOMPARE(cli({"suggest", "--catalog", catalog_, "--task", "mouth", "--class", "yawn"}).exitCode, 1);
     }
 
     void reviewFlagsFlippedLabels()
     {
         QCOMPARE(set_.flipped.size(), 8);
-        const Result r = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "16", "--folds", "3",
+        const test::CliResult r = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "16", "--folds", "3",
                               "--epochs", "25", "--size", "32", "--seed", "17", "--json"});
-        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonArray disputed = r.json()["disputed"].toArray();
         QCOMPARE(disputed.size(), 16);
         int found = 0;
@@ -128,8 +118,8 @@ private Q_SLOTS:
         }
         QVERIFY2(found >= 5, qPrintable(QString::number(found)));
 
-        const Result reuse = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "5", "--reuse"});
-        QVERIFY2(reuse.code == 0, reuse.err.constData());
+        const test::CliResult reuse = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "5", "--reuse"});
+        QVERIFY2(reuse.exitCode == 0, reuse.err.constData());
         const auto lines = reuse.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 6); // header + 5
         QCOMPARE(lines[0], QByteArray("file\tlabel\tmodel_class\tprobability\tp(label)"));

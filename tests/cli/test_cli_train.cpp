@@ -3,6 +3,7 @@
 // exported model answers `predict` without the catalogue.
 #include "core/catalogue/Catalogue.h"
 #include "tests/learning/SyntheticFaces.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 #include <QElapsedTimer>
@@ -18,33 +19,8 @@
 
 using namespace exemplar;
 
-namespace {
-
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    QString describe() const
-    {
-        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-            .arg(exitCode).arg(QString::fromUtf8(out), QString::fromUtf8(err.right(3000)));
-    }
-};
-
-Result runCli(const QStringList& args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.start(test::cliPath(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-} // namespace
+using test::CliResult;
+using test::runCli;
 
 class TestCliTrain : public QObject {
     Q_OBJECT
@@ -66,7 +42,7 @@ private Q_SLOTS:
         }
         test::writeTextFile(tmp_.filePath(QStringLiteral("labels.csv")), csv);
         catalog_ = tmp_.filePath(QStringLiteral("faces.exemplar"));
-        const Result r = runCli({QStringLiteral("import"), QStringLiteral("--catalog"), catalog_,
+        const CliResult r = runCli({QStringLiteral("import"), QStringLiteral("--catalog"), catalog_,
                                  QStringLiteral("--images"), tmp_.filePath(QStringLiteral("images")),
                                  QStringLiteral("--labels"), tmp_.filePath(QStringLiteral("labels.csv"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
@@ -112,11 +88,11 @@ private Q_SLOTS:
             QCOMPARE(int(cat.epochs(run->id).size()), epochsDone);
             QCOMPARE(cat.imageCount(), int(images_.size()));
         }
-        const Result check = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), catalog_});
+        const CliResult check = runCli({QStringLiteral("check"), QStringLiteral("--catalog"), catalog_});
         QVERIFY2(check.exitCode == 0, qPrintable(check.describe()));
 
         // The same command (with a nearer end) carries on from the checkpoint instead of starting over.
-        const Result resumed = runCli(trainArgs(epochsDone + 2));
+        const CliResult resumed = runCli(trainArgs(epochsDone + 2));
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.describe()));
         const QJsonObject done = resumed.json();
         QVERIFY(done[QStringLiteral("resumed")].toBool());
@@ -125,7 +101,7 @@ private Q_SLOTS:
 
         // The exported model classifies files on its own (no catalogue).
         const QString modelDir = done[QStringLiteral("model_dir")].toString();
-        const Result predicted = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir,
+        const CliResult predicted = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir,
                                          images_[0], images_[1], QStringLiteral("--json")});
         QVERIFY2(predicted.exitCode == 0, qPrintable(predicted.describe()));
         const QJsonDocument doc = QJsonDocument::fromJson(predicted.out);
