@@ -1,6 +1,7 @@
 // Quality on faces-dev with an identity-disjoint test split and default settings, within a time
 // budget. Prints the test metrics of the best epoch.
 // Usage: bench_train_quality [expression4|expression6|sex] [minutes=15] [seed=1] [model=compact] [size=64]
+#include "FacesDevTasks.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/TrainingJob.h"
 
@@ -8,6 +9,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <cstdio>
 
 using namespace exemplar::learning;
@@ -22,14 +24,14 @@ int main(int argc, char** argv)
         std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
         return 1;
     }
-    QString column = "expression";
-    QStringList classes{"happiness", "sadness", "anger", "surprise"};
-    if (which == "expression6") classes << "neutral" << "disgust";
-    if (which == "sex") {
-        column = "sex";
-        classes = QStringList{"female", "male"};
+    const auto tasks = facesDevTasks();
+    const auto task = std::find_if(tasks.begin(), tasks.end(), [&](const FacesDevTask& t) { return t.key == which; });
+    if (task == tasks.end()) {
+        std::printf("unknown task '%s' (expression4, expression6 or sex)\n", qPrintable(which));
+        return 64;
     }
-    const LabelledFolder folder = readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", column, classes);
+    const LabelledFolder folder =
+        readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes);
     TrainingConfig config;
     config.epochs = 60;
     config.maxMinutes = minutes;
