@@ -1,5 +1,6 @@
 #include "core/learning/ExportedModel.h"
 
+#include "core/imaging/FaceDetectorPool.h"
 #include "core/learning/FaceImage.h"
 #include "core/learning/TorchRuntime.h"
 #include "core/learning/internal/ImageTensors.h"
@@ -20,6 +21,9 @@ struct ExportedModel::Impl {
     QStringList classes;
     int size = 64;
     bool gray = true;
+    // The training run's framing (sidecar config "face"), so files are framed as in training.
+    FaceFraming framing = FaceFraming::Whole;
+    std::unique_ptr<FaceDetectorPool> detectors; // Box/Aligned only
 
     bool hasEmbed() const { return module.find_method("embed").has_value(); }
 
@@ -89,6 +93,13 @@ ExportedModel ExportedModel::load(const QString& dir)
     impl->gray = input["channels"].toInt() == 1;
     if (impl->classes.size() < 2 || impl->size < 8)
         throw Error(QStringLiteral("%1: classes or input size missing").arg(f.fileName()));
+    try {
+        impl->framing = faceFramingOfSidecar(impl->sidecar);
+    } catch (const Error& e) {
+        throw Error(QStringLiteral("%1: %2").arg(f.fileName(), e.message()));
+    }
+    // Missing cascades are reported when the model is loaded, not at the first file.
+    if (impl->framing != FaceFraming::Whole) impl->detectors = std::make_unique<FaceDetectorPool>();
     const QString modelPath = QDir(dir).filePath(kModelFile);
     try {
         impl->module = torch::jit::load(modelPath.toStdString());
@@ -137,7 +148,7 @@ std::vector<ExportedModel::Prediction> ExportedModel::Impl::classifyFiles(
     for (int b = 0; b < files.size(); b += batchSize) {
         if (cancel && cancel->isCancelled()) break;
         const QStringList chunk = files.mid(b, batchSize);
-        const DecodedImages decoded = decodeImages(chunk, size, gray, cancel);
+        const DecodedImages decoded = decodeImages(chunk, size, gray, cancel, {}, framing, detectors.get());
         if (issues) issues->insert(issues->end(), decoded.issues.begin(), decoded.issues.end());
         if (!decoded.kept.empty()) {
             QStringList keptFiles;

@@ -40,7 +40,8 @@ public:
         std::vector<float> embedding;     // penultimate features; only from scoreFiles()
     };
 
-    // Classifies files in batches. Files that cannot be decoded are left out and reported in
+    // Classifies files in batches, framed like the training images (faceFramingOfSidecar): the
+    // same pixels as the training run's own evaluation. Files that cannot be decoded are left out and reported in
     // `issues` (when given). progress(done, total) after each batch.
     std::vector<Prediction> predictFiles(const QStringList& files, std::vector<Issue>* issues = nullptr,
                                          const CancelFlag* cancel = nullptr,
@@ -55,7 +56,9 @@ public:
     // Models exported before embed() existed have none: callers fall back to the probabilities.
     bool hasEmbedding() const;
 
-    // One already-decoded OpenCV image (BGR or grayscale, any size).
+    // One already-decoded OpenCV image (BGR or grayscale, any size), taken as already framed:
+    // centre square, resized. The model's face framing is NOT applied here; give face crops
+    // (FaceImage.h prepareDetectedFace) or use predictFiles().
     Prediction predictImage(const cv::Mat& image) const;
     // Already-decoded images, in batches (the decoding-free path, e.g. for a GUI that holds them).
     std::vector<Prediction> predictImages(const std::vector<cv::Mat>& images, int batchSize = 64) const;

@@ -20,10 +20,13 @@ torch::Tensor toTensor(const cv::Mat& prepared)
 
 DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
                            const CancelFlag* cancel, const std::function<void(int, int)>& progress,
-                           FaceFraming framing)
+                           FaceFraming framing, const FaceDetectorPool* detectors)
 {
-    std::unique_ptr<FaceDetectorPool> detectors;
-    if (framing != FaceFraming::Whole) detectors = std::make_unique<FaceDetectorPool>();
+    std::unique_ptr<FaceDetectorPool> ownDetectors;
+    if (framing != FaceFraming::Whole && !detectors) {
+        ownDetectors = std::make_unique<FaceDetectorPool>();
+        detectors = ownDetectors.get();
+    }
     const int n = int(paths.size());
     const int channels = grayscale ? 1 : 3;
     auto all = torch::empty({n, channels, size, size}, torch::kUInt8);
@@ -33,7 +36,7 @@ DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
     at::parallel_for(0, n, 8, [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i) {
             if (cancel && cancel->isCancelled()) return;
-            const cv::Mat img = loadFaceImage(paths[int(i)], size, grayscale, framing, detectors.get());
+            const cv::Mat img = loadFaceImage(paths[int(i)], size, grayscale, framing, detectors);
             if (!img.empty()) {
                 all[i].copy_(toTensor(img));
                 ok[i] = 1;

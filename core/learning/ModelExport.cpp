@@ -47,8 +47,11 @@ void exportModel(const std::shared_ptr<ClassifierNet>& net, const ModelCard& car
                      {"channels", gray ? 1 : 3},
                      {"color", gray ? "grayscale" : "rgb"},
                      {"layout", "NCHW float32 in [0,1]"},
+                     // Face framing (whole, box or aligned); the same as config.face, here for readers
+                     // of the input description.
+                     {"face", card.config["face"].toString(QStringLiteral("whole"))},
                      {"preprocessing",
-                      "decode, centre-crop to a square, resize to size x size (OpenCV INTER_AREA when "
+                      "decode, frame the face (see 'face': whole = no detection), centre-crop to a square, resize to size x size (OpenCV INTER_AREA when "
                       "shrinking), convert to grayscale/RGB, divide by 255; the model normalises "
                       "internally (a pretrained backbone applies its own (x - 0.5) * 2)"}}},
         {"output", "logits, one per class in 'classes' order (softmax for probabilities)"},

@@ -174,7 +174,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     for (const auto& s : data.samples) paths << s.path;
     message(QStringLiteral("Decoding %1 images at %2x%2 on %3 threads")
                 .arg(paths.size()).arg(config.imageSize).arg(threads));
-    const DecodedImages decoded = decodeImages(paths, config.imageSize, config.grayscale, &cancel);
+    // Framed as the exported model will frame files (ExportedModel reads config.face back).
+    const DecodedImages decoded = decodeImages(paths, config.imageSize, config.grayscale, &cancel, {},
+                                               faceFramingFromName(config.face));
     auto finishCancelled = [&] {
         r.status = TrainingStatus::Cancelled;
         r.seconds = wall.elapsed() / 1000.0;

@@ -1,5 +1,6 @@
 #include "core/learning/TrainingConfig.h"
 
+#include "core/learning/FaceImage.h"
 #include "core/util/Error.h"
 
 namespace exemplar::learning {
@@ -16,6 +17,7 @@ QJsonObject TrainingConfig::toJson() const
         {"fine_tune_factor", fineTuneFactor},
         {"image_size", imageSize},
         {"grayscale", grayscale},
+        {"face", face},
         {"epochs", epochs},
         {"batch_size", batchSize},
         {"optimizer", optimizer},
@@ -62,6 +64,7 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     real("fine_tune_factor", c.fineTuneFactor);
     integer("image_size", c.imageSize);
     boolean("grayscale", c.grayscale);
+    str("face", c.face);
     integer("epochs", c.epochs);
     integer("batch_size", c.batchSize);
     str("optimizer", c.optimizer);
@@ -105,6 +108,11 @@ void TrainingConfig::validate() const
         fail(QStringLiteral("unknown backbone '%1' (use none, emotion or gender)").arg(backbone));
     if (backbone != "none" && !grayscale)
         fail(QStringLiteral("the %1 backbone takes grayscale images (drop the colour option)").arg(backbone));
+    try {
+        faceFramingFromName(face);
+    } catch (const Error& e) {
+        fail(e.message());
+    }
     if (headEpochs < 0) fail(QStringLiteral("head epochs must be 0 or more"));
     if (fineTuneFactor <= 0 || fineTuneFactor > 1) fail(QStringLiteral("fine-tune factor must be in (0,1]"));
     if (optimizer != "adamw" && optimizer != "sgd")

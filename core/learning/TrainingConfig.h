@@ -25,6 +25,9 @@ struct TrainingConfig {
     // Input
     int imageSize = 64;
     bool grayscale = true;
+    // Face framing (FaceImage.h): "whole" image, detected face "box", or eye-"aligned" face. Recorded
+    // in the exported model's sidecar, so evaluation and predict frame images the same way.
+    QString face = QStringLiteral("whole");
 
     // Optimisation
     int epochs = 40;

@@ -21,12 +21,14 @@ struct DecodedImages {
 };
 
 // progress(done, total) is called from worker threads, at most every few dozen images.
-// framing Box/Aligned detects the face of each image (FaceImage.h); throws exemplar::Error when the
-// cascades are missing.
+// framing Box/Aligned detects the face of each image (FaceImage.h) with `detectors`, or with a pool
+// of its own when null (loading cascades costs ~50 ms per thread: callers decoding batch after
+// batch pass theirs); throws exemplar::Error when the cascades are missing.
 DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
                            const CancelFlag* cancel = nullptr,
                            const std::function<void(int, int)>& progress = {},
-                           FaceFraming framing = FaceFraming::Whole);
+                           FaceFraming framing = FaceFraming::Whole,
+                           const FaceDetectorPool* detectors = nullptr);
 
 // One prepared image (from FaceImage) as a [C,S,S] uint8 tensor sharing nothing with the Mat.
 torch::Tensor toTensor(const cv::Mat& prepared);
