@@ -1,7 +1,8 @@
 // exemplar-cli predict: classifies image files with an exported model (no catalogue needed).
 // Photos that are not face crops are searched for faces (core/imaging/FaceDetector): one prediction
 // per face, with its box, framed as the model was trained (sidecar config "face"). A face crop, or
-// an image where no face is found, gets one prediction for the whole image, as before.
+// an image where no face is found, gets one prediction through ExportedModel::predictFiles, the
+// pipeline of training and evaluation.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "core/imaging/FaceAligner.h"
@@ -128,15 +129,23 @@ int runPredict(const QStringList& args)
                 crops.push_back(cropFace(image, face.box, face.eyes, model.imageSize(), framing == FaceFraming::Aligned));
                 here.push_back({file, face.box, detection.status, {}});
             }
-        } else if (detection.status == FaceStatus::TightCrop && framing == FaceFraming::Aligned) {
-            const DetectedFace& face = detection.faces.front();
-            crops.push_back(cropFace(image, face.box, face.eyes, model.imageSize(), true));
+        } else if (detectors) {
+            // A face crop, or no face found: the file goes through exactly the training pipeline
+            // (decoding scale, detection, framing, resizing), so predict equals the run's evaluation.
             here.push_back({file, std::nullopt, detection.status, {}});
         } else {
-            crops.push_back(image); // whole image, centre square, as in training
+            crops.push_back(image); // --no-detect-faces: the whole image, centre square
             here.push_back({file, std::nullopt, detection.status, {}});
         }
-        const auto predictions = model.predictImages(crops);
+        std::vector<ExportedModel::Prediction> predictions;
+        if (perFace || !detectors) {
+            predictions = model.predictImages(crops);
+        } else {
+            std::vector<Issue> fileIssues;
+            predictions = model.predictFiles({file}, &fileIssues);
+            issues.insert(issues.end(), fileIssues.begin(), fileIssues.end());
+            if (predictions.empty()) continue;
+        }
         for (size_t i = 0; i < here.size() && i < predictions.size(); ++i) {
             here[i].prediction = predictions[i];
             here[i].prediction.file = file;

@@ -5,6 +5,7 @@
 #include "app/cli/Commands.h"
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
+#include "core/learning/FaceImage.h"
 #include "core/learning/TrainingJob.h"
 #include "core/learning/tfjs/ModelLocator.h"
 
@@ -70,10 +71,13 @@ int runTrain(const QStringList& args)
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
     const QCommandLineOption maxMinutes("max-minutes", "Stop training after this many minutes, keeping the best epoch.", "M");
     const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
+    const QCommandLineOption face("face", "Face framing: whole (default: the whole image), box (the detected face) or "
+                                  "aligned (the face with its eyes levelled); recorded in the model, which "
+                                  "predict and eval then frame alike.", "FRAMING");
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({catalog, task, classes, out, exemplars, configFile, epochs, model, backbone, size, color, seed,
-                  threads, maxMinutes, imbalance, fresh, json});
+                  threads, maxMinutes, imbalance, face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
     const QString catalogPath = requireCatalogPath(p);
@@ -107,6 +111,15 @@ int runTrain(const QStringList& args)
     if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
     if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
+    if (p.isSet(face)) {
+        config.face = p.value(face);
+        try {
+            faceFramingFromName(config.face);
+        } catch (const Error& e) {
+            printError(QStringLiteral("exemplar-cli train: --face: %1").arg(e.message()));
+            return kExitUsage;
+        }
+    }
     config.validate();
     // Before touching the catalogue: a missing pretrained model is the user's to install.
     if (config.backbone != QLatin1String("none")) requirePretrainedModel(config.backbone);
