@@ -48,7 +48,7 @@ constexpr ViewName kViews[] = {
     {MiningView::Disputed, "review", "Review labels (disputed)"},
 };
 
-enum Column { FileColumn, LabelColumn, ModelColumn, ProbabilityColumn };
+enum Column { FileColumn, LabelColumn, ModelColumn, ScoreColumn };
 
 } // namespace
 
@@ -91,11 +91,17 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     status_->setWordWrap(true);
     results_ = new QTreeWidget;
     results_->setObjectName(QStringLiteral("miningResults"));
-    results_->setHeaderLabels({tr("Face"), tr("Label"), tr("Model"), tr("p")});
+    explanation_ = new QLabel;
+    explanation_->setObjectName(QStringLiteral("miningExplanation"));
+    explanation_->setWordWrap(true);
+    explanation_->setForegroundRole(QPalette::PlaceholderText);
+    results_->setHeaderLabels({tr("Face"), tr("Label"), tr("Model says"), tr("Score")});
     results_->setRootIsDecorated(false);
     results_->setUniformRowHeights(true);
+    // File names share long prefixes (person_0001.jpg): the end tells the faces apart.
+    results_->setTextElideMode(Qt::ElideMiddle);
     results_->header()->setSectionResizeMode(FileColumn, QHeaderView::Stretch);
-    for (int c : {LabelColumn, ModelColumn, ProbabilityColumn})
+    for (int c : {LabelColumn, ModelColumn, ScoreColumn})
         results_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
 
     auto* find = new QGroupBox(tr("Find"));
@@ -104,6 +110,7 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     form->addRow(tr("Class"), class_);
     form->addRow(unlabelledOnly_);
     form->addRow(tr("Show"), top_);
+    form->addRow(explanation_);
     form->addRow(show_);
     auto* model = new QGroupBox(tr("Model"));
     auto* modelForm = new QFormLayout(model);
@@ -138,6 +145,7 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     connect(session, &CurationSession::tasksChanged, this, &MiningPanel::refreshTaskDependent);
     connect(session, &CurationSession::labelsChanged, this, &MiningPanel::refreshLabelColumn);
     connect(mode_, &QComboBox::currentIndexChanged, this, &MiningPanel::updateEnabled);
+    connect(class_, &QComboBox::currentIndexChanged, this, &MiningPanel::updateExplanation);
     connect(show_, &QPushButton::clicked, this, &MiningPanel::showCandidates);
     connect(score_, &QPushButton::clicked, this, &MiningPanel::scoreWithLatestModel);
     connect(crossValidate_, &QPushButton::clicked, this, &MiningPanel::crossValidate);
@@ -221,6 +229,50 @@ void MiningPanel::updateEnabled()
     cancel_->setEnabled(busy_);
     progress_->setVisible(busy_);
     cancel_->setVisible(busy_);
+    updateExplanation();
+}
+
+// A bare number beside a face means nothing to a curator: say what the score measures, what its
+// range is, and which end the list starts from.
+QString MiningPanel::scoreName(MiningView view, const QString& className)
+{
+    switch (view) {
+    case MiningView::Likely: return className.isEmpty() ? tr("p(class)") : tr("p(%1)").arg(className);
+    case MiningView::Uncertain: return tr("margin");
+    case MiningView::Different:
+    case MiningView::NearDuplicates: return tr("distance");
+    case MiningView::Disputed: return tr("1 − p(label)");
+    }
+    return tr("Score");
+}
+
+QString MiningPanel::scoreExplanation(MiningView view, const QString& className)
+{
+    const QString k = className.isEmpty() ? tr("the class") : className;
+    switch (view) {
+    case MiningView::Likely:
+        return tr("Score: the model's probability that the face shows %1 (0–1), highest first.").arg(k);
+    case MiningView::Uncertain:
+        return tr("Score: gap between the model's two most probable classes (0 = torn between them), smallest "
+                  "first. Labelling these teaches the model most.");
+    case MiningView::Different:
+        return tr("Score: mean distance in the model's feature space to the 5 nearest labelled faces (0 = like a "
+                  "labelled face, 2 = opposite), largest first: unusual poses, people, lighting, non-faces.");
+    case MiningView::NearDuplicates:
+        return tr("Score: distance in the model's feature space to the selected face (first row; 0 = the model "
+                  "cannot tell them apart), nearest first.");
+    case MiningView::Disputed:
+        return tr("Score: 1 − p(label) from a model that never saw this person (cross-validation), highest "
+                  "first: near 1, the model is sure the label is wrong.");
+    }
+    return {};
+}
+
+void MiningPanel::updateExplanation()
+{
+    const QString k = class_->currentText();
+    explanation_->setText(scoreExplanation(view(), k));
+    if (!results_->topLevelItemCount()) results_->headerItem()->setText(ScoreColumn, scoreName(view(), k));
 }
 
 void MiningPanel::setBusy(const QString& what)
@@ -290,15 +342,23 @@ void MiningPanel::onQueryDone(const MiningResult& result)
     QVector<qint64> ids;
     QList<QTreeWidgetItem*> items;
     for (const MiningRow& r : result.rows) {
-        auto* item = new QTreeWidgetItem({r.fileName, r.label.isEmpty() ? QStringLiteral("–") : r.label, r.modelClass,
-                                          r.modelClass.isEmpty() ? QString() : QString::number(r.probability, 'f', 2)});
+        const bool anchor = result.view == MiningView::NearDuplicates && items.isEmpty(); // the face itself
+        auto* item = new QTreeWidgetItem(
+            {r.fileName, r.label.isEmpty() ? QStringLiteral("–") : r.label,
+             r.modelClass.isEmpty() ? QString()
+                                    : tr("%1 %2%").arg(r.modelClass).arg(qRound(r.probability * 100)),
+             // Three decimals: the most uncertain margins are all 0.00 at two.
+             anchor ? tr("selected") : QString::number(r.score, 'f', 3)});
         item->setData(FileColumn, Qt::UserRole, r.imageId);
-        item->setTextAlignment(ProbabilityColumn, Qt::AlignRight);
+        item->setToolTip(FileColumn, r.fileName);
+        item->setToolTip(ScoreColumn, explanation_->text());
+        item->setTextAlignment(ScoreColumn, Qt::AlignRight);
         if (!r.label.isEmpty() && !r.modelClass.isEmpty() && r.label != r.modelClass)
             item->setForeground(ModelColumn, QColor(200, 60, 40));
         items << item;
         ids << r.imageId;
     }
+    results_->headerItem()->setText(ScoreColumn, scoreName(result.view, result.className));
     results_->addTopLevelItems(items);
     window_->curationView()->showImageList(ids, result.caption);
     window_->showView(QStringLiteral("gallery"));

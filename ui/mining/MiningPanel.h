@@ -51,6 +51,9 @@ public:
     bool isBusy() const;
     QTreeWidget* results() const { return results_; }
     QString status() const;
+    // What the score column of a ranking is called and what it means (shown under the mode).
+    static QString scoreName(MiningView view, const QString& className);
+    static QString scoreExplanation(MiningView view, const QString& className);
 
 Q_SIGNALS:
     void candidatesShown(int count); // the gallery now lists the candidates (also when 0 / error)
@@ -60,6 +63,7 @@ private:
     void refreshTaskDependent();
     void refreshSummary();
     void updateEnabled();
+    void updateExplanation();
     void setBusy(const QString& what);
     void setIdle(const QString& message);
     void onQueryDone(const MiningResult& result);
@@ -82,6 +86,7 @@ private:
     QProgressBar* progress_;
     QPushButton* cancel_;
     QLabel* status_;
+    QLabel* explanation_;
     QTreeWidget* results_;
     std::shared_ptr<CancelFlag> cancelFlag_;
     QFuture<void> worker_; // scoring or cross-validation

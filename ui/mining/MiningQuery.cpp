@@ -13,6 +13,8 @@ using namespace exemplar::learning;
 MiningResult runMiningQuery(const MiningRequest& request)
 {
     MiningResult result;
+    result.view = request.view;
+    result.className = request.className;
     try {
         const Catalogue catalogue = Catalogue::open(request.cataloguePath, Catalogue::OpenMode::MustExist);
         const auto task = catalogue.task(request.taskId);

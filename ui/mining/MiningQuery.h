@@ -47,6 +47,8 @@ struct MiningRow {
 struct MiningResult {
     QVector<MiningRow> rows;
     QString caption; // e.g. "Most likely sadness"
+    MiningView view = MiningView::Likely; // of the request
+    QString className;                    // of the request (Likely)
     QString error;   // e.g. no scores yet
     qint64 scoringId = 0;
 };
