@@ -3,6 +3,8 @@
 // Prints one table row per task and mode, and `name: value` lines.
 //
 //   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1] [modes=zeroshot,finetuned,scratch]
+//                   [key=value,... (TrainingConfig JSON keys, e.g. head_epochs=6,fine_tune_factor=0.03)]
+// Without overrides it measures the defaults, which is what the targets are about.
 #include "FacesDevTasks.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/TrainingJob.h"
@@ -11,6 +13,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <cstdio>
 
@@ -47,6 +50,26 @@ int main(int argc, char** argv)
     TrainingConfig config;
     if (argc > 3) config.seed = QByteArray(argv[3]).toULongLong();
     const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,scratch").split(',');
+    if (argc > 5) {
+        QJsonObject json = config.toJson();
+        for (const QString& pair : QString(argv[5]).split(',', Qt::SkipEmptyParts)) {
+            const QString key = pair.section('=', 0, 0), value = pair.section('=', 1);
+            if (!json.contains(key)) {
+                std::printf("unknown setting '%s'\n", qPrintable(key));
+                return 1;
+            }
+            bool isNumber = false;
+            const double number = value.toDouble(&isNumber);
+            json[key] = json[key].isBool() ? QJsonValue(value == "true") : isNumber ? QJsonValue(number) : QJsonValue(value);
+            std::printf("setting %s = %s\n", qPrintable(key), qPrintable(value));
+        }
+        try {
+            config = TrainingConfig::fromJson(json);
+        } catch (const Error& e) {
+            std::printf("error: %s\n", qPrintable(e.message()));
+            return 1;
+        }
+    }
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
     if (!QFileInfo::exists(facesDev + "/labels.csv")) {
         std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));

@@ -18,6 +18,7 @@
 #include <QSaveFile>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -102,16 +103,30 @@ void writeSplitFile(const QString& workDir, const TrainingData& data, const Trai
         throw Error(QStringLiteral("%1: cannot write the split").arg(f.fileName()));
 }
 
+// One parameter group, or two when the net has pretrained weights: group 0 the new layers (the
+// scheduled learning rate), group 1 the pretrained ones (scaled by ClassifierNet::beginEpoch).
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainingConfig& c, const std::shared_ptr<ClassifierNet>& net)
 {
-    if (c.optimizer == QLatin1String("sgd"))
-        return std::make_unique<torch::optim::SGD>(
-            net->parameters(), torch::optim::SGDOptions(c.learningRate)
-                                   .momentum(c.momentum)
-                                   .nesterov(c.momentum > 0)
-                                   .weight_decay(c.weightDecay));
-    return std::make_unique<torch::optim::AdamW>(
-        net->parameters(), torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
+    const std::vector<torch::Tensor> pretrained = net->pretrainedParameters();
+    std::vector<torch::Tensor> fresh;
+    for (const auto& p : net->parameters()) {
+        const bool isPretrained = std::any_of(pretrained.begin(), pretrained.end(),
+                                              [&](const torch::Tensor& q) { return q.is_same(p); });
+        if (!isPretrained) fresh.push_back(p);
+    }
+    if (c.optimizer == QLatin1String("sgd")) {
+        const auto options = torch::optim::SGDOptions(c.learningRate)
+                                 .momentum(c.momentum)
+                                 .nesterov(c.momentum > 0)
+                                 .weight_decay(c.weightDecay);
+        std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(fresh)};
+        if (!pretrained.empty()) groups.emplace_back(pretrained);
+        return std::make_unique<torch::optim::SGD>(groups, options);
+    }
+    const auto options = torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay);
+    std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(fresh)};
+    if (!pretrained.empty()) groups.emplace_back(pretrained);
+    return std::make_unique<torch::optim::AdamW>(groups, options);
 }
 
 // Per-channel mean and standard deviation of the training images, in chunks (the whole training
@@ -214,13 +229,16 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
 
     // ---- model, optimiser, imbalance measures -------------------------------------------------
     if (config.backbone != QLatin1String("none"))
-        message(QStringLiteral("Starting from the pretrained %1 model: head only for %2 epochs, then every "
-                               "layer at %3x the learning rate")
+        message(QStringLiteral("Starting from the pretrained %1 model: new layers only for %2 epochs, then the "
+                               "pretrained layers too, at %3x the learning rate")
                     .arg(config.backbone).arg(config.headEpochs).arg(config.fineTuneFactor));
-    const std::shared_ptr<ClassifierNet> net = makeNetwork(config, classCount);
+    const std::shared_ptr<ClassifierNet> net = makeNetwork(config, data.classNames);
     {
         const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
         net->setInputStatistics(mean, stdev);
+        const std::vector<int64_t> sample(trainRows.begin(),
+                                          trainRows.begin() + std::min<ptrdiff_t>(ptrdiff_t(trainRows.size()), 512));
+        net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
     }
     auto optimizer = makeOptimizer(config, net);
     const bool useSampler = config.imbalance == "sampler" || config.imbalance == "both";
@@ -285,8 +303,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 break;
             }
             const int64_t step = int64_t(epoch - 1) * batchesPerEpoch + b;
-            lr = learningRateAt(config, step, batchesPerEpoch, totalSteps) * lrFactor;
-            for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
+            lr = learningRateAt(config, step, batchesPerEpoch, totalSteps);
+            auto& groups = optimizer->param_groups();
+            for (size_t g = 0; g < groups.size(); ++g) groups[g].options().set_lr(g == 0 ? lr : lr * lrFactor);
 
             std::vector<int64_t> rows, labels;
             for (int64_t i = b * batchSize; i < (b + 1) * batchSize; ++i) {

@@ -1,9 +1,18 @@
 #pragma once
-// INTERNAL (includes torch): transfer learning from a pretrained TF.js face model. The graph is cut
-// before its classification head (the last convolution before global pooling); its features are
-// averaged over the image and a new linear head maps them to the task's classes. The module takes
-// [B,1,S,S] floats in [0,1] like the from-scratch nets and applies the pretrained model's own
-// scaling, (x - 0.5) * 2, itself, so the exported model needs no other preprocessing.
+// INTERNAL (includes torch): transfer learning from a pretrained TF.js face model.
+// The pretrained classifier is kept, not thrown away: the task's logits are
+//     head(standardised pooled features) + prior(pretrained logits)
+// where the features are what the pretrained head convolution reads, averaged over the image, and
+// the pretrained logits are that convolution's output averaged (the model's own pre-softmax scores).
+// `prior` starts as the class mapping of the zero-shot baseline (happy -> happiness, ...) and `head`
+// at zero, so training starts from the off-the-shelf model's predictions instead of from chance.
+// (Before, a fresh linear head on the features alone had to relearn what the pretrained head knew
+// from a few hundred rare-class faces and ended below zero-shot.) The features are standardised
+// with a mean and deviation measured once on training images: their scales differ by orders of
+// magnitude between channels. (A batch norm there made the head chase batch statistics.)
+// In evaluation the logits are averaged over the image and its mirror image.
+// The module takes [B,1,S,S] floats in [0,1] like the from-scratch nets and applies the pretrained
+// model's own scaling, (x - 0.5) * 2, itself, so the exported model needs no other preprocessing.
 #include "core/learning/internal/Network.h"
 #include "core/learning/tfjs/TfjsGraphModule.h"
 
@@ -12,10 +21,10 @@ namespace exemplar::learning {
 struct BackboneSpec {
     QString name;      // "emotion", "gender", ...
     QString modelJson; // the pretrained model.json
-    int classCount = 2;
+    QStringList classNames; // the task's classes, in output order (mapped onto the model's by name)
     double dropout = 0.3;
     int headEpochs = 3;         // epochs 1..headEpochs train the head only
-    double fineTuneFactor = 0.1; // learning-rate factor once every layer trains
+    double fineTuneFactor = 0.1; // learning-rate factor of the pretrained layers once they train
 };
 
 class BackboneNetImpl : public ClassifierNet {
@@ -26,8 +35,12 @@ public:
     torch::Tensor forward(torch::Tensor x) override;
     // The pooled backbone features the head classifies, [B, featureCount()].
     torch::Tensor embed(torch::Tensor x);
+    // Pooled features and pooled pretrained logits, from one pass.
+    std::pair<torch::Tensor, torch::Tensor> features(torch::Tensor x);
     void setInputStatistics(const torch::Tensor&, const torch::Tensor&) override {}
+    void fitTrainingSample(const torch::Tensor& images) override;
     double beginEpoch(int epoch) override;
+    std::vector<torch::Tensor> pretrainedParameters() override { return graph_->parameters(); }
     QJsonObject describe() const override;
 
     bool backboneFrozen() const { return frozen_; }
@@ -36,21 +49,30 @@ public:
     const BackboneSpec& spec() const { return spec_; }
     const TfjsGraphModule& graph() const { return graph_; }
     QString featureNode() const { return featureNode_; }
+    QString headConvolution() const { return headConv_; }
     int featureCount() const { return featureCount_; }
     torch::nn::Linear head() const { return head_; }
+    torch::nn::Linear prior() const { return prior_; }
+    // Standardisation of the pooled features: (f - featureMean) * featureScale.
+    torch::Tensor featureMean() const { return featureMean_; }
+    torch::Tensor featureScale() const { return featureScale_; }
+    int mappedClasses() const { return mappedClasses_; }
 
 private:
     BackboneSpec spec_;
     TfjsGraphModule graph_{nullptr};
-    QString featureNode_;
+    QString featureNode_, headConv_;
     int featureCount_ = 0;
+    int mappedClasses_ = 0; // task classes the prior starts mapped onto a pretrained class
     torch::nn::Linear head_{nullptr};
+    torch::nn::Linear prior_{nullptr};
+    torch::Tensor featureMean_, featureScale_; // buffers
     bool frozen_ = false;
 };
 TORCH_MODULE(BackboneNet);
 
 // The network a configuration asks for: a ConvNet, or a BackboneNet on the installed pretrained
 // model (throws exemplar::Error with the install how-to when it is missing).
-std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, int classCount);
+std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, const QStringList& classNames);
 
 } // namespace exemplar::learning

@@ -32,9 +32,17 @@ public:
     virtual torch::Tensor forward(torch::Tensor x) = 0;
     // Per-channel statistics of the training images; networks with fixed preprocessing ignore them.
     virtual void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev) = 0;
+    // Some training images (floats in [0,1]) before the first epoch, for statistics a network keeps
+    // fixed while it trains (BackboneNet: the scale of its pretrained features). On resume the
+    // checkpoint, loaded afterwards, restores the statistics the run started with.
+    virtual void fitTrainingSample(const torch::Tensor& images) { (void)images; }
     // Called at the start of every epoch (1-based): lets a network freeze or unfreeze layers.
-    // Returns the factor applied to the scheduled learning rate during that epoch.
+    // Returns the factor applied to the scheduled learning rate of pretrainedParameters() during
+    // that epoch (the other parameters always get the scheduled rate).
     virtual double beginEpoch(int epoch) { (void)epoch; return 1.0; }
+    // Weights that come from a pretrained model (none for a net trained from scratch): the trainer
+    // puts them in their own optimiser group so a new head can learn fast while they move slowly.
+    virtual std::vector<torch::Tensor> pretrainedParameters() { return {}; }
     // Shape of the network for the run record and the exported model's sidecar.
     virtual QJsonObject describe() const = 0;
 };

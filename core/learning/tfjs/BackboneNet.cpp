@@ -1,6 +1,7 @@
 #include "core/learning/internal/BackboneNet.h"
 
 #include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
 
 #include <QFileInfo>
@@ -9,7 +10,10 @@ namespace exemplar::learning {
 
 BackboneNetImpl::BackboneNetImpl(const BackboneSpec& spec) : spec_(spec)
 {
+    const int classCount = int(spec.classNames.size());
+    if (classCount < 2) throw Error(QStringLiteral("a backbone network needs at least two classes"));
     graph_ = register_module("backbone", TfjsGraphModule(readTfjsGraphModel(spec.modelJson)));
+    headConv_ = graph_->headConvolution();
     featureNode_ = graph_->headInput();
     if (featureNode_.isEmpty())
         throw Error(QStringLiteral("%1: no classifier convolution before global pooling to replace")
@@ -18,12 +22,48 @@ BackboneNetImpl::BackboneNetImpl(const BackboneSpec& spec) : spec_(spec)
     if (shape[3] != 1)
         throw Error(QStringLiteral("%1: a backbone must take one grayscale channel, this model takes %2")
                         .arg(spec.modelJson).arg(shape[3]));
+    int modelClasses = 0;
     {
         torch::NoGradGuard noGrad;
         const int64_t side = shape[1] > 0 ? shape[1] : 64;
-        featureCount_ = int(graph_->forwardTo(torch::zeros({1, 1, side, side}), featureNode_).size(1));
+        const auto [f, z] = features(torch::zeros({1, 1, side, side}));
+        featureCount_ = int(f.size(1));
+        modelClasses = int(z.size(1));
     }
-    head_ = register_module("head", torch::nn::Linear(featureCount_, spec.classCount));
+    featureMean_ = register_buffer("feature_mean", torch::zeros({featureCount_}));
+    featureScale_ = register_buffer("feature_scale", torch::ones({featureCount_}));
+    head_ = register_module("head", torch::nn::Linear(featureCount_, classCount));
+    prior_ = register_module("prior", torch::nn::Linear(modelClasses, classCount));
+    torch::NoGradGuard noGrad;
+    head_->weight.zero_();
+    head_->bias.zero_();
+    prior_->weight.zero_();
+    prior_->bias.zero_();
+    // Models we know the classes of start from the zero-shot mapping; others (a test's generated
+    // graph) start from zero and learn the mapping like any other weight.
+    if (knownPretrainedModels().contains(spec.name)) {
+        const std::vector<int> taskOf = mapPretrainedClasses(spec.name, spec.classNames);
+        for (int m = 0; m < int(taskOf.size()) && m < modelClasses; ++m)
+            if (taskOf[size_t(m)] >= 0) {
+                prior_->weight[taskOf[size_t(m)]][m] = 1.0;
+                ++mappedClasses_;
+            }
+    }
+}
+
+void BackboneNetImpl::fitTrainingSample(const torch::Tensor& images)
+{
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> chunks;
+    for (int64_t b = 0; b < images.size(0); b += 128)
+        chunks.push_back(embed(images.slice(0, b, std::min<int64_t>(b + 128, images.size(0)))));
+    const auto f = torch::cat(chunks);
+    const auto stdev = f.std(0, /*unbiased=*/false);
+    // Channels that barely vary (dead ReLUs) must not be blown up into noise if fine-tuning wakes
+    // them: the floor is a small fraction of the typical channel's deviation.
+    const auto floor = std::max(1e-6, stdev.mean().item<double>() * 0.05);
+    featureMean_.copy_(f.mean(0));
+    featureScale_.copy_(1.0 / stdev.clamp_min(floor));
 }
 
 void BackboneNetImpl::setBackboneFrozen(bool frozen)
@@ -39,6 +79,12 @@ double BackboneNetImpl::beginEpoch(int epoch)
     return headOnly ? 1.0 : spec_.fineTuneFactor;
 }
 
+std::pair<torch::Tensor, torch::Tensor> BackboneNetImpl::features(torch::Tensor x)
+{
+    const auto values = graph_->forwardTo((x - 0.5) * 2.0, QStringList{featureNode_, headConv_});
+    return {values[0].mean({2, 3}), values[1].mean({2, 3})};
+}
+
 torch::Tensor BackboneNetImpl::embed(torch::Tensor x)
 {
     return graph_->forwardTo((x - 0.5) * 2.0, featureNode_).mean({2, 3});
@@ -46,7 +92,14 @@ torch::Tensor BackboneNetImpl::embed(torch::Tensor x)
 
 torch::Tensor BackboneNetImpl::forward(torch::Tensor x)
 {
-    return head_->forward(torch::dropout(embed(x), spec_.dropout, is_training()));
+    // In evaluation the logits are averaged over the image and its mirror image (training sees
+    // both through its flip augmentation): steadier predictions for a second forward pass.
+    const int64_t batch = x.size(0);
+    if (!is_training()) x = torch::cat({x, x.flip({3})});
+    const auto [f, z] = features(x);
+    const auto standardised = (f - featureMean_) * featureScale_;
+    const auto logits = head_->forward(torch::dropout(standardised, spec_.dropout, is_training())) + prior_->forward(z);
+    return is_training() ? logits : (logits.slice(0, 0, batch) + logits.slice(0, batch)) / 2;
 }
 
 QJsonObject BackboneNetImpl::describe() const
@@ -55,20 +108,22 @@ QJsonObject BackboneNetImpl::describe() const
                        {"pretrained_file", QFileInfo(spec_.modelJson).fileName()},
                        {"feature_node", featureNode_},
                        {"features", featureCount_},
-                       {"classes", spec_.classCount},
+                       {"pretrained_head", headConv_},
+                       {"classes_mapped_from_pretrained_head", mappedClasses_},
+                       {"classes", int(spec_.classNames.size())},
                        {"dropout", spec_.dropout},
                        {"head_epochs", spec_.headEpochs},
                        {"fine_tune_factor", spec_.fineTuneFactor}};
 }
 
-std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, int classCount)
+std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, const QStringList& classNames)
 {
     if (config.backbone == QLatin1String("none"))
-        return ConvNet(NetworkSpec::fromConfig(config, classCount)).ptr();
+        return ConvNet(NetworkSpec::fromConfig(config, int(classNames.size()))).ptr();
     BackboneSpec spec;
     spec.name = config.backbone;
     spec.modelJson = requirePretrainedModel(config.backbone);
-    spec.classCount = classCount;
+    spec.classNames = classNames;
     spec.dropout = config.dropout;
     spec.headEpochs = config.headEpochs;
     spec.fineTuneFactor = config.fineTuneFactor;

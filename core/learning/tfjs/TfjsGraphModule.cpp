@@ -320,14 +320,23 @@ std::vector<int> TfjsGraphModuleImpl::stepsFor(const QString& node) const
 
 torch::Tensor TfjsGraphModuleImpl::forwardTo(const torch::Tensor& x, const QString& node)
 {
-    const std::vector<int> order = stepsFor(node);
+    return forwardTo(x, QStringList{node}).front();
+}
+
+std::vector<torch::Tensor> TfjsGraphModuleImpl::forwardTo(const torch::Tensor& x, const QStringList& nodes)
+{
     if (x.dim() != 4) throw Error(QStringLiteral("the TF.js model expects a 4-D image batch"));
     if (inputShape_[3] > 0 && x.size(1) != inputShape_[3])
         throw Error(QStringLiteral("the TF.js model expects %1 channel(s), got %2").arg(inputShape_[3]).arg(x.size(1)));
+    std::vector<bool> needed(steps_.size(), false);
+    for (const QString& node : nodes)
+        for (int i : stepsFor(node)) needed[size_t(i)] = true;
     std::vector<torch::Tensor> values(steps_.size());
-    for (int i : order)
-        values[size_t(i)] = steps_[size_t(i)].kind == Kind::Input ? x : run(steps_[size_t(i)], values);
-    return values[size_t(order.back())];
+    for (size_t i = 0; i < steps_.size(); ++i)
+        if (needed[i]) values[i] = steps_[i].kind == Kind::Input ? x : run(steps_[i], values);
+    std::vector<torch::Tensor> out;
+    for (const QString& node : nodes) out.push_back(values[size_t(index_.at(node))]);
+    return out;
 }
 
 torch::Tensor TfjsGraphModuleImpl::forward(const torch::Tensor& x)

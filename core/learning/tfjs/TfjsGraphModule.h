@@ -23,6 +23,8 @@ public:
     torch::Tensor forward(const torch::Tensor& x);
     // The value of any node (4-D activations come back NCHW); evaluates only what it needs.
     torch::Tensor forwardTo(const torch::Tensor& x, const QString& node);
+    // The values of several nodes from one pass (shared steps run once), in the order asked.
+    std::vector<torch::Tensor> forwardTo(const torch::Tensor& x, const QStringList& nodes);
 
     QString inputName() const { return inputName_; }
     std::vector<qint64> inputShapeNhwc() const { return inputShape_; } // -1: any size

@@ -41,10 +41,12 @@ torch::jit::Module toTorchScript(BackboneNetImpl& net)
     const auto& graph = net.graph();
     const auto& steps = graph->steps();
     std::ostringstream src;
-    src << "def embed(self, x):\n"
+    // features() runs the graph once up to the pretrained head convolution and returns the pooled
+    // features and the pooled pretrained logits, as BackboneNetImpl::features does.
+    src << "def features(self, x):\n"
         << "    x = (x - 0.5) * 2.0\n";
     auto v = [](int i) { return "v" + std::to_string(i); };
-    for (int i : graph->stepsFor(net.featureNode())) {
+    for (int i : graph->stepsFor(net.headConvolution())) {
         const auto& s = steps[size_t(i)];
         auto in = [&](size_t k) { return v(s.inputs.at(k)); };
         const std::string out = "    " + v(i) + " = ";
@@ -93,12 +95,23 @@ torch::jit::Module toTorchScript(BackboneNetImpl& net)
                             .arg(s.op, s.name));
         }
     }
-    src << "    return torch.mean(" << v(graph->stepsFor(net.featureNode()).back()) << ", [2, 3])\n";
+    src << "    return torch.mean(" << v(graph->stepsFor(net.featureNode()).back()) << ", [2, 3]), torch.mean("
+        << v(graph->stepsFor(net.headConvolution()).back()) << ", [2, 3])\n";
+    m.register_parameter("neck_scale", net.featureScale().detach().clone(), false);
+    m.register_parameter("neck_shift", (-net.featureMean() * net.featureScale()).detach().clone(), false);
     m.register_parameter("head_w", net.head()->weight.detach().clone(), false);
     m.register_parameter("head_b", net.head()->bias.detach().clone(), false);
+    m.register_parameter("prior_w", net.prior()->weight.detach().clone(), false);
+    m.register_parameter("prior_b", net.prior()->bias.detach().clone(), false);
     m.define(std::string(kPadSame) + src.str() +
+             "\ndef embed(self, x):\n"
+             "    return self.features(x)[0]\n"
              "\ndef forward(self, x):\n"
-             "    return torch.linear(self.embed(x), self.head_w, self.head_b)\n");
+             "    b = x.size(0)\n"
+             "    f, z = self.features(torch.cat([x, x.flip([3])]))\n"
+             "    n = f * self.neck_scale + self.neck_shift\n"
+             "    y = torch.linear(n, self.head_w, self.head_b) + torch.linear(z, self.prior_w, self.prior_b)\n"
+             "    return (y[:b] + y[b:]) / 2\n");
     m.eval();
     return m;
 }
