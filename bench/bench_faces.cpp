@@ -1,6 +1,7 @@
 // Face detection and alignment on faces-dev. Prints `name: value` lines.
 //
-//   bench_faces [--limit N] [--photos N] [--no-training] [--epochs E] [--size S] [--seed S] [--minutes M]
+//   bench_faces [--limit N] [--photos N] [--no-training | --training-only] [--framings whole,aligned[,box]] [--epochs E]
+//               [--size S] [--seed S] [--minutes M]
 //
 // 1. Detection on the faces-dev crops as imported: share of images with a face (tight_crop or
 //    found/several), with eyes, and the CPU milliseconds per image (decode + detection).
@@ -10,21 +11,22 @@
 //    per image, milliseconds per image.
 //    Then the calibration of the crop margin and of the aligned eye positions (medians on crops).
 // 3. Alignment effect (unless --no-training): the same 4-class training (happiness, sadness, anger,
-//    surprise; same split, same seed, same epochs) on the whole images and on eye-aligned crops;
-//    test balanced accuracy of each. (On faces-dev, "box" framing is the whole image: every crop is
-//    a tight crop.) Short training (default 6 epochs, 64 px, at most --minutes each): the figures
-//    compare the preprocessings, they are not the best reachable accuracy.
-#include "core/imaging/FaceAligner.h"
+//    surprise; same split, same seed, same epochs) with TrainingConfig::face whole and aligned (and
+//    box when asked: on faces-dev nearly the whole image, every crop being a tight crop); test
+//    balanced accuracy of each. Short training (default compact model, 15 epochs, 64 px, at most
+//    --minutes each): the figures compare the preprocessings, not the best reachable accuracy.
 #include "core/imaging/FaceDetectorPool.h"
 #include "core/imaging/ImageProbe.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/TrainingJob.h"
+#include "FacesDevTasks.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QMap>
 #include <QTemporaryDir>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -69,74 +71,55 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
-// 3. Trains the 4 expression classes on faces-dev as they are, then on the same images aligned by
-// the eyes (written once as 128 px PNGs, the network resizing them like any file), with the same
-// samples in the same order, seed, settings and epochs, so the identity split is the same. The
-// framing goes through image files rather than TrainingConfig so that this bench measures the
-// preprocessing alone.
-int alignmentEffect(const QString& facesDev, int epochs, int size, quint64 seed, double minutes)
+// 3. Trains the 4 expression classes (bench/FacesDevTasks.h "expression4") on faces-dev once per
+// face framing (TrainingConfig::face: the pipeline of training, export and predict), with the same
+// samples in the same order, seed, settings and epochs, so the identity split is the same.
+int alignmentEffect(const QString& facesDev, const QStringList& framings, int epochs, int size, quint64 seed,
+                    double minutes)
 {
     using namespace exemplar::learning;
-    const QStringList classes{"happiness", "sadness", "anger", "surprise"};
-    const LabelledFolder folder = readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", "expression", classes);
+    FacesDevTask task;
+    for (const FacesDevTask& t : facesDevTasks())
+        if (t.key == QLatin1String("expression4")) task = t;
+    const LabelledFolder folder = readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task.column, task.classes);
     QTemporaryDir work;
-    const QString alignedDir = work.filePath("aligned");
-    QDir().mkpath(alignedDir);
-    TrainingData aligned = folder.data;
-    const FaceDetectorPool pool;
-    std::atomic<int> next{0}, withEyes{0};
-    std::vector<std::thread> workers;
-    const double cpu0 = cpuSeconds();
-    for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t)
-        workers.emplace_back([&] {
-            for (int i = next++; i < int(aligned.samples.size()); i = next++) {
-                const cv::Mat img = cv::imread(aligned.samples[i].path.toStdString(), cv::IMREAD_GRAYSCALE);
-                const FaceDetection d = pool.detect(img);
-                cv::Mat crop;
-                if (!d.faces.empty() && d.faces[0].eyes) {
-                    ++withEyes;
-                    crop = cropFace(img, d.faces[0].box, d.faces[0].eyes, 128, true);
-                } else {
-                    crop = cropFace(img, d.faces.empty() ? cv::Rect(0, 0, img.cols, img.rows) : d.faces[0].box, std::nullopt, 128, false);
-                }
-                const QString out = QDir(alignedDir).filePath(QFileInfo(aligned.samples[i].path).completeBaseName() + ".png");
-                cv::imwrite(out.toStdString(), crop);
-                aligned.samples[i].path = out;
-            }
-        });
-    for (auto& w : workers) w.join();
-    print("align_images", double(aligned.samples.size()));
-    print("align_eyes_rate", double(withEyes) / aligned.samples.size());
-    print("align_prepare_cpu_ms_per_image", 1000 * (cpuSeconds() - cpu0) / aligned.samples.size());
+    print("train_images", double(folder.data.samples.size()));
+    print("train_epochs", epochs);
+    print("train_image_size", size);
 
-    auto train = [&](const TrainingData& data, const char* name) {
+    auto train = [&](const QString& face) {
         TrainingConfig config;
+        config.face = face;
         config.epochs = epochs;
         config.imageSize = size;
         config.seed = seed;
         config.patience = 0;
         config.maxMinutes = minutes;
         TrainingCallbacks cb;
-        cb.onEpoch = [name](const EpochProgress& e) {
-            std::printf("# %s epoch %d: val balanced accuracy %.3f, %.0f s\n", name, e.epoch, e.valBalancedAccuracy, e.seconds);
+        cb.onEpoch = [face](const EpochProgress& e) {
+            std::printf("# %s epoch %d: val balanced accuracy %.3f, %.0f s\n", qPrintable(face), e.epoch,
+                        e.valBalancedAccuracy, e.seconds);
             std::fflush(stdout);
         };
-        TrainingJob job(data, config, work.filePath(name), cb);
+        TrainingJob job(folder.data, config, work.filePath(face), cb);
         const TrainingResult r = job.run();
         if (r.status != TrainingStatus::Finished) {
-            std::printf("# %s: training failed: %s\n", name, qPrintable(r.error));
+            std::printf("# %s: training failed: %s\n", qPrintable(face), qPrintable(r.error));
             return -1.0;
         }
-        std::printf("# %s: %d epochs run, best %d\n", name, r.epochsRun, r.bestEpoch);
+        std::printf("# %s: %d epochs run, best %d, %.0f s\n", qPrintable(face), r.epochsRun, r.bestEpoch, r.seconds);
         return r.test.balancedAccuracy;
     };
-    const double whole = train(folder.data, "whole");
-    const double alignedScore = train(aligned, "aligned");
-    print("train_epochs", epochs);
-    print("test_balanced_accuracy_whole", whole);
-    print("test_balanced_accuracy_aligned", alignedScore);
-    print("alignment_gain", alignedScore - whole);
-    return whole < 0 || alignedScore < 0 ? 1 : 0;
+    QMap<QString, double> score;
+    for (const QString& face : framings) {
+        score[face] = train(face);
+        print(qPrintable(QStringLiteral("test_balanced_accuracy_%1").arg(face)), score[face]);
+    }
+    if (score.contains("whole") && score.contains("aligned"))
+        print("alignment_gain", score["aligned"] - score["whole"]);
+    for (double v : score)
+        if (v < 0) return 1;
+    return 0;
 }
 
 } // namespace
@@ -159,9 +142,10 @@ int main(int argc, char** argv)
     const int limit = option("--limit", int(files.size()));
     if (limit < files.size()) files = files.mid(0, limit);
     FaceDetectorPool pool;
+    const bool detection = !args.contains(QStringLiteral("--training-only"));
 
     // 1. The crops as they are.
-    {
+    if (detection) {
         int withFace = 0, tight = 0, withEyes = 0, decoded = 0;
         const double cpu0 = cpuSeconds();
         for (const QString& f : files) {
@@ -186,7 +170,7 @@ int main(int argc, char** argv)
 
     // Calibration of FaceDetectorOptions::cropMargin and AlignmentGeometry: on face crops, how much
     // wider the frame is than the cascade's box, and where the eyes are (fractions of the frame).
-    {
+    if (detection) {
         FaceDetectorOptions raw;
         raw.tightCropFraction = 10; // never: keep the cascade's own box
         raw.cropMargin = 1;
@@ -210,7 +194,7 @@ int main(int argc, char** argv)
     }
 
     // 2. Crops pasted on larger canvases.
-    {
+    if (detection) {
         const int n = std::min(option("--photos", 300), int(files.size()));
         std::mt19937 rng(7);
         int found = 0, falseBoxes = 0, withEyes = 0;
@@ -247,6 +231,9 @@ int main(int argc, char** argv)
     }
 
     if (args.contains(QStringLiteral("--no-training"))) return 0;
-    return alignmentEffect(facesDev, option("--epochs", 6), option("--size", 64), quint64(option("--seed", 7)),
-                           option("--minutes", 8));
+    const int f = int(args.indexOf(QStringLiteral("--framings")));
+    const QStringList framings = f >= 0 && f + 1 < args.size() ? args[f + 1].split(',')
+                                                                : QStringList{"whole", "aligned"};
+    return alignmentEffect(facesDev, framings, option("--epochs", 15), option("--size", 64), quint64(option("--seed", 7)),
+                           option("--minutes", 20));
 }
