@@ -87,6 +87,13 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     imbalance_->addItem(tr("Class-weighted loss"), QStringLiteral("weights"));
     imbalance_->addItem(tr("Both"), QStringLiteral("both"));
     imbalance_->addItem(tr("None"), QStringLiteral("none"));
+    face_ = new QComboBox;
+    face_->addItem(tr("Whole image"), QStringLiteral("whole"));
+    face_->addItem(tr("Detected face box"), QStringLiteral("box"));
+    face_->addItem(tr("Face aligned by the eyes"), QStringLiteral("aligned"));
+    face_->setToolTip(tr("How each image is framed for the network, in training and in every later "
+                         "prediction with the model (recorded in it). Box and aligned detect the face; "
+                         "an image without a detected face is used whole."));
     seed_ = new QSpinBox;
     seed_->setRange(0, 1 << 30);
     setConfig(learning::TrainingConfig{});
@@ -108,6 +115,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     form->addRow(tr("Learning rate"), learningRate_);
     form->addRow(tr("Augmentation"), augment_);
     form->addRow(tr("Imbalance"), imbalance_);
+    form->addRow(tr("Face framing"), face_);
     form->addRow(tr("Seed"), seed_);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Train"));
@@ -197,6 +205,7 @@ learning::TrainingConfig TrainingDialog::config() const
     c.learningRate = learningRate_->value();
     c.augment = augment_->isChecked();
     c.imbalance = imbalance_->currentData().toString();
+    c.face = face_->currentData().toString();
     c.seed = static_cast<quint64>(seed_->value());
     return c;
 }
@@ -212,6 +221,7 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
     learningRate_->setValue(c.learningRate);
     augment_->setChecked(c.augment);
     imbalance_->setCurrentIndex(std::max(0, imbalance_->findData(c.imbalance)));
+    face_->setCurrentIndex(std::max(0, face_->findData(c.face)));
     seed_->setValue(static_cast<int>(c.seed));
 }
 

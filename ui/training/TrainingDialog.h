@@ -38,6 +38,7 @@ public:
 
     QListWidget* classList() const { return classes_; }
     QComboBox* backboneBox() const { return backbone_; }
+    QComboBox* faceBox() const { return face_; }
     QPushButton* baselineButton() const { return baseline_; }
     // Status of the last baseline: empty, in progress, recorded (with its score) or failed.
     QString baselineText() const;
@@ -67,6 +68,7 @@ private:
     QDoubleSpinBox* learningRate_;
     QCheckBox* augment_;
     QComboBox* imbalance_;
+    QComboBox* face_; // TrainingConfig::face
     QSpinBox* seed_;
     learning::TrainingConfig base_; // settings the dialog does not show are kept from here
 };
