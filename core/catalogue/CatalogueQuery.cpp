@@ -43,6 +43,14 @@ QVector<qint64> Catalogue::findImages(const ImageQuery& q) const
         sql += " AND instr(lower(i.rel_path), lower(?)) > 0";
         params << q.fileNameContains;
     }
+    if (!q.faceStatuses.isEmpty()) {
+        sql += " AND COALESCE((SELECT f.status FROM face_checks f WHERE f.image_id = i.id), 'unchecked') IN (";
+        for (int i = 0; i < q.faceStatuses.size(); ++i) {
+            sql += i ? ",?" : "?";
+            params << q.faceStatuses[i];
+        }
+        sql += ")";
+    }
     for (const auto& range : q.attributeRanges) {
         sql += " AND EXISTS(SELECT 1 FROM attributes a WHERE a.image_id = i.id AND a.name = ?";
         params << range.name;

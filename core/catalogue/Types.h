@@ -162,6 +162,9 @@ struct ImageQuery {
     bool exemplarsOnly = false;
     std::optional<Provenance> provenance;
     QString fileNameContains;       // case-insensitive substring of the relative path
+    // Non-empty: only images whose face check (face_checks.status: tight_crop, found, several,
+    // none, failed) is one of these; "unchecked" matches images never checked.
+    QStringList faceStatuses;
     struct AttributeRange {
         QString name;
         std::optional<double> min;

@@ -82,6 +82,11 @@ private Q_SLOTS:
         QCOMPARE(counts.value(FaceStore::kUnchecked), 1);
         QCOMPARE(store.uncheckedImages(), QVector<qint64>{ids[3]});
         QCOMPARE(store.imagesWithStatus("none"), QVector<qint64>{ids[1]});
+        ImageQuery noFaceOrUnchecked; // the gallery's face filter
+        noFaceOrUnchecked.faceStatuses = {"none", "unchecked"};
+        QCOMPARE(c.findImages(noFaceOrUnchecked), (QVector<qint64>{ids[1], ids[3]}));
+        noFaceOrUnchecked.faceStatuses = {"several"};
+        QCOMPARE(c.findImages(noFaceOrUnchecked), QVector<qint64>{ids[0]});
         QCOMPARE(store.check(ids[0])->status, QString("several"));
         QCOMPARE(store.check(ids[0])->detector, QString("test"));
         QVERIFY(!store.check(ids[3]));

@@ -3,6 +3,7 @@
 #include "UiTestSupport.h"
 #include "ui/balance/BalanceChart.h"
 #include "ui/gallery/FilterPanel.h"
+#include "core/catalogue/FaceStore.h"
 
 #include <QSignalSpy>
 #include "ui/balance/QCustomPlotInclude.h"
@@ -69,6 +70,50 @@ private Q_SLOTS:
 
         filters->reset();
         QCOMPARE(f.model()->rowCount(), 150);
+    }
+
+    void faceDetectionFilterFindsFlaggedImages()
+    {
+        StudioFixture f(40);
+        Catalogue disk = f.reopen();
+        const QVector<ImageRecord> all = disk.allImages();
+        QSet<qint64> noFace, several, crops, unchecked;
+        QVector<FaceDetectionRecord> records;
+        for (int i = 0; i < all.size(); ++i) {
+            const qint64 id = all[i].id;
+            FaceBox b;
+            b.box = QRect(2, 2, 20, 20);
+            b.confidence = 0.8;
+            if (i >= 30) {
+                unchecked.insert(id); // never checked
+            } else if (i % 5 == 0) {
+                records.push_back({id, "none", "test", {}});
+                noFace.insert(id);
+            } else if (i % 7 == 0) {
+                records.push_back({id, "failed", "test", {}}); // unreadable: also "no face found"
+                noFace.insert(id);
+            } else if (i % 3 == 0) {
+                records.push_back({id, "several", "test", {b, b}});
+                several.insert(id);
+            } else {
+                records.push_back({id, "tight_crop", "test", {b}});
+                crops.insert(id);
+            }
+        }
+        FaceStore(disk).recordDetections(records);
+        ui::FilterPanel* filters = f.view()->filters();
+        QSignalSpy changed(filters, &ui::FilterPanel::queryChanged);
+        filters->setFaceFilter(QStringLiteral("none"));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(rowsOf(f.model()), noFace);
+        filters->setFaceFilter(QStringLiteral("several"));
+        QCOMPARE(rowsOf(f.model()), several);
+        filters->setFaceFilter(QStringLiteral("tight_crop"));
+        QCOMPARE(rowsOf(f.model()), crops);
+        filters->setFaceFilter(QStringLiteral("unchecked"));
+        QCOMPARE(rowsOf(f.model()), unchecked);
+        filters->reset();
+        QCOMPARE(f.model()->rowCount(), 40);
     }
 
     void labellingAnUnlabelledFaceThroughTheFilter()

@@ -52,6 +52,20 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
     labelsForm->addRow(exemplarsOnly_);
     layout->addWidget(labelsBox);
 
+    // Import flags images without a face instead of dropping them; this is where they are found.
+    auto* facesBox = new QGroupBox(tr("Faces"));
+    auto* facesForm = new QFormLayout(facesBox);
+    faceCombo_ = new QComboBox;
+    faceCombo_->addItem(tr("Any"), QString());
+    faceCombo_->addItem(tr("No face found"), QStringLiteral("none"));
+    faceCombo_->addItem(tr("Several faces"), QStringLiteral("several"));
+    faceCombo_->addItem(tr("Face in a photo"), QStringLiteral("found"));
+    faceCombo_->addItem(tr("Face crops"), QStringLiteral("tight_crop"));
+    faceCombo_->addItem(tr("Not checked"), QStringLiteral("unchecked"));
+    faceCombo_->setToolTip(tr("Face detection result of import or exemplar-cli detect-faces"));
+    facesForm->addRow(tr("Detection"), faceCombo_);
+    layout->addWidget(facesBox);
+
     auto* attrBox = new QGroupBox(tr("Attribute range"));
     auto* attrForm = new QFormLayout(attrBox);
     attributeCombo_ = new QComboBox;
@@ -87,6 +101,7 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
     connect(classCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
     connect(provenanceCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
     connect(exemplarsOnly_, &QCheckBox::toggled, this, &FilterPanel::emitChanged);
+    connect(faceCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
     connect(attributeCombo_, &QComboBox::currentIndexChanged, this, [this] {
         const QString name = attributeCombo_->currentData().toString();
         const bool on = !name.isEmpty();
@@ -182,6 +197,11 @@ ImageQuery FilterPanel::query() const
         q.provenance = provenanceFromName(provenanceCombo_->currentData().toString());
     }
     q.fileNameContains = search_->text().trimmed();
+    const QString face = faceCombo_->currentData().toString();
+    if (face == QLatin1String("none"))
+        q.faceStatuses = {QStringLiteral("none"), QStringLiteral("failed")}; // failed: could not be read
+    else if (!face.isEmpty())
+        q.faceStatuses = {face};
     const QString attr = attributeCombo_->currentData().toString();
     if (!attr.isEmpty())
         q.attributeRanges.push_back({attr, minSpin_->value(), maxSpin_->value()});
@@ -209,6 +229,8 @@ qint64 FilterPanel::classFilter() const
 }
 
 void FilterPanel::setExemplarsOnly(bool on) { exemplarsOnly_->setChecked(on); }
+
+void FilterPanel::setFaceFilter(const QString& key) { faceCombo_->setCurrentIndex(std::max(0, faceCombo_->findData(key))); }
 
 void FilterPanel::setProvenance(std::optional<Provenance> p)
 {
@@ -255,6 +277,7 @@ void FilterPanel::reset()
     classCombo_->setCurrentIndex(0);
     provenanceCombo_->setCurrentIndex(0);
     exemplarsOnly_->setChecked(false);
+    faceCombo_->setCurrentIndex(0);
     attributeCombo_->setCurrentIndex(0);
     sortCombo_->setCurrentIndex(0);
     descending_->setChecked(false);

@@ -30,6 +30,9 @@ public:
     qint64 classFilter() const;
     void setExemplarsOnly(bool on);
     void setProvenance(std::optional<Provenance> p);
+    // Face detection filter: "" (any), "none" (no face found or unreadable), "several", "found"
+    // (a face found in a larger photo), "tight_crop", "unchecked".
+    void setFaceFilter(const QString& key);
     void setFileNameFilter(const QString& text); // applied at once (no typing delay)
     void setAttributeRange(const QString& name, std::optional<double> min, std::optional<double> max);
     void setSort(ImageQuery::Sort sort, const QString& attribute = {}, bool descending = false);
@@ -48,6 +51,7 @@ private:
     QComboBox* classCombo_;
     QCheckBox* exemplarsOnly_;
     QComboBox* provenanceCombo_;
+    QComboBox* faceCombo_;
     QLineEdit* search_;
     QComboBox* attributeCombo_;
     QDoubleSpinBox* minSpin_;
