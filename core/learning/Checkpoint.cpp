@@ -106,6 +106,13 @@ void removeCheckpoint(const QString& workDir)
 bool sameTrainingSetup(const QJsonObject& a, const QJsonObject& b)
 {
     QJsonObject x = a, y = b;
+    // A setting added after a checkpoint was written (e.g. "face") counts as its default there,
+    // so interrupted runs of an older version still resume when the setting was left alone.
+    const QJsonObject defaults = TrainingConfig().toJson();
+    for (auto it = defaults.begin(); it != defaults.end(); ++it) {
+        if (!x.contains(it.key())) x.insert(it.key(), it.value());
+        if (!y.contains(it.key())) y.insert(it.key(), it.value());
+    }
     for (const char* free : {"epochs", "patience", "max_minutes", "threads"}) {
         x.remove(free);
         y.remove(free);

@@ -8,6 +8,8 @@
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -170,6 +172,25 @@ private Q_SLOTS:
         TrainingConfig other = config;
         other.learningRate = 1e-2;
         QVERIFY(!TrainingJob::canResume(work, other));
+        {
+            // A checkpoint written before a setting existed ("face") resumes when it is left at
+            // its default.
+            QFile state(QDir(work).filePath("checkpoint/state.json"));
+            QVERIFY(state.open(QIODevice::ReadOnly));
+            QJsonObject j = QJsonDocument::fromJson(state.readAll()).object();
+            state.close();
+            QJsonObject saved = j["config"].toObject();
+            QVERIFY(saved.contains("face"));
+            saved.remove("face");
+            j["config"] = saved;
+            QVERIFY(state.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            state.write(QJsonDocument(j).toJson());
+            state.close();
+            QVERIFY(TrainingJob::canResume(work, config));
+            TrainingConfig aligned = config;
+            aligned.face = QStringLiteral("aligned");
+            QVERIFY(!TrainingJob::canResume(work, aligned));
+        }
 
         QList<int> epochsSeen;
         TrainingCallbacks cb;
