@@ -1,6 +1,7 @@
 #include "core/learning/tfjs/ZeroShot.h"
 
 #include "core/learning/Split.h"
+#include "core/learning/TorchRuntime.h"
 #include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/TfjsModel.h"
@@ -68,6 +69,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     auto message = [&](const QString& m) {
         if (options.onMessage) options.onMessage(m);
     };
+    configureTorchRuntime(config.threads);
     TrainingResult r;
     r.software = softwareVersions();
     const int classCount = int(data.classNames.size());
