@@ -114,19 +114,15 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainingConfig& c, 
                                               [&](const torch::Tensor& q) { return q.is_same(p); });
         if (!isPretrained) fresh.push_back(p);
     }
-    if (c.optimizer == QLatin1String("sgd")) {
-        const auto options = torch::optim::SGDOptions(c.learningRate)
-                                 .momentum(c.momentum)
-                                 .nesterov(c.momentum > 0)
-                                 .weight_decay(c.weightDecay);
-        std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(fresh)};
-        if (!pretrained.empty()) groups.emplace_back(pretrained);
-        return std::make_unique<torch::optim::SGD>(groups, options);
-    }
-    const auto options = torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay);
     std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(fresh)};
     if (!pretrained.empty()) groups.emplace_back(pretrained);
-    return std::make_unique<torch::optim::AdamW>(groups, options);
+    if (c.optimizer == QLatin1String("sgd"))
+        return std::make_unique<torch::optim::SGD>(groups, torch::optim::SGDOptions(c.learningRate)
+                                                               .momentum(c.momentum)
+                                                               .nesterov(c.momentum > 0)
+                                                               .weight_decay(c.weightDecay));
+    return std::make_unique<torch::optim::AdamW>(
+        groups, torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
 }
 
 // Per-channel mean and standard deviation of the training images, in chunks (the whole training
