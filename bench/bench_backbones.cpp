@@ -32,8 +32,9 @@ TrainingResult train(const TrainingData& data, TrainingConfig config, const QStr
     TrainingCallbacks cb;
     cb.onMessage = [](const QString& m) { std::printf("  %s\n", qPrintable(m)); std::fflush(stdout); };
     cb.onEpoch = [](const EpochProgress& e) {
-        std::printf("  epoch %2d  loss %.3f  val bal.acc %.3f macro-F1 %.3f  %.0f img/s  %.0f s%s\n", e.epoch,
-                    e.trainLoss, e.valBalancedAccuracy, e.valMacroF1, e.imagesPerSecond, e.seconds,
+        std::printf("  epoch %2d  loss %.3f train acc %.3f  val loss %.3f acc %.3f bal.acc %.3f macro-F1 %.3f  %.0f img/s  %.0f s%s\n",
+                    e.epoch, e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.valBalancedAccuracy,
+                    e.valMacroF1, e.imagesPerSecond, e.seconds,
                     e.improved ? "  *" : "");
         std::fflush(stdout);
     };

@@ -37,7 +37,7 @@ void saveWeights(const std::shared_ptr<ClassifierNet>& net, const QString& path)
 }
 
 void saveCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer,
-                    const CheckpointState& state)
+                    const WeightAverage* average, const CheckpointState& state)
 {
     const QString dir = checkpointDir(workDir);
     const QString tmp = dir + ".tmp", old = dir + ".old";
@@ -45,6 +45,7 @@ void saveCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>
     if (!QDir().mkpath(tmp)) throw Error(QStringLiteral("%1: cannot create the folder").arg(tmp));
     torch::save(std::static_pointer_cast<torch::nn::Module>(net), QDir(tmp).filePath("model.pt").toStdString());
     torch::save(optimizer, QDir(tmp).filePath("optimizer.pt").toStdString());
+    if (average) average->save(QDir(tmp).filePath("average.pt"));
     QFile f(QDir(tmp).filePath("state.json"));
     if (!f.open(QIODevice::WriteOnly) ||
         f.write(QJsonDocument(stateToJson(state)).toJson()) < 0 || !f.flush())
@@ -81,7 +82,8 @@ std::optional<CheckpointState> readCheckpointState(const QString& workDir)
     return s;
 }
 
-void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer)
+void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer,
+                    WeightAverage* average)
 {
     const QString dir = checkpointDir(workDir);
     try {
@@ -92,6 +94,12 @@ void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>
         throw Error(QStringLiteral("%1: the checkpoint cannot be loaded (%2)")
                         .arg(dir, QString::fromUtf8(e.what()).section('\n', 0, 0)));
     }
+    // A checkpoint written without an average (an older version) restarts it from the weights.
+    if (!average) return;
+    if (QFile::exists(QDir(dir).filePath("average.pt")))
+        average->load(QDir(dir).filePath("average.pt"));
+    else
+        average->reset();
 }
 
 void removeCheckpoint(const QString& workDir)

@@ -16,6 +16,7 @@ NetworkSpec NetworkSpec::fromConfig(const TrainingConfig& config, int classCount
     s.convsPerBlock = vgg ? 2 : 1;
     s.hidden = vgg ? 256 : 0;
     s.dropout = config.dropout;
+    s.flipAverage = config.flipAverage;
     return s;
 }
 
@@ -25,7 +26,8 @@ QJsonObject NetworkSpec::toJson() const
     for (int c : blockChannels) blocks.append(c);
     return QJsonObject{{"in_channels", inChannels},   {"classes", classCount},
                        {"block_channels", blocks},    {"convs_per_block", convsPerBlock},
-                       {"hidden", hidden},            {"dropout", dropout}};
+                       {"hidden", hidden},            {"dropout", dropout},
+                       {"flip_average", flipAverage}};
 }
 
 ConvNetImpl::ConvNetImpl(const NetworkSpec& spec) : spec_(spec)
@@ -62,6 +64,18 @@ void ConvNetImpl::setInputStatistics(const torch::Tensor& mean, const torch::Ten
 
 torch::Tensor ConvNetImpl::forward(torch::Tensor x)
 {
+    // With flipAverage, evaluation classifies the face and its mirror image together: training sees
+    // mirrored faces half the time, and the average of the two is steadier than either. The
+    // classifier is linear, so averaging the features averages the logits (as the export's embed()).
+    if (!spec_.flipAverage) return classifier_->forward(torch::dropout(features(x), spec_.dropout, is_training()));
+    if (is_training()) return classifier_->forward(torch::dropout(features(x), spec_.dropout, true));
+    const int64_t n = x.size(0);
+    const auto both = features(torch::cat({x, x.flip({3})}));
+    return classifier_->forward((both.narrow(0, 0, n) + both.narrow(0, n, n)) * 0.5);
+}
+
+torch::Tensor ConvNetImpl::features(torch::Tensor x)
+{
     x = (x - inputMean_) / inputStd_;
     size_t layer = 0;
     for (size_t b = 0; b < spec_.blockChannels.size(); ++b) {
@@ -74,8 +88,7 @@ torch::Tensor ConvNetImpl::forward(torch::Tensor x)
         x = torch::dropout(x, spec_.dropout, is_training());
         x = torch::relu(hiddenLayer_->forward(x));
     }
-    x = torch::dropout(x, spec_.dropout, is_training());
-    return classifier_->forward(x);
+    return x;
 }
 
 } // namespace exemplar::learning

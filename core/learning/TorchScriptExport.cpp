@@ -15,10 +15,18 @@ torch::jit::Module toTorchScript(ConvNet& net)
         m.register_buffer(name, t.detach().clone());
     };
 
-    // embed() is the penultimate features (what the classifier reads): mining ranks images by
-    // distances between them. forward() goes through embed() so the two can never disagree.
+    // embed() is the penultimate features (what the classifier reads; averaged over the face and
+    // its mirror image when the trainer evaluated so): mining ranks images by distances between
+    // them. forward() goes through embed() so the two can never disagree.
     std::ostringstream src;
     src << "def embed(self, x):\n";
+    if (net->spec().flipAverage)
+        src << "    n = x.size(0)\n"
+            << "    f = self.features(torch.cat([x, x.flip([3])]))\n"
+            << "    return (f[:n] + f[n:]) * 0.5\n\n";
+    else
+        src << "    return self.features(x)\n\n";
+    src << "def features(self, x):\n";
     buffer("input_mean", net->inputMean());
     buffer("input_std", net->inputStd());
     src << "    x = (x - self.input_mean) / self.input_std\n";

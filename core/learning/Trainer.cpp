@@ -9,6 +9,7 @@
 #include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/ModelExport.h"
 #include "core/learning/internal/Network.h"
+#include "core/learning/internal/WeightAverage.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 namespace exemplar::learning {
@@ -248,6 +250,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const int batchSize = std::min<int>(config.batchSize, int(trainRows.size()));
     const int64_t batchesPerEpoch = std::max<int64_t>(1, int64_t(trainRows.size()) / batchSize);
     const int64_t totalSteps = batchesPerEpoch * config.epochs;
+    std::optional<WeightAverage> average;
+    if (config.averageEpochs > 0) average.emplace(*net, config.averageEpochs * double(batchesPerEpoch));
 
     // ---- resume -------------------------------------------------------------------------------
     const QJsonObject setup = trainingSetup(data, config);
@@ -255,7 +259,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     state.config = setup;
     if (resume == TrainingJob::Resume::IfPossible) {
         if (auto saved = readCheckpointState(workDir); saved && sameTrainingSetup(saved->config, setup)) {
-            loadCheckpoint(workDir, net, *optimizer);
+            loadCheckpoint(workDir, net, *optimizer, average ? &*average : nullptr);
             state = *saved;
             state.config = setup;
             r.resumed = true;
@@ -287,6 +291,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         const quint64 orderSeed = config.seed * 7919ULL + quint64(epoch);
         const std::vector<int> order = useSampler ? sampler.draw(int(trainRows.size()), orderSeed)
                                                   : shuffledIndices(int(trainRows.size()), orderSeed);
+        // Dropout draws from torch's global generator: seeded per epoch like the rest, so a run
+        // resumed from a checkpoint trains exactly as it would have without the interruption.
+        torch::manual_seed(config.seed * 1000033ULL + quint64(epoch));
         const double lrFactor = net->beginEpoch(epoch);
         net->train();
         double lossSum = 0;
@@ -319,6 +326,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             const auto loss = F::cross_entropy(logits, y, lossOptions);
             loss.backward();
             optimizer->step();
+            if (average) average->update();
 
             const auto pred = logits.argmax(1);
             const double batchLoss = loss.item<double>();
@@ -349,6 +357,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         if (cancelled) break;
         const double trainSeconds = epochTimer.elapsed() / 1000.0;
 
+        // Validated (and kept when best) with the averaged weights; trained on with its own.
+        std::optional<WeightAverage::Swap> averaged;
+        if (average) averaged.emplace(*average);
         const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
         const Metrics trainMetrics = computeMetrics(epochTruth, epochPred, data.classNames);
         const double epochSeconds = epochTimer.elapsed() / 1000.0;
@@ -382,11 +393,12 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         } else {
             ++state.staleEpochs;
         }
+        averaged.reset();
         e.bestEpoch = state.bestEpoch;
         state.epochsDone = epoch;
         state.history.push_back(e);
         r.history.push_back(e);
-        saveCheckpoint(workDir, net, *optimizer, state);
+        saveCheckpoint(workDir, net, *optimizer, average ? &*average : nullptr, state);
         if (cb.onEpoch) cb.onEpoch(e);
 
         if (config.patience > 0 && state.staleEpochs >= config.patience) {

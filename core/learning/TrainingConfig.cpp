@@ -29,6 +29,8 @@ QJsonObject TrainingConfig::toJson() const
         {"step_gamma", stepGamma},
         {"warmup_epochs", warmupEpochs},
         {"label_smoothing", labelSmoothing},
+        {"average_epochs", averageEpochs},
+        {"flip_average", flipAverage},
         {"patience", patience},
         {"max_minutes", maxMinutes},
         {"imbalance", imbalance},
@@ -76,6 +78,8 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     real("step_gamma", c.stepGamma);
     integer("warmup_epochs", c.warmupEpochs);
     real("label_smoothing", c.labelSmoothing);
+    real("average_epochs", c.averageEpochs);
+    boolean("flip_average", c.flipAverage);
     integer("patience", c.patience);
     real("max_minutes", c.maxMinutes);
     str("imbalance", c.imbalance);
@@ -132,6 +136,7 @@ void TrainingConfig::validate() const
     if (dropout < 0 || dropout >= 1) fail(QStringLiteral("dropout must be in [0,1)"));
     if (learningRate <= 0) fail(QStringLiteral("learning rate must be positive"));
     if (labelSmoothing < 0 || labelSmoothing >= 1) fail(QStringLiteral("label smoothing must be in [0,1)"));
+    if (averageEpochs < 0 || averageEpochs > 1000) fail(QStringLiteral("average epochs must be in [0,1000]"));
     if (validationFraction <= 0 || testFraction < 0 || validationFraction + testFraction >= 1)
         fail(QStringLiteral("validation/test fractions must be positive and sum below 1"));
     if (threads < 0) fail(QStringLiteral("threads must be 0 (all cores) or more"));

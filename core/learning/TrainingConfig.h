@@ -42,6 +42,12 @@ struct TrainingConfig {
     double stepGamma = 0.1;
     int warmupEpochs = 1;    // linear warm-up before the schedule
     double labelSmoothing = 0.1;
+    // Validate, keep and export an exponential moving average of the weights spanning this many
+    // epochs (0: the weights as they are after the epoch's last step).
+    double averageEpochs = 2;
+    // Evaluate and export the average over the face and its mirror image (twice the inference
+    // cost; pretrained backbones always do it).
+    bool flipAverage = false;
     int patience = 12;       // early stopping: epochs without a better validation macro-F1 (0: off)
     double maxMinutes = 0;   // stop (keeping the best model) after this much training; 0: no limit
 

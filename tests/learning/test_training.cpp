@@ -14,6 +14,8 @@
 #include <QTest>
 
 #include <atomic>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 using namespace exemplar;
 using namespace exemplar::learning;
@@ -147,6 +149,81 @@ private Q_SLOTS:
         const ExportedModel model = ExportedModel::load(r.modelDir);
         QCOMPARE(model.sidecar()["config"].toObject()["model"].toString(), QStringLiteral("vgg"));
         compareExportWithNetwork(model, r);
+    }
+
+    void flipAveragingExportReproducesTheNetwork()
+    {
+        TrainingConfig c = smallConfig();
+        c.flipAverage = true;
+        c.epochs = 3;
+        const TrainingResult r = TrainingJob(data_, c, tmp_.filePath("run-flip")).run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        const ExportedModel model = ExportedModel::load(r.modelDir);
+        QVERIFY(model.sidecar()["config"].toObject()["flip_average"].toBool());
+        compareExportWithNetwork(model, r);
+        // A mirrored face gets the same probabilities as the face: the average is symmetric.
+        const QString file = data_.samples[size_t(r.predictions[0].sample)].path;
+        const cv::Mat image = cv::imread(file.toStdString(), cv::IMREAD_UNCHANGED);
+        QVERIFY(!image.empty());
+        cv::Mat flipped;
+        cv::flip(image, flipped, 1);
+        const QString mirrored = tmp_.filePath("mirrored.png");
+        QVERIFY(cv::imwrite(mirrored.toStdString(), flipped));
+        const auto both = model.predictFiles({file, mirrored});
+        QCOMPARE(int(both.size()), 2);
+        for (int k = 0; k < 2; ++k)
+            QVERIFY(std::abs(both[0].probabilities[k] - both[1].probabilities[k]) < 1e-4f);
+    }
+
+    // The validated and exported weights are an average over the last epochs; a run resumed from
+    // its checkpoint must continue that average, not start it again, or a resumed run would not
+    // equal an uninterrupted one.
+    void resumeContinuesTheWeightAverage()
+    {
+        TrainingConfig config = smallConfig();
+        config.epochs = 4;
+        config.averageEpochs = 3;
+        const TrainingResult straight = TrainingJob(data_, config, tmp_.filePath("run-avg-straight")).run();
+        QVERIFY2(straight.status == TrainingStatus::Finished, qPrintable(straight.error));
+
+        const QString work = tmp_.filePath("run-avg-resumed");
+        {
+            TrainingJob* self = nullptr;
+            TrainingCallbacks cb;
+            cb.onEpoch = [&](const EpochProgress& e) {
+                if (e.epoch == 2) self->cancel();
+            };
+            TrainingJob job(data_, config, work, cb);
+            self = &job;
+            QVERIFY(job.run().status == TrainingStatus::Cancelled);
+        }
+        const TrainingResult resumed = TrainingJob(data_, config, work).run();
+        QVERIFY2(resumed.status == TrainingStatus::Finished, qPrintable(resumed.error));
+        QVERIFY(resumed.resumed);
+        QCOMPARE(int(resumed.history.size()), 4);
+        for (int e = 2; e < 4; ++e)
+            QVERIFY2(std::abs(resumed.history[size_t(e)].valLoss - straight.history[size_t(e)].valLoss) < 1e-4,
+                     qPrintable(QStringLiteral("epoch %1: validation loss %2 resumed vs %3 straight")
+                                    .arg(e + 1)
+                                    .arg(resumed.history[size_t(e)].valLoss)
+                                    .arg(straight.history[size_t(e)].valLoss)));
+
+        // Without the saved average the resumed epochs differ: the check above can fail.
+        const QString lost = tmp_.filePath("run-avg-lost");
+        {
+            TrainingJob* self = nullptr;
+            TrainingCallbacks cb;
+            cb.onEpoch = [&](const EpochProgress& e) {
+                if (e.epoch == 2) self->cancel();
+            };
+            TrainingJob job(data_, config, lost, cb);
+            self = &job;
+            QVERIFY(job.run().status == TrainingStatus::Cancelled);
+        }
+        QVERIFY(QFile::remove(QDir(lost).filePath("checkpoint/average.pt")));
+        const TrainingResult restarted = TrainingJob(data_, config, lost).run();
+        QVERIFY(restarted.resumed);
+        QVERIFY(std::abs(restarted.history[2].valLoss - straight.history[2].valLoss) > 1e-4);
     }
 
     void cancelKeepsCheckpointAndResumeFinishes()

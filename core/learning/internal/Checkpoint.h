@@ -4,6 +4,7 @@
 // previous checkpoint usable.
 #include "core/learning/TrainingJob.h"
 #include "core/learning/internal/Network.h"
+#include "core/learning/internal/WeightAverage.h"
 
 #include <optional>
 #include <torch/torch.h>
@@ -24,10 +25,12 @@ struct CheckpointState {
 QString checkpointDir(const QString& workDir);
 QString bestWeightsPath(const QString& workDir);
 
+// `average` (optional) is saved and restored with the network.
 void saveCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer,
-                    const CheckpointState& state);
+                    const WeightAverage* average, const CheckpointState& state);
 std::optional<CheckpointState> readCheckpointState(const QString& workDir);
-void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer);
+void loadCheckpoint(const QString& workDir, const std::shared_ptr<ClassifierNet>& net, torch::optim::Optimizer& optimizer,
+                    WeightAverage* average);
 void removeCheckpoint(const QString& workDir);
 
 // Saves the model weights to `path` atomically (write then rename).

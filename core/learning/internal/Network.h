@@ -20,6 +20,7 @@ struct NetworkSpec {
     int convsPerBlock = 1;
     int hidden = 0; // 0: no hidden fully-connected layer
     double dropout = 0.3;
+    bool flipAverage = false; // evaluation averages the face and its mirror image
 
     static NetworkSpec fromConfig(const TrainingConfig& config, int classCount);
     QJsonObject toJson() const;
@@ -50,7 +51,10 @@ public:
 class ConvNetImpl : public ClassifierNet {
 public:
     explicit ConvNetImpl(const NetworkSpec& spec);
+    // Logits of x; in evaluation with spec.flipAverage, averaged over x and its mirror image.
     torch::Tensor forward(torch::Tensor x) override;
+    // What the classifier reads (before dropout), for one orientation.
+    torch::Tensor features(torch::Tensor x);
 
     // Per-channel statistics of the training images (in [0,1]), used to normalise inputs.
     void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev) override;
