@@ -20,7 +20,7 @@ int runBaseline(const QStringList& args)
     const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
     const QCommandLineOption task("task", "The task (e.g. expression, sex).", "NAME");
     const QCommandLineOption classes("classes", "Comma-separated classes (default: all with images).", "LIST");
-    const QCommandLineOption model("model", "Pretrained model: emotion (default) or gender.", "NAME");
+    const QCommandLineOption model("model", "Pretrained model: emotion (default), gender or faceres (sex only).", "NAME");
     const QCommandLineOption seed("seed", "Seed of the split, as for train (default 1).", "S");
     const QCommandLineOption exemplars("exemplars-only", "Use exemplar images only.");
     const QCommandLineOption json("json", "Print the result as JSON.");

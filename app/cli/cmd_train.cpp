@@ -63,8 +63,9 @@ int runTrain(const QStringList& args)
     const QCommandLineOption configFile("config", "Training configuration JSON (keys as in the run records); options below override it.", "FILE");
     const QCommandLineOption epochs("epochs", "Maximum epochs (default 40; early stopping may end sooner).", "N");
     const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
-    const QCommandLineOption backbone("backbone", "Start from a pretrained face model: emotion, gender or none "
-                                      "(default none: train from scratch).", "NAME");
+    const QCommandLineOption backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres or none "
+                                      "(default none: train from scratch). faceres reads 224 px colour images "
+                                      "(the defaults of --size and --color then follow it).", "NAME");
     const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
     const QCommandLineOption seed("seed", "Seed of the split and the training (default 1).", "S");
@@ -107,6 +108,10 @@ int runTrain(const QStringList& args)
         return kExitUsage;
     if (p.isSet(model)) config.model = p.value(model);
     if (p.isSet(backbone)) config.backbone = p.value(backbone);
+    if (p.isSet(backbone) && config.backbone == QLatin1String("faceres")) {
+        if (!p.isSet(size)) config.imageSize = 224; // the backbone dictates its input
+        if (!p.isSet(color)) config.grayscale = false;
+    }
     if (p.isSet(color)) config.grayscale = false;
     if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
