@@ -1,6 +1,7 @@
 #include "core/learning/TrainingConfig.h"
 
 #include "core/learning/FaceImage.h"
+#include "core/learning/tfjs/ModelLocator.h"
 #include "core/util/Error.h"
 
 namespace exemplar::learning {
@@ -42,6 +43,7 @@ QJsonObject TrainingConfig::toJson() const
         {"brightness", brightness},
         {"contrast", contrast},
         {"erasing", erasing},
+        {"mixup", mixup},
         {"validation_fraction", validationFraction},
         {"test_fraction", testFraction},
         // JSON numbers are doubles: a 64-bit seed only survives as text.
@@ -91,6 +93,7 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     real("brightness", c.brightness);
     real("contrast", c.contrast);
     real("erasing", c.erasing);
+    real("mixup", c.mixup);
     real("validation_fraction", c.validationFraction);
     real("test_fraction", c.testFraction);
     if (j.contains("seed"))
@@ -108,10 +111,19 @@ void TrainingConfig::validate() const
     };
     if (model != "compact" && model != "vgg")
         fail(QStringLiteral("unknown model '%1' (use compact or vgg)").arg(model));
-    if (backbone != "none" && backbone != "emotion" && backbone != "gender")
-        fail(QStringLiteral("unknown backbone '%1' (use none, emotion or gender)").arg(backbone));
-    if (backbone != "none" && !grayscale)
-        fail(QStringLiteral("the %1 backbone takes grayscale images (drop the colour option)").arg(backbone));
+    if (backbone != "none" && !knownPretrainedModels().contains(backbone))
+        fail(QStringLiteral("unknown backbone '%1' (use none, %2)")
+                 .arg(backbone, knownPretrainedModels().join(QStringLiteral(", "))));
+    if (backbone != "none") {
+        // The backbone dictates the images: what it was trained on is what it can read.
+        const PretrainedModelInfo info = pretrainedModelInfo(backbone);
+        if (grayscale != info.grayscale)
+            fail(info.grayscale ? QStringLiteral("the %1 backbone takes grayscale images (drop the colour option)").arg(backbone)
+                                : QStringLiteral("the %1 backbone takes colour images (grayscale false; CLI --color)").arg(backbone));
+        if (backbone == "faceres" && imageSize != info.inputSize)
+            fail(QStringLiteral("the %1 backbone takes %2x%2 images (image_size %2; CLI --size %2), not %3")
+                     .arg(backbone).arg(info.inputSize).arg(imageSize));
+    }
     try {
         faceFramingFromName(face);
     } catch (const Error& e) {
@@ -136,6 +148,7 @@ void TrainingConfig::validate() const
     if (dropout < 0 || dropout >= 1) fail(QStringLiteral("dropout must be in [0,1)"));
     if (learningRate <= 0) fail(QStringLiteral("learning rate must be positive"));
     if (labelSmoothing < 0 || labelSmoothing >= 1) fail(QStringLiteral("label smoothing must be in [0,1)"));
+    if (mixup < 0 || mixup > 10) fail(QStringLiteral("mixup must be in [0,10]"));
     if (averageEpochs < 0 || averageEpochs > 1000) fail(QStringLiteral("average epochs must be in [0,1000]"));
     if (validationFraction <= 0 || testFraction < 0 || validationFraction + testFraction >= 1)
         fail(QStringLiteral("validation/test fractions must be positive and sum below 1"));

@@ -48,6 +48,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     backbone_->addItem(tr("Scratch (no pretrained model)"), QStringLiteral("none"));
     backbone_->addItem(tr("Pretrained emotion model (fine-tune)"), QStringLiteral("emotion"));
     backbone_->addItem(tr("Pretrained gender model (fine-tune)"), QStringLiteral("gender"));
+    backbone_->addItem(tr("Pretrained FaceRes model (fine-tune; sex, 224 px colour)"), QStringLiteral("faceres"));
     {
         auto* items = qobject_cast<QStandardItemModel*>(backbone_->model());
         bool anyMissing = false;
@@ -207,6 +208,8 @@ learning::TrainingConfig TrainingDialog::config() const
     c.imbalance = imbalance_->currentData().toString();
     c.face = face_->currentData().toString();
     c.seed = static_cast<quint64>(seed_->value());
+    if (c.backbone != QLatin1String("none")) // the pretrained model dictates its input's colour
+        c.grayscale = learning::pretrainedModelInfo(c.backbone).grayscale;
     return c;
 }
 
@@ -247,11 +250,12 @@ void TrainingDialog::updateBackbone()
 {
     const QString backbone = backbone_->currentData().toString();
     const bool pretrained = backbone != QLatin1String("none");
-    // The pretrained graph is the network; its input is one gray channel at the size it was made for.
+    // The pretrained graph is the network; its input is what it was made for (64 px gray for
+    // emotion/gender, 224 px colour for faceres).
     model_->setEnabled(!pretrained);
     imageSize_->setEnabled(!pretrained);
     if (pretrained)
-        imageSize_->setValue(64);
+        imageSize_->setValue(learning::pretrainedModelInfo(backbone).inputSize);
     const bool installed = !learning::findPretrainedModel(pretrained ? backbone : QStringLiteral("emotion")).isEmpty();
     baseline_->setEnabled(installed && session_->isOpen());
     baseline_->setToolTip(!installed ? learning::pretrainedModelsHowTo()

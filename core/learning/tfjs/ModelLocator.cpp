@@ -9,7 +9,28 @@ namespace exemplar::learning {
 
 QStringList knownPretrainedModels()
 {
-    return {QStringLiteral("emotion"), QStringLiteral("gender")};
+    return {QStringLiteral("emotion"), QStringLiteral("gender"), QStringLiteral("faceres")};
+}
+
+PretrainedModelInfo pretrainedModelInfo(const QString& name)
+{
+    PretrainedModelInfo info;
+    info.name = name;
+    if (name == QLatin1String("emotion") || name == QLatin1String("gender")) return info;
+    if (name == QLatin1String("faceres")) {
+        // human's src/face/faceres.ts: RGB resized to 224 in [0, 1], times 255.
+        info.inputSize = 224;
+        info.grayscale = false;
+        info.inputScale = 255.0;
+        info.inputShift = 0.0;
+        info.featureNode = QStringLiteral("global_pooling/Mean");
+        info.logitsNode = QStringLiteral("gender_pred/BiasAdd");
+        info.binaryLogit = true;
+        info.outputNode = QStringLiteral("gender_pred/Sigmoid");
+        return info;
+    }
+    throw Error(QStringLiteral("unknown pretrained model '%1' (known: %2)")
+                    .arg(name, knownPretrainedModels().join(QStringLiteral(", "))));
 }
 
 QStringList pretrainedModelDirs()
@@ -37,7 +58,7 @@ QString findPretrainedModel(const QString& name)
 
 QString pretrainedModelsHowTo()
 {
-    return QStringLiteral("Install the pretrained face models (emotion, gender; about 1 MB, needs npm) with "
+    return QStringLiteral("Install the pretrained face models (emotion, gender, faceres; about 8 MB, needs npm) with "
                           "packaging/fetch-models.sh [DIR]; they go to %1 unless EXEMPLAR_MODELS_DIR or DIR says "
                           "otherwise.")
         .arg(pretrainedModelDirs().constLast());

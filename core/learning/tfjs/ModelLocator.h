@@ -7,8 +7,24 @@
 
 namespace exemplar::learning {
 
-// The pretrained models Exemplar knows: "emotion", "gender".
+// The pretrained models Exemplar knows: "emotion", "gender", "faceres".
 QStringList knownPretrainedModels();
+
+// How a known model is fed and read, as its own library (vladmandic/human) does it.
+struct PretrainedModelInfo {
+    QString name;
+    int inputSize = 64;       // square input side the model was trained at
+    bool grayscale = true;    // one gray channel, else RGB
+    double inputScale = 2.0;  // model input = image * inputScale + inputShift, image in [0, 1]
+    double inputShift = -1.0;
+    QString featureNode;      // pooled features a new head reads; empty: what the last
+                              // convolution before global pooling reads
+    QString logitsNode;       // the pretrained pre-activation scores; empty: that convolution
+    bool binaryLogit = false; // logitsNode is one sigmoid logit z, read as the two logits [-z/2, z/2]
+    QString outputNode;       // the probabilities zero-shot reads; empty: the graph's output
+};
+// Throws exemplar::Error for a name knownPretrainedModels() lacks.
+PretrainedModelInfo pretrainedModelInfo(const QString& name);
 
 // The directories searched, in order.
 QStringList pretrainedModelDirs();
