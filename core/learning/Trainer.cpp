@@ -321,9 +321,21 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                          .div_(255);
             if (config.augment) x = augmentBatch(x, config, generator);
             const auto y = torch::tensor(labels, torch::kLong);
+            torch::Tensor mixedWith;
+            double mix = 1.0; // weight of the batch's own images and labels
+            if (config.mixup > 0) {
+                // Beta(a, a) from two gammas; the larger share stays with the batch's own labels.
+                const auto g = at::_standard_gamma(torch::full({2}, config.mixup, torch::kDouble), generator);
+                const double share = (g[0] / g.sum()).item<double>();
+                mix = std::max(share, 1 - share);
+                mixedWith = torch::randperm(int64_t(rows.size()), generator, torch::kLong);
+                x = x * mix + x.index_select(0, mixedWith) * (1 - mix);
+            }
             optimizer->zero_grad();
             const auto logits = net->forward(x);
-            const auto loss = F::cross_entropy(logits, y, lossOptions);
+            auto loss = F::cross_entropy(logits, y, lossOptions);
+            if (mixedWith.defined())
+                loss = loss * mix + F::cross_entropy(logits, y.index_select(0, mixedWith), lossOptions) * (1 - mix);
             loss.backward();
             optimizer->step();
             if (average) average->update();

@@ -63,6 +63,9 @@ struct TrainingConfig {
     double brightness = 0.2; // +- added to [0,1] pixels
     double contrast = 0.2;   // +- relative
     double erasing = 0.25;   // probability of erasing one random rectangle
+    // Mixup: each batch is blended with a shuffled copy of itself, weight ~ Beta(mixup, mixup),
+    // and the loss with the two labels in the same proportion (0: off).
+    double mixup = 0;
 
     // Data split
     double validationFraction = 0.15;

@@ -3,6 +3,7 @@
 #include "SyntheticFaces.h"
 #include "core/learning/ExportedModel.h"
 #include "core/learning/TrainingJob.h"
+#include "core/util/Error.h"
 
 #include <QDir>
 #include <QFile>
@@ -149,6 +150,20 @@ private Q_SLOTS:
         const ExportedModel model = ExportedModel::load(r.modelDir);
         QCOMPARE(model.sidecar()["config"].toObject()["model"].toString(), QStringLiteral("vgg"));
         compareExportWithNetwork(model, r);
+    }
+
+    // Mixup blends images and their labels in the same proportion; a run with it must still learn
+    // the easy generated task.
+    void mixupStillLearns()
+    {
+        TrainingConfig c = smallConfig();
+        c.mixup = 0.4;
+        const TrainingResult r = TrainingJob(data_, c, tmp_.filePath("run-mixup")).run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        qInfo("mixup: test balanced accuracy %.3f", r.test.balancedAccuracy);
+        QVERIFY2(r.test.balancedAccuracy >= 0.9, qPrintable(QString::number(r.test.balancedAccuracy)));
+        c.mixup = -1;
+        QVERIFY_THROWS_EXCEPTION(Error, c.validate());
     }
 
     void flipAveragingExportReproducesTheNetwork()
