@@ -4,6 +4,7 @@
 // trained model is listed next to it.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DatasetOptions.h"
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShotRun.h"
@@ -17,20 +18,17 @@ using namespace exemplar::learning;
 int runBaseline(const QStringList& args)
 {
     QCommandLineParser p;
-    const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
-    const QCommandLineOption task("task", "The task (e.g. expression, sex).", "NAME");
-    const QCommandLineOption classes("classes", "Comma-separated classes (default: all with images).", "LIST");
+    const DatasetOptions data({.task = "The task (e.g. expression, sex).",
+                               .seed = "Seed of the split, as for train (default 1).",
+                               .exemplarsOnly = "Use exemplar images only."});
     const QCommandLineOption model("model", "Pretrained model: emotion (default), gender or faceres (sex only).", "NAME");
-    const QCommandLineOption seed("seed", "Seed of the split, as for train (default 1).", "S");
-    const QCommandLineOption exemplars("exemplars-only", "Use exemplar images only.");
     const QCommandLineOption json("json", "Print the result as JSON.");
-    p.addOptions({catalog, task, classes, model, seed, exemplars, json});
+    p.addOptions({data.catalog, data.task, data.classes, model, data.seed, *data.exemplarsOnly, json});
     int code = kExitOk;
     if (!parseArguments(p, "baseline", "Record the zero-shot score of a pretrained face model as a run.", args, code))
         return code;
-    const QString catalogPath = requireCatalogPath(p);
-    if (catalogPath.isEmpty()) return kExitUsage;
-    if (!p.isSet(task)) {
+    if (requireCatalogPath(p).isEmpty()) return kExitUsage;
+    if (!p.isSet(data.task)) {
         printError("exemplar-cli baseline: --task is required");
         return kExitUsage;
     }
@@ -39,14 +37,10 @@ int runBaseline(const QStringList& args)
     // Before opening the catalogue: a missing model is the user's to install, not a failed run.
     options.modelJson = requirePretrainedModel(options.model);
     TrainingConfig config;
-    if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
+    data.applySeed(p, config);
 
-    Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
-    DatasetSelection selection;
-    selection.task = p.value(task);
-    if (p.isSet(classes)) selection.classes = p.value(classes).split(',', Qt::SkipEmptyParts);
-    selection.exemplarsOnly = p.isSet(exemplars);
-    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
+    Catalogue catalogue = data.openCatalogue(p);
+    const CatalogueDataset dataset = data.dataset(catalogue, p);
     options.onMessage = [](const QString& m) { printError(m); };
     TrainingResult result;
     const qint64 runId = recordZeroShotRun(catalogue, dataset, config, options, nullptr, &result);

@@ -4,6 +4,7 @@
 // Ctrl-C stops after the current batch; nothing is stored then.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DatasetOptions.h"
 #include "app/cli/MiningSupport.h"
 #include "core/learning/Mining.h"
 #include "core/learning/OutOfFold.h"
@@ -17,25 +18,22 @@ using namespace exemplar::learning;
 int runReview(const QStringList& args)
 {
     QCommandLineParser p;
-    const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
-    const QCommandLineOption task("task", "The task.", "NAME");
-    const QCommandLineOption classes("classes", "Comma-separated classes (default: all with images).", "LIST");
+    const DatasetOptions data({.task = "The task.", .seed = "Seed of the folds and the training (default 1)."});
     const QCommandLineOption top("top", "How many labels to list (default 50).", "N");
     const QCommandLineOption folds("folds", "Cross-validation folds (default 5).", "K");
     const QCommandLineOption epochs("epochs", "Epochs per fold (default 10).", "E");
     const QCommandLineOption size("size", "Input size in pixels (default 48).", "PX");
     const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
-    const QCommandLineOption seed("seed", "Seed of the folds and the training (default 1).", "S");
     const QCommandLineOption maxMinutes("max-minutes", "Training time limit per fold.", "M");
     const QCommandLineOption reuse("reuse", "List from the latest stored cross-validation instead of training again.");
     const QCommandLineOption json("json", "Print the list as JSON.");
-    p.addOptions({catalog, task, classes, top, folds, epochs, size, model, seed, maxMinutes, reuse, json});
+    p.addOptions({data.catalog, data.task, data.classes, top, folds, epochs, size, model, data.seed, maxMinutes, reuse,
+                  json});
     int code = kExitOk;
     if (!parseArguments(p, "review", "List the labels that cross-validated models dispute most.", args, code))
         return code;
-    const QString catalogPath = requireCatalogPath(p);
-    if (catalogPath.isEmpty()) return kExitUsage;
-    if (!p.isSet(task)) {
+    if (requireCatalogPath(p).isEmpty()) return kExitUsage;
+    if (!p.isSet(data.task)) {
         printError("exemplar-cli review: --task is required");
         return kExitUsage;
     }
@@ -45,19 +43,18 @@ int runReview(const QStringList& args)
         return kExitUsage;
     }
 
-    Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
-    const auto taskInfo = catalogue.task(p.value(task));
-    if (!taskInfo) throw Error(QStringLiteral("%1: no task named '%2'").arg(catalogPath, p.value(task)));
+    Catalogue catalogue = data.openCatalogue(p);
+    const TaskInfo taskInfo = data.requireTask(catalogue, p);
     if (!p.isSet(reuse)) {
         OutOfFoldRequest request;
-        request.selection.task = taskInfo->name;
-        if (p.isSet(classes)) request.selection.classes = p.value(classes).split(',', Qt::SkipEmptyParts);
+        request.selection = data.selection(p);
+        request.selection.task = taskInfo.name;
         request.folds = p.isSet(folds) ? p.value(folds).toInt() : 5;
         request.config.epochs = p.isSet(epochs) ? p.value(epochs).toInt() : 10;
         request.config.imageSize = p.isSet(size) ? p.value(size).toInt() : 48;
         request.config.patience = 0;
         if (p.isSet(model)) request.config.model = p.value(model);
-        if (p.isSet(seed)) request.config.seed = p.value(seed).toULongLong();
+        data.applySeed(p, request.config);
         if (p.isSet(maxMinutes)) request.config.maxMinutes = p.value(maxMinutes).toDouble();
         CancelFlag cancel;
         InterruptGuard guard(cancel);
@@ -74,9 +71,9 @@ int runReview(const QStringList& args)
         printError(QStringLiteral("Cross-validated %1 labelled images in %2 folds: scoring %3.")
                        .arg(outcome.scored).arg(request.folds).arg(outcome.scoringId));
     }
-    const Scoring scoring = requireScoring(catalogue, *taskInfo, ScoreStore::kOutOfFoldKind);
+    const Scoring scoring = requireScoring(catalogue, taskInfo, ScoreStore::kOutOfFoldKind);
     auto disputed = rankDisputedLabels(ScoreStore(catalogue).scores(scoring.id),
-                                       labelIndexes(catalogue, *taskInfo, scoring.classes));
+                                       labelIndexes(catalogue, taskInfo, scoring.classes));
     if (int(disputed.size()) > count) disputed.resize(size_t(count));
     QVector<qint64> ids;
     for (const auto& d : disputed) ids << d.imageId;

@@ -3,6 +3,7 @@
 // cancelled and the same command resumes it from the last checkpoint.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DatasetOptions.h"
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
 #include "core/learning/FaceImage.h"
@@ -55,11 +56,10 @@ QString metricsTable(const Metrics& m)
 int runTrain(const QStringList& args)
 {
     QCommandLineParser p;
-    const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
-    const QCommandLineOption task("task", "The task to learn (e.g. expression, sex).", "NAME");
-    const QCommandLineOption classes("classes", "Comma-separated classes (default: all with images).", "LIST");
+    const DatasetOptions data({.task = "The task to learn (e.g. expression, sex).",
+                               .seed = "Seed of the split and the training (default 1).",
+                               .exemplarsOnly = "Train on exemplar images only."});
     const QCommandLineOption out("out", "Work folder: checkpoints, split and the exported model (OUT/model).", "DIR");
-    const QCommandLineOption exemplars("exemplars-only", "Train on exemplar images only.");
     const QCommandLineOption configFile("config", "Training configuration JSON (keys as in the run records); options below override it.", "FILE");
     const QCommandLineOption epochs("epochs", "Maximum epochs (default 40; early stopping may end sooner).", "N");
     const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
@@ -68,7 +68,6 @@ int runTrain(const QStringList& args)
                                       "(the defaults of --size and --color then follow it).", "NAME");
     const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
-    const QCommandLineOption seed("seed", "Seed of the split and the training (default 1).", "S");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
     const QCommandLineOption maxMinutes("max-minutes", "Stop training after this many minutes, keeping the best epoch.", "M");
     const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
@@ -77,13 +76,12 @@ int runTrain(const QStringList& args)
                                   "predict and eval then frame alike.", "FRAMING");
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
-    p.addOptions({catalog, task, classes, out, exemplars, configFile, epochs, model, backbone, size, color, seed,
-                  threads, maxMinutes, imbalance, face, fresh, json});
+    p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, configFile, epochs, model, backbone,
+                  size, color, data.seed, threads, maxMinutes, imbalance, face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
-    const QString catalogPath = requireCatalogPath(p);
-    if (catalogPath.isEmpty()) return kExitUsage;
-    if (!p.isSet(task) || !p.isSet(out)) {
+    if (requireCatalogPath(p).isEmpty()) return kExitUsage;
+    if (!p.isSet(data.task) || !p.isSet(out)) {
         printError("exemplar-cli train: --task and --out are required");
         return kExitUsage;
     }
@@ -113,7 +111,7 @@ int runTrain(const QStringList& args)
         if (!p.isSet(color)) config.grayscale = false;
     }
     if (p.isSet(color)) config.grayscale = false;
-    if (p.isSet(seed)) config.seed = p.value(seed).toULongLong();
+    data.applySeed(p, config);
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
     if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
     if (p.isSet(face)) {
@@ -129,12 +127,8 @@ int runTrain(const QStringList& args)
     // Before touching the catalogue: a missing pretrained model is the user's to install.
     if (config.backbone != QLatin1String("none")) requirePretrainedModel(config.backbone);
 
-    Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
-    DatasetSelection selection;
-    selection.task = p.value(task);
-    if (p.isSet(classes)) selection.classes = p.value(classes).split(',', Qt::SkipEmptyParts);
-    selection.exemplarsOnly = p.isSet(exemplars);
-    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
+    Catalogue catalogue = data.openCatalogue(p);
+    const CatalogueDataset dataset = data.dataset(catalogue, p);
     QStringList countText;
     for (int i = 0; i < dataset.counts.size(); ++i)
         countText << QStringLiteral("%1 %2").arg(dataset.data.classNames[i]).arg(dataset.counts[i]);
