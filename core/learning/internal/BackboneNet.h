@@ -11,8 +11,11 @@
 // with a mean and deviation measured once on training images: their scales differ by orders of
 // magnitude between channels. (A batch norm there made the head chase batch statistics.)
 // In evaluation the logits are averaged over the image and its mirror image.
-// The module takes [B,1,S,S] floats in [0,1] like the from-scratch nets and applies the pretrained
-// model's own scaling, (x - 0.5) * 2, itself, so the exported model needs no other preprocessing.
+// The module takes [B,C,S,S] floats in [0,1] like the from-scratch nets (C and S as the model
+// wants them: PretrainedModelInfo) and applies the pretrained model's own scaling itself
+// ((x - 0.5) * 2 for emotion/gender, x * 255 for faceres), so the exported model needs no other
+// preprocessing. A model whose pretrained classifier is one sigmoid (faceres' sex) gives its logit
+// z as the two logits [-z/2, z/2], whose softmax is the sigmoid's [1 - p, p].
 #include "core/learning/internal/Network.h"
 #include "core/learning/tfjs/TfjsGraphModule.h"
 
@@ -25,6 +28,11 @@ struct BackboneSpec {
     double dropout = 0.3;
     int headEpochs = 3;         // epochs 1..headEpochs train the head only
     double fineTuneFactor = 0.1; // learning-rate factor of the pretrained layers once they train
+    // Input scaling and the nodes read (see PretrainedModelInfo); empty nodes: the classifier
+    // convolution before global pooling and what it reads (emotion, gender).
+    double inputScale = 2.0, inputShift = -1.0;
+    QString featureNode, logitsNode;
+    bool binaryLogit = false;
 };
 
 class BackboneNetImpl : public ClassifierNet {
@@ -49,7 +57,8 @@ public:
     const BackboneSpec& spec() const { return spec_; }
     const TfjsGraphModule& graph() const { return graph_; }
     QString featureNode() const { return featureNode_; }
-    QString headConvolution() const { return headConv_; }
+    QString logitsNode() const { return logitsNode_; }
+    bool binaryLogit() const { return spec_.binaryLogit; }
     int featureCount() const { return featureCount_; }
     torch::nn::Linear head() const { return head_; }
     torch::nn::Linear prior() const { return prior_; }
@@ -61,7 +70,7 @@ public:
 private:
     BackboneSpec spec_;
     TfjsGraphModule graph_{nullptr};
-    QString featureNode_, headConv_;
+    QString featureNode_, logitsNode_;
     int featureCount_ = 0;
     int mappedClasses_ = 0; // task classes the prior starts mapped onto a pretrained class
     torch::nn::Linear head_{nullptr};

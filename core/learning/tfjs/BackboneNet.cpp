@@ -13,20 +13,21 @@ BackboneNetImpl::BackboneNetImpl(const BackboneSpec& spec) : spec_(spec)
     const int classCount = int(spec.classNames.size());
     if (classCount < 2) throw Error(QStringLiteral("a backbone network needs at least two classes"));
     graph_ = register_module("backbone", TfjsGraphModule(readTfjsGraphModel(spec.modelJson)));
-    headConv_ = graph_->headConvolution();
-    featureNode_ = graph_->headInput();
-    if (featureNode_.isEmpty())
+    logitsNode_ = spec.logitsNode.isEmpty() ? graph_->headConvolution() : spec.logitsNode;
+    featureNode_ = spec.featureNode.isEmpty() ? graph_->headInput() : spec.featureNode;
+    if (featureNode_.isEmpty() || logitsNode_.isEmpty())
         throw Error(QStringLiteral("%1: no classifier convolution before global pooling to replace")
                         .arg(spec.modelJson));
+    const QStringList nodes = graph_->nodeNames();
+    for (const QString& n : {featureNode_, logitsNode_})
+        if (!nodes.contains(n))
+            throw Error(QStringLiteral("%1: the graph has no node '%2' to read").arg(spec.modelJson, n));
     const auto shape = graph_->inputShapeNhwc();
-    if (shape[3] != 1)
-        throw Error(QStringLiteral("%1: a backbone must take one grayscale channel, this model takes %2")
-                        .arg(spec.modelJson).arg(shape[3]));
     int modelClasses = 0;
     {
         torch::NoGradGuard noGrad;
         const int64_t side = shape[1] > 0 ? shape[1] : 64;
-        const auto [f, z] = features(torch::zeros({1, 1, side, side}));
+        const auto [f, z] = features(torch::zeros({1, shape[3] > 0 ? shape[3] : 1, side, side}));
         featureCount_ = int(f.size(1));
         modelClasses = int(z.size(1));
     }
@@ -81,13 +82,17 @@ double BackboneNetImpl::beginEpoch(int epoch)
 
 std::pair<torch::Tensor, torch::Tensor> BackboneNetImpl::features(torch::Tensor x)
 {
-    const auto values = graph_->forwardTo((x - 0.5) * 2.0, QStringList{featureNode_, headConv_});
-    return {values[0].mean({2, 3}), values[1].mean({2, 3})};
+    const auto values = graph_->forwardTo(x * spec_.inputScale + spec_.inputShift, QStringList{featureNode_, logitsNode_});
+    auto pooled = [](const torch::Tensor& t) { return t.dim() == 4 ? t.mean({2, 3}) : t; };
+    torch::Tensor z = pooled(values[1]);
+    if (spec_.binaryLogit) z = torch::cat({z * -0.5, z * 0.5}, 1);
+    return {pooled(values[0]), z};
 }
 
 torch::Tensor BackboneNetImpl::embed(torch::Tensor x)
 {
-    return graph_->forwardTo((x - 0.5) * 2.0, featureNode_).mean({2, 3});
+    const torch::Tensor f = graph_->forwardTo(x * spec_.inputScale + spec_.inputShift, featureNode_);
+    return f.dim() == 4 ? f.mean({2, 3}) : f;
 }
 
 torch::Tensor BackboneNetImpl::forward(torch::Tensor x)
@@ -108,7 +113,9 @@ QJsonObject BackboneNetImpl::describe() const
                        {"pretrained_file", QFileInfo(spec_.modelJson).fileName()},
                        {"feature_node", featureNode_},
                        {"features", featureCount_},
-                       {"pretrained_head", headConv_},
+                       {"pretrained_logits", logitsNode_},
+                       {"input_scale", spec_.inputScale},
+                       {"input_shift", spec_.inputShift},
                        {"classes_mapped_from_pretrained_head", mappedClasses_},
                        {"classes", int(spec_.classNames.size())},
                        {"dropout", spec_.dropout},
@@ -127,6 +134,12 @@ std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, const Q
     spec.dropout = config.dropout;
     spec.headEpochs = config.headEpochs;
     spec.fineTuneFactor = config.fineTuneFactor;
+    const PretrainedModelInfo info = pretrainedModelInfo(config.backbone);
+    spec.inputScale = info.inputScale;
+    spec.inputShift = info.inputShift;
+    spec.featureNode = info.featureNode;
+    spec.logitsNode = info.logitsNode;
+    spec.binaryLogit = info.binaryLogit;
     return BackboneNet(spec).ptr();
 }
 

@@ -21,7 +21,9 @@ const QStringList& supportedOps()
         QStringLiteral("_FusedConv2D"), QStringLiteral("Conv2D"), QStringLiteral("DepthwiseConv2dNative"),
         QStringLiteral("BiasAdd"),     QStringLiteral("MaxPool"), QStringLiteral("Add"),
         QStringLiteral("AddV2"),       QStringLiteral("Relu"),    QStringLiteral("Relu6"),
-        QStringLiteral("Mean"),        QStringLiteral("Softmax")};
+        QStringLiteral("Mean"),        QStringLiteral("Softmax"), QStringLiteral("Mul"),
+        QStringLiteral("Minimum"),     QStringLiteral("Maximum"), QStringLiteral("MatMul"),
+        QStringLiteral("_FusedMatMul"), QStringLiteral("Sigmoid")};
     return ops;
 }
 
@@ -191,9 +193,57 @@ TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
             step.kernel = spatial(graph, node, QStringLiteral("ksize"), {});
             step.stride = spatial(graph, node, QStringLiteral("strides"), {1, 1});
             if (step.kernel.empty()) throw nodeError(graph, node, QStringLiteral("no ksize"));
-        } else if (op == QLatin1String("Add") || op == QLatin1String("AddV2")) {
-            step.kind = Kind::Add;
-            dataInputs(2);
+        } else if (op == QLatin1String("Add") || op == QLatin1String("AddV2") || op == QLatin1String("Mul") ||
+                   op == QLatin1String("Minimum") || op == QLatin1String("Maximum")) {
+            step.kind = op == QLatin1String("Mul")       ? Kind::Mul
+                        : op == QLatin1String("Minimum") ? Kind::Minimum
+                        : op == QLatin1String("Maximum") ? Kind::Maximum
+                                                         : Kind::Add;
+            if (node.inputs.size() != 2)
+                throw nodeError(graph, node, QStringLiteral("needs 2 inputs, has %1").arg(node.inputs.size()));
+            const bool const0 = byName.at(node.inputs[0])->op == QLatin1String("Const");
+            const bool const1 = byName.at(node.inputs[1])->op == QLatin1String("Const");
+            if (const0 && const1) throw nodeError(graph, node, QStringLiteral("both operands are constants"));
+            if (!const0 && !const1) {
+                dataInputs(2);
+            } else {
+                // All four ops are commutative, so the constant's position does not matter.
+                const int c = const0 ? 0 : 1;
+                step.inputs.push_back(index_.at(node.inputs[1 - c]));
+                const TfjsWeight& w = constant(node, c);
+                if (w.dtype != QLatin1String("float32") || w.shape.size() > 4)
+                    throw nodeError(graph, node, QStringLiteral("constant '%1' must be float32 of rank <= 4").arg(w.name));
+                const bool trainable = !w.shape.empty() && (step.kind == Kind::Mul || step.kind == Kind::Add);
+                step.operand = trainable ? registerWeight(graph, w.name, QStringLiteral("operand"),
+                                                          [](torch::Tensor t) { return t; })
+                                         : toTensor(w);
+            }
+        } else if (op == QLatin1String("MatMul") || op == QLatin1String("_FusedMatMul")) {
+            step.kind = Kind::MatMul;
+            dataInputs(1);
+            if (node.boolAttr(QStringLiteral("transpose_a"), false))
+                throw nodeError(graph, node, QStringLiteral("transpose_a is not supported (it would mix the batch)"));
+            const bool transposeB = node.boolAttr(QStringLiteral("transpose_b"), false);
+            // TF kernel [in, out] (or [out, in] with transpose_b) -> torch::linear's [out, in].
+            const TfjsWeight& kernel = floatWeight(node, 1, 2);
+            step.weight = registerWeight(graph, kernel.name, transposeB ? QStringLiteral("linear_t") : QStringLiteral("linear"),
+                                         [transposeB](torch::Tensor t) { return transposeB ? t : t.t().contiguous(); });
+            if (op == QLatin1String("_FusedMatMul")) {
+                const QStringList fused = node.stringListAttr(QStringLiteral("fused_ops"));
+                const bool ok = !fused.isEmpty() && fused[0] == QLatin1String("BiasAdd") && fused.size() <= 2 &&
+                                (fused.size() == 1 || fused[1] == QLatin1String("Relu") || fused[1] == QLatin1String("Relu6"));
+                if (!ok)
+                    throw nodeError(graph, node, QStringLiteral("fused ops [%1] are not supported (BiasAdd, optionally "
+                                                                "followed by Relu or Relu6)").arg(fused.join(QStringLiteral(", "))));
+                if (fused.size() == 2) step.activation = fused[1] == QLatin1String("Relu") ? 1 : 6;
+                const TfjsWeight& bias = floatWeight(node, 2, 1);
+                if (bias.shape[0] != step.weight.size(0))
+                    throw nodeError(graph, node, QStringLiteral("bias '%1' does not match the kernel's outputs").arg(bias.name));
+                step.bias = registerWeight(graph, bias.name, QStringLiteral("bias"), [](torch::Tensor t) { return t; });
+            }
+        } else if (op == QLatin1String("Sigmoid")) {
+            step.kind = Kind::Sigmoid;
+            dataInputs(1);
         } else if (op == QLatin1String("Relu") || op == QLatin1String("Relu6")) {
             step.kind = op == QLatin1String("Relu") ? Kind::Relu : Kind::Relu6;
             dataInputs(1);
@@ -278,8 +328,32 @@ torch::Tensor TfjsGraphModuleImpl::run(const Step& step, const std::vector<torch
         return torch::max_pool2d(x, step.kernel, step.stride);
     }
     case Kind::Add:
-        if (in(0).dim() != in(1).dim()) throw fail(QStringLiteral("operands of different rank are not supported"));
-        return in(0) + in(1);
+    case Kind::Mul:
+    case Kind::Minimum:
+    case Kind::Maximum: {
+        const torch::Tensor& a = in(0);
+        torch::Tensor b;
+        if (step.operand.defined()) {
+            b = operandFor(step.operand, a.dim());
+        } else {
+            if (a.dim() != in(1).dim()) throw fail(QStringLiteral("operands of different rank are not supported"));
+            b = in(1);
+        }
+        switch (step.kind) {
+        case Kind::Mul: return a * b;
+        case Kind::Minimum: return torch::minimum(a, b);
+        case Kind::Maximum: return torch::maximum(a, b);
+        default: return a + b;
+        }
+    }
+    case Kind::MatMul: {
+        if (in(0).dim() != 2) throw fail(QStringLiteral("expects a 2-D input"));
+        torch::Tensor y = torch::linear(in(0), step.weight, step.bias);
+        if (step.activation == 1) y = torch::relu(y);
+        if (step.activation == 6) y = torch::clamp(y, 0.0, 6.0);
+        return y;
+    }
+    case Kind::Sigmoid: return torch::sigmoid(in(0));
     case Kind::BiasAdd:
         return in(0).dim() == 4 ? in(0) + step.bias.view({1, -1, 1, 1}) : in(0) + step.bias;
     case Kind::Relu: return torch::relu(in(0));
@@ -301,6 +375,14 @@ torch::Tensor TfjsGraphModuleImpl::run(const Step& step, const std::vector<torch
     case Kind::Softmax: return torch::softmax(in(0), in(0).dim() == 4 ? 1 : -1);
     }
     throw fail(QStringLiteral("unreachable"));
+}
+
+torch::Tensor TfjsGraphModuleImpl::operandFor(const torch::Tensor& operand, int64_t valueRank)
+{
+    if (valueRank != 4 || operand.dim() == 0) return operand;
+    std::vector<int64_t> nhwc(size_t(4 - operand.dim()), 1);
+    for (int64_t d : operand.sizes()) nhwc.push_back(d);
+    return operand.reshape(nhwc).permute({0, 3, 1, 2});
 }
 
 std::vector<int> TfjsGraphModuleImpl::stepsFor(const QString& node) const

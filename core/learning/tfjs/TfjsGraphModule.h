@@ -4,8 +4,9 @@
 // a conv reads is a registered parameter, so the network can be fine-tuned.
 //
 // Supported ops: Placeholder, Const, Identity, _FusedConv2D (BiasAdd, Relu, Relu6),
-// Conv2D, DepthwiseConv2dNative, BiasAdd, MaxPool, AvgPool, Add/AddV2, Relu, Relu6, Mean,
-// Softmax. Anything else throws exemplar::Error naming the op and the node.
+// Conv2D, DepthwiseConv2dNative, BiasAdd, MaxPool, Add/AddV2, Mul, Minimum, Maximum (each operand
+// a node or a constant, broadcast as TF does), MatMul and _FusedMatMul (BiasAdd, Relu, Relu6),
+// Relu, Relu6, Mean, Softmax, Sigmoid. Anything else throws exemplar::Error naming the op and the node.
 #include "core/learning/tfjs/TfjsGraphFile.h"
 
 #include <torch/torch.h>
@@ -43,7 +44,8 @@ public:
     // Indices of the steps needed to compute `node`, in execution order.
     std::vector<int> stepsFor(const QString& node) const;
 
-    enum class Kind { Input, Identity, Conv, MaxPool, AvgPool, Add, BiasAdd, Relu, Relu6, Mean, Softmax };
+    enum class Kind { Input, Identity, Conv, MaxPool, AvgPool, Add, BiasAdd, Relu, Relu6, Mean, Softmax,
+                      Mul, Minimum, Maximum, MatMul, Sigmoid };
     struct Step {
         QString name;
         QString op;
@@ -55,10 +57,20 @@ public:
         std::vector<int64_t> kernel, stride{1, 1}, dilation{1, 1};
         bool same = false; // TF "SAME" padding, else VALID
         int activation = 0; // 0 none, 1 relu, 6 relu6 (fused)
+        // Add/Mul/Minimum/Maximum with a constant: the constant in TF's shape (NHWC when it has
+        // four dimensions); inputs then holds the one node operand. Trainable (a parameter) when it
+        // is a per-channel tensor such as a folded batch-norm scale; scalars (clip bounds) are not.
+        torch::Tensor operand;
+        // MatMul: weight is [out, in] (torch::linear's layout), bias and activation as for Conv.
         // Mean
         std::vector<int64_t> axes; // NCHW axes
         bool keepDims = false;
     };
+
+    // A constant operand as the value it is combined with sees it: a 4-D activation is NCHW, so a
+    // TF constant of rank >= 1 is first given NHWC rank 4 (leading ones, as broadcasting does) and
+    // then transposed the same way.
+    static torch::Tensor operandFor(const torch::Tensor& operand, int64_t valueRank);
 
 private:
     torch::Tensor registerWeight(const TfjsGraphFile& graph, const QString& weightName,

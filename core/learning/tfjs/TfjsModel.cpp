@@ -1,7 +1,10 @@
 #include "core/learning/tfjs/TfjsModel.h"
 
+#include "core/learning/internal/TfjsTorchScriptExport.h"
 #include "core/learning/tfjs/TfjsGraphModule.h"
 #include "core/util/Error.h"
+
+#include <sstream>
 
 namespace exemplar::learning {
 
@@ -40,6 +43,24 @@ qint64 TfjsModel::parameterCount() const
 
 TfjsOutput TfjsModel::predict(const std::vector<float>& nhwc, int batch, int height, int width) const
 {
+    return predict(nhwc, batch, height, width, outputNode());
+}
+
+TfjsOutput TfjsModel::predict(const std::vector<float>& nhwc, int batch, int height, int width,
+                              const QString& node) const
+{
+    return run(nhwc, batch, height, width, node, false);
+}
+
+TfjsOutput TfjsModel::predictViaTorchScript(const std::vector<float>& nhwc, int batch, int height, int width,
+                                            const QString& node) const
+{
+    return run(nhwc, batch, height, width, node, true);
+}
+
+TfjsOutput TfjsModel::run(const std::vector<float>& nhwc, int batch, int height, int width, const QString& node,
+                          bool viaTorchScript) const
+{
     const std::vector<qint64> declared = inputShape();
     const qint64 channels = declared[3];
     if ((declared[1] > 0 && declared[1] != height) || (declared[2] > 0 && declared[2] != width))
@@ -52,7 +73,16 @@ TfjsOutput TfjsModel::predict(const std::vector<float>& nhwc, int batch, int hei
     const torch::Tensor x = torch::from_blob(const_cast<float*>(nhwc.data()), {batch, height, width, channels},
                                              torch::kFloat32)
                                 .permute({0, 3, 1, 2});
-    torch::Tensor y = d->module->forward(x);
+    torch::Tensor y;
+    if (viaTorchScript) {
+        // Saved and loaded again, as an exported model is.
+        std::stringstream buffer;
+        toTorchScript(*d->module, node).save(buffer);
+        torch::jit::Module loaded = torch::jit::load(buffer);
+        y = loaded.forward({x}).toTensor();
+    } else {
+        y = d->module->forwardTo(x, node);
+    }
     if (y.dim() == 4) y = y.permute({0, 2, 3, 1}); // back to the NHWC TF.js would return
     y = y.contiguous();
     TfjsOutput out;

@@ -34,8 +34,16 @@ public:
     // input: `batch` images NHWC (as TF.js takes them), row-major. Throws exemplar::Error when the
     // size does not match the declared input.
     TfjsOutput predict(const std::vector<float>& nhwc, int batch, int height, int width) const;
+    // The same for any node of the graph (a model with several outputs, e.g. faceres).
+    TfjsOutput predict(const std::vector<float>& nhwc, int batch, int height, int width, const QString& node) const;
+    // The same computed by the graph's self-contained TorchScript export (saved and reloaded), the
+    // code fine-tuned backbones are exported with: lets tests check the export op by op.
+    TfjsOutput predictViaTorchScript(const std::vector<float>& nhwc, int batch, int height, int width,
+                                     const QString& node) const;
 
 private:
+    TfjsOutput run(const std::vector<float>& nhwc, int batch, int height, int width, const QString& node,
+                   bool viaTorchScript) const;
     struct Impl;
     explicit TfjsModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> d;

@@ -2,6 +2,8 @@
 
 #include "core/util/Error.h"
 
+#include <array>
+#include <set>
 #include <sstream>
 
 namespace exemplar::learning {
@@ -32,78 +34,162 @@ def pad_same(self, x: Tensor, kh: int, kw: int, sh: int, sw: int, dh: int, dw: i
     return torch.constant_pad_nd(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2], value)
 )";
 
+std::string v(int i) { return "v" + std::to_string(i); }
+
+std::string padSame(const std::string& x, const TfjsGraphModuleImpl::Step& s, int dh, int dw, const char* value)
+{
+    return "self.pad_same(" + x + ", " + std::to_string(s.kernel[0]) + ", " + std::to_string(s.kernel[1]) + ", " +
+           std::to_string(s.stride[0]) + ", " + std::to_string(s.stride[1]) + ", " + std::to_string(dh) + ", " +
+           std::to_string(dw) + ", " + value + ")";
+}
+
+// The TorchScript lines computing step i from the values v<input> of earlier steps, with the
+// step's tensors registered on m. Mirrors TfjsGraphModuleImpl::run.
+void emitStep(torch::jit::Module& m, const TfjsGraphModuleImpl::Step& s, int i, std::ostringstream& src)
+{
+    auto in = [&](size_t k) { return v(s.inputs.at(k)); };
+    const std::string out = "    " + v(i) + " = ";
+    const std::string prefix = "s" + std::to_string(i);
+    auto activation = [&] {
+        if (s.activation == 1) src << out << "torch.relu(" << v(i) << ")\n";
+        if (s.activation == 6) src << out << "torch.clamp(" << v(i) << ", 0.0, 6.0)\n";
+    };
+    switch (s.kind) {
+    case Kind::Input: src << out << "x\n"; return;
+    case Kind::Identity: src << out << in(0) << "\n"; return;
+    case Kind::Conv: {
+        const std::string w = prefix + "_w", b = prefix + "_b";
+        m.register_parameter(w, s.weight.detach().clone(), false);
+        if (s.bias.defined()) m.register_parameter(b, s.bias.detach().clone(), false);
+        const std::string x = s.same ? padSame(in(0), s, int(s.dilation[0]), int(s.dilation[1]), "0.0") : in(0);
+        src << out << "torch.conv2d(" << x << ", self." << w << ", "
+            << (s.bias.defined() ? "self." + b : std::string("None")) << ", " << intList(s.stride) << ", [0, 0], "
+            << intList(s.dilation) << ", " << s.groups << ")\n";
+        activation();
+        return;
+    }
+    case Kind::MaxPool: {
+        const std::string x = s.same ? padSame(in(0), s, 1, 1, "float(\"-inf\")") : in(0);
+        src << out << "torch.max_pool2d(" << x << ", " << intList(s.kernel) << ", " << intList(s.stride)
+            << ", [0, 0], [1, 1], False)\n";
+        return;
+    }
+    case Kind::Add:
+    case Kind::Mul:
+    case Kind::Minimum:
+    case Kind::Maximum: {
+        std::string b = s.inputs.size() > 1 ? in(1) : std::string();
+        if (s.operand.defined()) {
+            // The operand's layout is fixed once the rank of the value it meets is known; the
+            // graph is exported for the batches it was built for, so the rank is decided here.
+            const std::string c = prefix + "_c";
+            m.register_parameter(c, s.operand.detach().clone(), false);
+            b = "self.reshape_operand(self." + c + ", " + in(0) + ".dim())";
+        }
+        const char* op = s.kind == Kind::Mul       ? "torch.mul("
+                         : s.kind == Kind::Minimum ? "torch.minimum("
+                         : s.kind == Kind::Maximum ? "torch.maximum("
+                                                   : "torch.add(";
+        src << out << op << in(0) << ", " << b << ")\n";
+        return;
+    }
+    case Kind::MatMul: {
+        const std::string w = prefix + "_w", b = prefix + "_b";
+        m.register_parameter(w, s.weight.detach().clone(), false);
+        if (s.bias.defined()) m.register_parameter(b, s.bias.detach().clone(), false);
+        src << out << "torch.linear(" << in(0) << ", self." << w << ", "
+            << (s.bias.defined() ? "self." + b : std::string("None")) << ")\n";
+        activation();
+        return;
+    }
+    case Kind::BiasAdd: {
+        const std::string b = prefix + "_b";
+        m.register_parameter(b, s.bias.detach().clone(), false);
+        src << out << in(0) << " + (self." << b << ".view([1, -1, 1, 1]) if " << in(0) << ".dim() == 4 else self."
+            << b << ")\n";
+        return;
+    }
+    case Kind::Relu: src << out << "torch.relu(" << in(0) << ")\n"; return;
+    case Kind::Relu6: src << out << "torch.clamp(" << in(0) << ", 0.0, 6.0)\n"; return;
+    case Kind::Sigmoid: src << out << "torch.sigmoid(" << in(0) << ")\n"; return;
+    case Kind::Softmax: src << out << "torch.softmax(" << in(0) << ", 1 if " << in(0) << ".dim() == 4 else -1)\n"; return;
+    case Kind::Mean: {
+        // NHWC axes -> NCHW for 4-D values, as TfjsGraphModuleImpl::run does.
+        std::vector<int64_t> nchw, plain;
+        for (int64_t a : s.axes) {
+            const int64_t p = a < 0 ? a + 4 : a;
+            nchw.push_back(p >= 0 && p < 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(p)] : p);
+            plain.push_back(a);
+        }
+        std::sort(nchw.begin(), nchw.end());
+        src << out << "torch.mean(" << in(0) << ", " << intList(nchw) << " if " << in(0) << ".dim() == 4 else "
+            << intList(plain) << ", " << (s.keepDims ? "True" : "False") << ")\n";
+        return;
+    }
+    case Kind::AvgPool: break;
+    }
+    throw Error(QStringLiteral("export: op %1 of node '%2' is not supported").arg(s.op, s.name));
+}
+
+// Lines computing every step the nodes need, once each, in execution order.
+void emitSteps(torch::jit::Module& m, const TfjsGraphModuleImpl& graph, const QStringList& nodes, std::ostringstream& src)
+{
+    std::set<int> needed;
+    for (const QString& n : nodes)
+        for (int i : graph.stepsFor(n)) needed.insert(i);
+    for (int i : needed) emitStep(m, graph.steps()[size_t(i)], i, src);
+}
+
+const char* kReshapeOperand = R"(
+def reshape_operand(self, c: Tensor, rank: int) -> Tensor:
+    if rank != 4 or c.dim() == 0:
+        return c
+    shape = [1] * (4 - c.dim()) + c.size()
+    return c.reshape(shape).permute([0, 3, 1, 2])
+)";
+
+int stepOf(const TfjsGraphModuleImpl& graph, const QString& node) { return graph.stepsFor(node).back(); }
+
 } // namespace
+
+torch::jit::Module toTorchScript(TfjsGraphModuleImpl& graph, const QString& node)
+{
+    torch::NoGradGuard noGrad;
+    torch::jit::Module m("ExemplarTfjsGraph");
+    std::ostringstream src;
+    src << "def forward(self, x):\n";
+    emitSteps(m, graph, QStringList{node}, src);
+    src << "    return " << v(stepOf(graph, node)) << "\n";
+    m.define(std::string(kPadSame) + kReshapeOperand + src.str());
+    m.eval();
+    return m;
+}
 
 torch::jit::Module toTorchScript(BackboneNetImpl& net)
 {
     torch::NoGradGuard noGrad;
     torch::jit::Module m("ExemplarBackboneNet");
-    const auto& graph = net.graph();
-    const auto& steps = graph->steps();
+    const TfjsGraphModuleImpl& graph = *net.graph();
+    const BackboneSpec& spec = net.spec();
     std::ostringstream src;
-    // features() runs the graph once up to the pretrained head convolution and returns the pooled
-    // features and the pooled pretrained logits, as BackboneNetImpl::features does.
+    // features() runs the graph once up to the pretrained logits and returns the pooled features
+    // and the pretrained logits, as BackboneNetImpl::features does.
+    src.precision(17);
     src << "def features(self, x):\n"
-        << "    x = (x - 0.5) * 2.0\n";
-    auto v = [](int i) { return "v" + std::to_string(i); };
-    for (int i : graph->stepsFor(net.headConvolution())) {
-        const auto& s = steps[size_t(i)];
-        auto in = [&](size_t k) { return v(s.inputs.at(k)); };
-        const std::string out = "    " + v(i) + " = ";
-        switch (s.kind) {
-        case Kind::Input: src << out << "x\n"; break;
-        case Kind::Identity: src << out << in(0) << "\n"; break;
-        case Kind::Conv: {
-            const std::string w = "s" + std::to_string(i) + "_w", b = "s" + std::to_string(i) + "_b";
-            m.register_parameter(w, s.weight.detach().clone(), false);
-            if (s.bias.defined()) m.register_parameter(b, s.bias.detach().clone(), false);
-            const std::string x = s.same ? "self.pad_same(" + in(0) + ", " + std::to_string(s.kernel[0]) + ", " +
-                                               std::to_string(s.kernel[1]) + ", " + std::to_string(s.stride[0]) +
-                                               ", " + std::to_string(s.stride[1]) + ", " +
-                                               std::to_string(s.dilation[0]) + ", " +
-                                               std::to_string(s.dilation[1]) + ", 0.0)"
-                                         : in(0);
-            src << out << "torch.conv2d(" << x << ", self." << w << ", "
-                << (s.bias.defined() ? "self." + b : std::string("None")) << ", " << intList(s.stride)
-                << ", [0, 0], " << intList(s.dilation) << ", " << s.groups << ")\n";
-            if (s.activation == 1) src << out << "torch.relu(" << v(i) << ")\n";
-            if (s.activation == 6) src << out << "torch.clamp(" << v(i) << ", 0.0, 6.0)\n";
-            break;
-        }
-        case Kind::MaxPool: {
-            const std::string x = s.same ? "self.pad_same(" + in(0) + ", " + std::to_string(s.kernel[0]) + ", " +
-                                               std::to_string(s.kernel[1]) + ", " + std::to_string(s.stride[0]) +
-                                               ", " + std::to_string(s.stride[1]) + ", 1, 1, float(\"-inf\"))"
-                                         : in(0);
-            src << out << "torch.max_pool2d(" << x << ", " << intList(s.kernel) << ", " << intList(s.stride)
-                << ", [0, 0], [1, 1], False)\n";
-            break;
-        }
-        case Kind::Add: src << out << in(0) << " + " << in(1) << "\n"; break;
-        case Kind::BiasAdd: {
-            const std::string b = "s" + std::to_string(i) + "_b";
-            m.register_parameter(b, s.bias.detach().clone(), false);
-            src << out << in(0) << " + (self." << b << ".view([1, -1, 1, 1]) if " << in(0)
-                << ".dim() == 4 else self." << b << ")\n";
-            break;
-        }
-        case Kind::Relu: src << out << "torch.relu(" << in(0) << ")\n"; break;
-        case Kind::Relu6: src << out << "torch.clamp(" << in(0) << ", 0.0, 6.0)\n"; break;
-        default:
-            // Mean/Softmax/pooling only occur in the head the backbone is cut from.
-            throw Error(QStringLiteral("export: op %1 of node '%2' inside the backbone is not supported")
-                            .arg(s.op, s.name));
-        }
-    }
-    src << "    return torch.mean(" << v(graph->stepsFor(net.featureNode()).back()) << ", [2, 3]), torch.mean("
-        << v(graph->stepsFor(net.headConvolution()).back()) << ", [2, 3])\n";
+        << "    x = x * " << spec.inputScale << " + " << spec.inputShift << "\n";
+    emitSteps(m, graph, QStringList{net.featureNode(), net.logitsNode()}, src);
+    const std::string f = v(stepOf(graph, net.featureNode())), z = v(stepOf(graph, net.logitsNode()));
+    src << "    f = torch.mean(" << f << ", [2, 3]) if " << f << ".dim() == 4 else " << f << "\n"
+        << "    z = torch.mean(" << z << ", [2, 3]) if " << z << ".dim() == 4 else " << z << "\n";
+    if (net.binaryLogit()) src << "    z = torch.cat([z * -0.5, z * 0.5], 1)\n";
+    src << "    return f, z\n";
     m.register_parameter("neck_scale", net.featureScale().detach().clone(), false);
     m.register_parameter("neck_shift", (-net.featureMean() * net.featureScale()).detach().clone(), false);
     m.register_parameter("head_w", net.head()->weight.detach().clone(), false);
     m.register_parameter("head_b", net.head()->bias.detach().clone(), false);
     m.register_parameter("prior_w", net.prior()->weight.detach().clone(), false);
     m.register_parameter("prior_b", net.prior()->bias.detach().clone(), false);
-    m.define(std::string(kPadSame) + src.str() +
+    m.define(std::string(kPadSame) + kReshapeOperand + src.str() +
              "\ndef embed(self, x):\n"
              "    return self.features(x)[0]\n"
              "\ndef forward(self, x):\n"

@@ -44,7 +44,8 @@ QStringList pretrainedModelClasses(const QString& model)
     if (model == QLatin1String("emotion"))
         return {QStringLiteral("angry"), QStringLiteral("disgust"), QStringLiteral("fear"), QStringLiteral("happy"),
                 QStringLiteral("sad"), QStringLiteral("surprise"), QStringLiteral("neutral")};
-    if (model == QLatin1String("gender")) return {QStringLiteral("female"), QStringLiteral("male")};
+    if (model == QLatin1String("gender") || model == QLatin1String("faceres"))
+        return {QStringLiteral("female"), QStringLiteral("male")}; // faceres: sigmoid > 0.5 is male
     throw Error(QStringLiteral("unknown pretrained model '%1' (known: %2)")
                     .arg(model, knownPretrainedModels().join(QStringLiteral(", "))));
 }
@@ -86,6 +87,8 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     const int size = int(model.inputShape()[1]);
     const bool gray = model.inputShape()[3] == 1;
     const size_t perImage = size_t(size) * size_t(size) * (gray ? 1 : 3);
+    const PretrainedModelInfo info = pretrainedModelInfo(options.model);
+    const QString outputNode = info.outputNode.isEmpty() ? model.outputNode() : info.outputNode;
 
     // Decode everything: which images decode decides the split, as in training.
     message(QStringLiteral("Decoding %1 images for the %2 model").arg(data.samples.size()).arg(options.model));
@@ -94,7 +97,11 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
         for (int i = range.start; i < range.end; ++i) {
             if (cancel && cancel->isCancelled()) return;
             const cv::Mat image = cv::imread(data.samples[size_t(i)].path.toStdString(), cv::IMREAD_COLOR);
-            if (!image.empty()) inputs[size_t(i)] = faceModelInput(image, size, gray);
+            if (image.empty()) continue;
+            inputs[size_t(i)] = faceModelInput(image, size, gray);
+            // faceModelInput gives gray models their (x - 0.5) * 2 already; RGB ones get [0, 1].
+            if (!gray)
+                for (float& v : inputs[size_t(i)]) v = float(v * info.inputScale + info.inputShift);
         }
     });
     if (cancel && cancel->isCancelled()) {
@@ -139,7 +146,14 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
             const auto& in = inputs[size_t(evaluated[k])];
             batch.insert(batch.end(), in.begin(), in.end());
         }
-        const TfjsOutput out = model.predict(batch, int(end - start), size, size);
+        TfjsOutput out = model.predict(batch, int(end - start), size, size, outputNode);
+        if (info.binaryLogit && out.shape.size() == 2 && out.shape[1] == 1) {
+            // One sigmoid probability p of the second class: the two classes are [1 - p, p].
+            std::vector<float> two;
+            for (float p : out.values) two.insert(two.end(), {1.0f - p, p});
+            out.values = std::move(two);
+            out.shape[1] = 2;
+        }
         if (out.shape.size() != 2 || out.shape[1] != modelClasses)
             throw Error(QStringLiteral("%1: expected %2 outputs per image").arg(json).arg(modelClasses));
         for (size_t k = start; k < end; ++k) {
