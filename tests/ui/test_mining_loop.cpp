@@ -4,9 +4,9 @@
 // after which the list of suggestions no longer holds the faces just labelled.
 #include "core/catalogue/ScoreStore.h"
 #include "tests/learning/SyntheticCatalogue.h"
+#include "tests/support/MiningStudio.h"
 #include "tests/support/TestSupport.h"
 #include "ui/MainWindow.h"
-#include "ui/StudioSettings.h"
 #include "ui/balance/BalanceChart.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/curation/CurationView.h"
@@ -45,13 +45,10 @@ private Q_SLOTS:
 
     void labelRetrainRescore()
     {
-        StudioSettings settings(tmp_.filePath("settings.ini"));
-        MainWindow window(&settings);
-        window.setInteractive(false);
-        QVERIFY(window.openCatalogue(catalog_));
-        window.session()->setActiveTask(set_.task.id);
-        MiningPanel* panel = miningPanelOf(&window);
-        QVERIFY(panel);
+        test::MiningStudio studio(tmp_.filePath("settings.ini"));
+        QVERIFY(studio.open(catalog_, set_.task.id));
+        MainWindow& window = studio.window;
+        MiningPanel* panel = studio.panel;
         CurationView* view = window.curationView();
         BalanceChart* chart = view->balance();
         const qint64 frown = set_.task.classes[1].id;

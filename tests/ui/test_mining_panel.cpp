@@ -2,9 +2,9 @@
 // loop keeps ticking, the candidates land in the gallery where the digit keys label them, and
 // "Review labels" lists the flipped labels with the model's class beside the label.
 #include "tests/learning/SyntheticCatalogue.h"
+#include "tests/support/MiningStudio.h"
 #include "tests/support/TestSupport.h"
 #include "ui/MainWindow.h"
-#include "ui/StudioSettings.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/curation/CurationView.h"
 #include "ui/gallery/GalleryModel.h"
@@ -39,13 +39,10 @@ private Q_SLOTS:
 
     void findScoreLabelAndReview()
     {
-        StudioSettings settings(tmp_.filePath("settings.ini"));
-        MainWindow window(&settings);
-        window.setInteractive(false);
-        QVERIFY(window.openCatalogue(catalog_));
-        window.session()->setActiveTask(set_.task.id);
-        MiningPanel* panel = miningPanelOf(&window);
-        QVERIFY(panel);
+        test::MiningStudio studio(tmp_.filePath("settings.ini"));
+        QVERIFY(studio.open(catalog_, set_.task.id));
+        MainWindow& window = studio.window;
+        MiningPanel* panel = studio.panel;
         panel->setView(MiningView::Likely, "smile");
 
         // Before scoring: the panel says what to do instead of showing nothing.
