@@ -5,9 +5,12 @@
 //   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1] [modes=zeroshot,finetuned,scratch]
 //                   [key=value,... (TrainingConfig JSON keys, e.g. head_epochs=6,fine_tune_factor=0.03)]
 // Without overrides it measures the defaults, which is what the targets are about.
+// backbone=NAME picks the pretrained model of the zeroshot and finetuned modes (default: emotion
+// for expressions, gender for sex); its input size and colour follow unless also overridden.
 #include "FacesDevTasks.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/TrainingJob.h"
+#include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
 
@@ -53,7 +56,17 @@ int main(int argc, char** argv)
     const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,scratch").split(',');
     if (argc > 5) {
         QJsonObject json = config.toJson();
-        for (const QString& pair : QString(argv[5]).split(',', Qt::SkipEmptyParts)) {
+        const QStringList pairs = QString(argv[5]).split(',', Qt::SkipEmptyParts);
+        for (const QString& pair : pairs) {
+            // The backbone dictates its input; explicit image_size/grayscale pairs still win.
+            const QString name = pair.section('=', 1);
+            if (pair.section('=', 0, 0) == "backbone" && knownPretrainedModels().contains(name)) {
+                const PretrainedModelInfo info = pretrainedModelInfo(name);
+                json["image_size"] = info.inputSize;
+                json["grayscale"] = info.grayscale;
+            }
+        }
+        for (const QString& pair : pairs) {
             const QString key = pair.section('=', 0, 0), value = pair.section('=', 1);
             if (!json.contains(key)) {
                 std::printf("unknown setting '%s'\n", qPrintable(key));
@@ -92,12 +105,18 @@ int main(int argc, char** argv)
                             (unsigned long long)config.seed, minutes);
                 std::fflush(stdout);
                 TrainingResult r;
+                const QString pretrained = config.backbone != "none" ? config.backbone : task.pretrained;
                 if (mode == "zeroshot") {
                     ZeroShotOptions options;
-                    options.model = task.pretrained;
+                    options.model = pretrained;
                     r = evaluateZeroShot(folder.data, config, options);
                 } else {
-                    r = train(folder.data, config, mode == "finetuned" ? task.pretrained : "none", minutes);
+                    TrainingConfig c = config;
+                    if (mode != "finetuned") { // scratch: the default input, whatever the backbone wanted
+                        c.imageSize = TrainingConfig().imageSize;
+                        c.grayscale = TrainingConfig().grayscale;
+                    }
+                    r = train(folder.data, c, mode == "finetuned" ? pretrained : "none", minutes);
                     if (r.status != TrainingStatus::Finished) {
                         std::printf("training failed: %s\n", qPrintable(r.error));
                         return 1;
