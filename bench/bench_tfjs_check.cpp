@@ -66,6 +66,10 @@ double maxAbsDifference(const std::vector<float>& a, const std::vector<float>& b
 int topClassAgreements(const std::vector<float>& a, const std::vector<float>& b, int classes)
 {
     int same = 0;
+    if (classes == 1) { // one sigmoid: the class is p > 0.5
+        for (size_t i = 0; i < a.size() && i < b.size(); ++i) same += (a[i] > 0.5f) == (b[i] > 0.5f);
+        return same;
+    }
     for (size_t row = 0; row + size_t(classes) <= a.size(); row += size_t(classes)) {
         const auto ia = std::max_element(a.begin() + long(row), a.begin() + long(row) + classes) - a.begin();
         const auto ib = std::max_element(b.begin() + long(row), b.begin() + long(row) + classes) - b.begin();
@@ -129,21 +133,30 @@ int main(int argc, char** argv)
             const int size = int(model.inputShape()[1]);
             const bool gray = model.inputShape()[3] == 1;
 
+            const PretrainedModelInfo info = pretrainedModelInfo(name);
+            const QString outputNode = info.outputNode.isEmpty() ? model.outputNode() : info.outputNode;
             std::vector<float> input;
             for (const cv::Mat& image : decoded) {
-                const std::vector<float> one = faceModelInput(image, size, gray);
+                std::vector<float> one = faceModelInput(image, size, gray);
+                // Colour models get [0, 1] from faceModelInput and their own scaling here.
+                if (!gray)
+                    for (float& v : one) v = float(v * info.inputScale + info.inputShift);
                 input.insert(input.end(), one.begin(), one.end());
             }
-            model.predict(input, count, size, size); // warm-up: the first call sets up torch's thread pool
+            model.predict(input, count, size, size, outputNode); // warm-up: sets up torch's thread pool
             QElapsedTimer timer;
             timer.start();
-            const TfjsOutput ours = model.predict(input, count, size, size);
+            const TfjsOutput ours = model.predict(input, count, size, size, outputNode);
             const double seconds = timer.nsecsElapsed() / 1e9;
 
             QProcess node;
             node.setProcessChannelMode(QProcess::ForwardedErrorChannel);
             node.setWorkingDirectory(checkDir);
-            node.start(QStringLiteral("node"), {checkDir + QStringLiteral("/check.js"), json, dump, name});
+            QStringList nodeArgs{checkDir + QStringLiteral("/check.js"), json, dump, name};
+            if (!gray) nodeArgs << QString::number(info.inputScale, 'g', 17) << outputNode;
+            if (!gray && info.inputShift != 0.0)
+                throw Error(QStringLiteral("check.js cannot shift colour inputs (%1)").arg(name));
+            node.start(QStringLiteral("node"), nodeArgs);
             if (!node.waitForFinished(600000) || node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0)
                 throw Error(QStringLiteral("node check.js failed for %1 (exit %2)").arg(name).arg(node.exitCode()));
             std::printf("%s", node.readAllStandardOutput().constData());
@@ -156,12 +169,13 @@ int main(int argc, char** argv)
             for (const QJsonValue& v : theirJson.value(QStringLiteral("values")).toArray()) theirs.push_back(float(v.toDouble()));
 
             // The loader alone: Exemplar's network on TF.js's own input tensor.
-            const TfjsOutput oursOnTheirInput = model.predict(theirInput, count, size, size);
+            const TfjsOutput oursOnTheirInput = model.predict(theirInput, count, size, size, outputNode);
             const int classes = int(ours.shape.back());
             const double preprocessing = maxAbsDifference(input, theirInput);
             const double outputs = maxAbsDifference(ours.values, theirs);
             const double loaderOnly = maxAbsDifference(oursOnTheirInput.values, theirs);
-            std::printf("%s: output [%lld, %d], ops %s\n", qPrintable(name), (long long)ours.shape[0], classes,
+            std::printf("%s: output %s [%lld, %d], ops %s\n", qPrintable(name), qPrintable(outputNode),
+                        (long long)ours.shape[0], classes,
                         qPrintable(model.ops().join(QLatin1Char(' '))));
             std::printf("%s preprocessing_max_abs_difference: %.3g\n", qPrintable(name), preprocessing);
             std::printf("%s max_abs_difference_same_input: %.3g\n", qPrintable(name), loaderOnly);
