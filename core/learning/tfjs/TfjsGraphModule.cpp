@@ -413,9 +413,21 @@ std::vector<torch::Tensor> TfjsGraphModuleImpl::forwardTo(const torch::Tensor& x
     std::vector<bool> needed(steps_.size(), false);
     for (const QString& node : nodes)
         for (int i : stepsFor(node)) needed[size_t(i)] = true;
-    std::vector<torch::Tensor> values(steps_.size());
+    // Each value is dropped after its last reader: a 224 px MobileNet keeps gigabytes of
+    // activations per batch otherwise (autograd still keeps what backward needs).
+    std::vector<size_t> lastUse(steps_.size(), 0);
+    std::vector<bool> asked(steps_.size(), false);
+    for (const QString& node : nodes) asked[size_t(index_.at(node))] = true;
     for (size_t i = 0; i < steps_.size(); ++i)
-        if (needed[i]) values[i] = steps_[i].kind == Kind::Input ? x : run(steps_[i], values);
+        if (needed[i])
+            for (int j : steps_[i].inputs) lastUse[size_t(j)] = i;
+    std::vector<torch::Tensor> values(steps_.size());
+    for (size_t i = 0; i < steps_.size(); ++i) {
+        if (!needed[i]) continue;
+        values[i] = steps_[i].kind == Kind::Input ? x : run(steps_[i], values);
+        for (int j : steps_[i].inputs)
+            if (lastUse[size_t(j)] == i && !asked[size_t(j)]) values[size_t(j)] = torch::Tensor();
+    }
     std::vector<torch::Tensor> out;
     for (const QString& node : nodes) out.push_back(values[size_t(index_.at(node))]);
     return out;
