@@ -53,7 +53,7 @@ void exportModel(const std::shared_ptr<ClassifierNet>& net, const ModelCard& car
                      {"preprocessing",
                       "decode, frame the face (see 'face': whole = no detection), centre-crop to a square, resize to size x size (OpenCV INTER_AREA when "
                       "shrinking), convert to grayscale/RGB, divide by 255; the model normalises "
-                      "internally (a pretrained backbone applies its own (x - 0.5) * 2)"}}},
+                      "internally (a pretrained backbone applies its own scaling: see network.input_scale/input_shift)"}}},
         {"output", "logits, one per class in 'classes' order (softmax for probabilities)"},
         {"network", card.network},
         {"config", card.config},
