@@ -62,6 +62,19 @@ class TestTraining : public QObject {
         QVERIFY2(maxDiff < 1e-4f, qPrintable(QString::number(maxDiff)));
     }
 
+    // Trains in `work` and cancels at the end of `epoch`, leaving its checkpoint.
+    bool cancelAfterEpoch(const TrainingConfig& config, const QString& work, int epoch)
+    {
+        TrainingJob* self = nullptr;
+        TrainingCallbacks cb;
+        cb.onEpoch = [&](const EpochProgress& e) {
+            if (e.epoch == epoch) self->cancel();
+        };
+        TrainingJob job(data_, config, work, cb);
+        self = &job;
+        return job.run().status == TrainingStatus::Cancelled;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -202,16 +215,7 @@ private Q_SLOTS:
         QVERIFY2(straight.status == TrainingStatus::Finished, qPrintable(straight.error));
 
         const QString work = tmp_.filePath("run-avg-resumed");
-        {
-            TrainingJob* self = nullptr;
-            TrainingCallbacks cb;
-            cb.onEpoch = [&](const EpochProgress& e) {
-                if (e.epoch == 2) self->cancel();
-            };
-            TrainingJob job(data_, config, work, cb);
-            self = &job;
-            QVERIFY(job.run().status == TrainingStatus::Cancelled);
-        }
+        QVERIFY(cancelAfterEpoch(config, work, 2));
         const TrainingResult resumed = TrainingJob(data_, config, work).run();
         QVERIFY2(resumed.status == TrainingStatus::Finished, qPrintable(resumed.error));
         QVERIFY(resumed.resumed);
@@ -225,16 +229,7 @@ private Q_SLOTS:
 
         // Without the saved average the resumed epochs differ: the check above can fail.
         const QString lost = tmp_.filePath("run-avg-lost");
-        {
-            TrainingJob* self = nullptr;
-            TrainingCallbacks cb;
-            cb.onEpoch = [&](const EpochProgress& e) {
-                if (e.epoch == 2) self->cancel();
-            };
-            TrainingJob job(data_, config, lost, cb);
-            self = &job;
-            QVERIFY(job.run().status == TrainingStatus::Cancelled);
-        }
+        QVERIFY(cancelAfterEpoch(config, lost, 2));
         QVERIFY(QFile::remove(QDir(lost).filePath("checkpoint/average.pt")));
         const TrainingResult restarted = TrainingJob(data_, config, lost).run();
         QVERIFY(restarted.resumed);

@@ -132,6 +132,22 @@ TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
             }
         };
 
+        // _FusedConv2D / _FusedMatMul: the bias (input 2) and an optional activation, after
+        // step.weight (outputs first) is registered.
+        auto fusedBiasAndActivation = [&](const QString& outputs) {
+            const QStringList fused = node.stringListAttr(QStringLiteral("fused_ops"));
+            const bool ok = !fused.isEmpty() && fused[0] == QLatin1String("BiasAdd") && fused.size() <= 2 &&
+                            (fused.size() == 1 || fused[1] == QLatin1String("Relu") || fused[1] == QLatin1String("Relu6"));
+            if (!ok)
+                throw nodeError(graph, node, QStringLiteral("fused ops [%1] are not supported (BiasAdd, optionally "
+                                                            "followed by Relu or Relu6)").arg(fused.join(QStringLiteral(", "))));
+            if (fused.size() == 2) step.activation = fused[1] == QLatin1String("Relu") ? 1 : 6;
+            const TfjsWeight& bias = floatWeight(node, 2, 1);
+            if (bias.shape[0] != step.weight.size(0))
+                throw nodeError(graph, node, QStringLiteral("bias '%1' does not match the kernel's %2").arg(bias.name, outputs));
+            step.bias = registerWeight(graph, bias.name, QStringLiteral("bias"), [](torch::Tensor t) { return t; });
+        };
+
         const QString& op = node.op;
         if (op == QLatin1String("Placeholder")) {
             if (!inputName_.isEmpty()) throw nodeError(graph, node, QStringLiteral("only one graph input is supported"));
@@ -156,19 +172,7 @@ TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
             step.weight = registerWeight(graph, kernel.name, QStringLiteral("conv"),
                                          [](torch::Tensor t) { return t.permute({3, 2, 0, 1}).contiguous(); });
             step.kernel = {step.weight.size(2), step.weight.size(3)};
-            if (op == QLatin1String("_FusedConv2D")) {
-                const QStringList fused = node.stringListAttr(QStringLiteral("fused_ops"));
-                const bool ok = !fused.isEmpty() && fused[0] == QLatin1String("BiasAdd") && fused.size() <= 2 &&
-                                (fused.size() == 1 || fused[1] == QLatin1String("Relu") || fused[1] == QLatin1String("Relu6"));
-                if (!ok)
-                    throw nodeError(graph, node, QStringLiteral("fused ops [%1] are not supported (BiasAdd, optionally "
-                                                                "followed by Relu or Relu6)").arg(fused.join(QStringLiteral(", "))));
-                if (fused.size() == 2) step.activation = fused[1] == QLatin1String("Relu") ? 1 : 6;
-                const TfjsWeight& bias = floatWeight(node, 2, 1);
-                if (bias.shape[0] != step.weight.size(0))
-                    throw nodeError(graph, node, QStringLiteral("bias '%1' does not match the kernel's output channels").arg(bias.name));
-                step.bias = registerWeight(graph, bias.name, QStringLiteral("bias"), [](torch::Tensor t) { return t; });
-            }
+            if (op == QLatin1String("_FusedConv2D")) fusedBiasAndActivation(QStringLiteral("output channels"));
         } else if (op == QLatin1String("DepthwiseConv2dNative")) {
             step.kind = Kind::Conv;
             dataInputs(1);
@@ -228,19 +232,7 @@ TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
             const TfjsWeight& kernel = floatWeight(node, 1, 2);
             step.weight = registerWeight(graph, kernel.name, transposeB ? QStringLiteral("linear_t") : QStringLiteral("linear"),
                                          [transposeB](torch::Tensor t) { return transposeB ? t : t.t().contiguous(); });
-            if (op == QLatin1String("_FusedMatMul")) {
-                const QStringList fused = node.stringListAttr(QStringLiteral("fused_ops"));
-                const bool ok = !fused.isEmpty() && fused[0] == QLatin1String("BiasAdd") && fused.size() <= 2 &&
-                                (fused.size() == 1 || fused[1] == QLatin1String("Relu") || fused[1] == QLatin1String("Relu6"));
-                if (!ok)
-                    throw nodeError(graph, node, QStringLiteral("fused ops [%1] are not supported (BiasAdd, optionally "
-                                                                "followed by Relu or Relu6)").arg(fused.join(QStringLiteral(", "))));
-                if (fused.size() == 2) step.activation = fused[1] == QLatin1String("Relu") ? 1 : 6;
-                const TfjsWeight& bias = floatWeight(node, 2, 1);
-                if (bias.shape[0] != step.weight.size(0))
-                    throw nodeError(graph, node, QStringLiteral("bias '%1' does not match the kernel's outputs").arg(bias.name));
-                step.bias = registerWeight(graph, bias.name, QStringLiteral("bias"), [](torch::Tensor t) { return t; });
-            }
+            if (op == QLatin1String("_FusedMatMul")) fusedBiasAndActivation(QStringLiteral("outputs"));
         } else if (op == QLatin1String("Sigmoid")) {
             step.kind = Kind::Sigmoid;
             dataInputs(1);
