@@ -12,6 +12,7 @@
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
 #include "tests/learning/SyntheticFaces.h"
+#include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
 #include <QDir>
@@ -25,27 +26,13 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
+using namespace exemplar::test::tfjs_json;
 
 namespace {
 
 constexpr int kSide = 224, kWidth = 4;
 
 QJsonObject attrList(const QJsonArray& values) { return {{"list", QJsonObject{{"i", values}}}}; }
-QJsonObject attrString(const char* s) { return {{"s", QString::fromLatin1(QByteArray(s).toBase64())}}; }
-QJsonArray ints(std::initializer_list<int> v)
-{
-    QJsonArray a;
-    for (int i : v) a.append(QString::number(i));
-    return a;
-}
-QJsonObject node(const QString& name, const QString& op, const QStringList& inputs, QJsonObject attr = {})
-{
-    QJsonObject n{{"name", name}, {"op", op}};
-    if (!inputs.isEmpty()) n.insert("input", QJsonArray::fromStringList(inputs));
-    attr.insert("T", QJsonObject{{"type", "DT_FLOAT"}});
-    n.insert("attr", attr);
-    return n;
-}
 QJsonObject convAttr(int stride)
 {
     return {{"strides", attrList(ints({1, stride, stride, 1}))},

@@ -11,6 +11,7 @@
 #include "core/learning/TrainingJob.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/util/Error.h"
+#include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
 #include <QDir>
@@ -29,6 +30,7 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
+using namespace exemplar::test::tfjs_json;
 
 namespace {
 
@@ -81,21 +83,6 @@ TrainingData writeStripedFaces(const QString& dir, int count, unsigned seed)
 // ---- a tiny TF.js graph model, written as the real ones are -----------------------------------
 
 QJsonObject attrList(const QJsonArray& values) { return {{"list", QJsonObject{{"i", values}}}}; }
-QJsonObject attrString(const char* s) { return {{"s", QString::fromLatin1(QByteArray(s).toBase64())}}; }
-QJsonArray ints(std::initializer_list<int> v)
-{
-    QJsonArray a;
-    for (int i : v) a.append(QString::number(i));
-    return a;
-}
-QJsonObject node(const QString& name, const QString& op, const QStringList& inputs, QJsonObject attr = {})
-{
-    QJsonObject n{{"name", name}, {"op", op}};
-    if (!inputs.isEmpty()) n.insert("input", QJsonArray::fromStringList(inputs));
-    attr.insert("T", QJsonObject{{"type", "DT_FLOAT"}});
-    n.insert("attr", attr);
-    return n;
-}
 QJsonObject convAttr(int stride, const char* padding, QStringList fused = {})
 {
     QJsonObject a{{"strides", attrList(ints({1, stride, stride, 1}))},

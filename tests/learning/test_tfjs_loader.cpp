@@ -7,6 +7,7 @@
 #include "core/learning/tfjs/TfjsGraphFile.h"
 #include "core/learning/tfjs/TfjsModel.h"
 #include "core/util/Error.h"
+#include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
 #include <QDir>
@@ -28,6 +29,7 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
+using namespace exemplar::test::tfjs_json;
 
 namespace {
 
@@ -153,25 +155,6 @@ Weight makeWeight(const QString& name, std::vector<int> shape, int seed, Storage
 QJsonObject attrList(const QString& kind, const QJsonArray& values)
 {
     return QJsonObject{{QStringLiteral("list"), QJsonObject{{kind, values}}}};
-}
-QJsonObject attrString(const QString& s)
-{
-    return QJsonObject{{QStringLiteral("s"), QString::fromLatin1(s.toUtf8().toBase64())}};
-}
-QJsonArray ints(std::initializer_list<int> v)
-{
-    QJsonArray a;
-    for (int i : v) a.append(QString::number(i)); // TF.js writes int64 attributes as strings
-    return a;
-}
-
-QJsonObject node(const QString& name, const QString& op, const QStringList& inputs, QJsonObject attr = {})
-{
-    QJsonObject n{{QStringLiteral("name"), name}, {QStringLiteral("op"), op}};
-    if (!inputs.isEmpty()) n.insert(QStringLiteral("input"), QJsonArray::fromStringList(inputs));
-    attr.insert(QStringLiteral("T"), QJsonObject{{QStringLiteral("type"), QStringLiteral("DT_FLOAT")}});
-    n.insert(QStringLiteral("attr"), attr);
-    return n;
 }
 
 QJsonObject convAttr(int stride, const QString& padding, const QStringList& fused)

@@ -5,6 +5,7 @@
 // self-contained TorchScript export; batch-norm constants are trainable, clip bounds are not.
 #include "core/learning/tfjs/TfjsModel.h"
 #include "core/util/Error.h"
+#include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
 #include <QJsonArray>
@@ -20,6 +21,7 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
+using namespace exemplar::test::tfjs_json;
 
 namespace {
 
@@ -51,19 +53,7 @@ std::map<QString, Const> weights()
             {"mean/axes", Const{{2}, {1, 2}}}};
 }
 
-QJsonObject attrString(const QString& s)
-{
-    return QJsonObject{{"s", QString::fromLatin1(s.toUtf8().toBase64())}};
-}
 
-QJsonObject node(const QString& name, const QString& op, const QStringList& inputs, QJsonObject attr = {})
-{
-    QJsonObject n{{"name", name}, {"op", op}};
-    if (!inputs.isEmpty()) n.insert("input", QJsonArray::fromStringList(inputs));
-    attr.insert("T", QJsonObject{{"type", "DT_FLOAT"}});
-    n.insert("attr", attr);
-    return n;
-}
 
 QJsonObject matMulAttr(const QStringList& fused, bool transposeB)
 {
