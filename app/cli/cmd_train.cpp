@@ -69,15 +69,18 @@ int runTrain(const QStringList& args)
     const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
-    const QCommandLineOption maxMinutes("max-minutes", "Stop training after this many minutes, keeping the best epoch.", "M");
+    const QCommandLineOption maxMinutes("max-minutes", "Train for at most this many minutes, keeping the best epoch "
+                                        "(an epoch that cannot finish in time is not started, or left unfinished).", "M");
     const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
+    const QCommandLineOption selectOn("select-on", "Validation score that picks the kept epoch and stops early: macro_f1 "
+                                      "(default) or balanced_accuracy.", "SCORE");
     const QCommandLineOption face("face", "Face framing: whole (default: the whole image), box (the detected face) or "
                                   "aligned (the face with its eyes levelled); recorded in the model, which "
                                   "predict and eval then frame alike.", "FRAMING");
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, configFile, epochs, model, backbone,
-                  size, color, data.seed, threads, maxMinutes, imbalance, face, fresh, json});
+                  size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
@@ -114,6 +117,7 @@ int runTrain(const QStringList& args)
     data.applySeed(p, config);
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
     if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
+    if (p.isSet(selectOn)) config.selectOn = p.value(selectOn);
     if (p.isSet(face)) {
         config.face = p.value(face);
         try {

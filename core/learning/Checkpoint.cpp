@@ -20,7 +20,7 @@ QJsonObject stateToJson(const CheckpointState& s)
     QJsonArray history;
     for (const auto& e : s.history) history.append(e.toJson());
     return QJsonObject{{"config", s.config},           {"epochs_done", s.epochsDone},
-                       {"best_macro_f1", s.bestMacroF1}, {"best_val_loss", s.bestValLoss},
+                       {"best_score", s.bestScore}, {"best_val_loss", s.bestValLoss},
                        {"best_epoch", s.bestEpoch},      {"stale_epochs", s.staleEpochs},
                        {"seconds", s.seconds},           {"history", history}};
 }
@@ -73,7 +73,8 @@ std::optional<CheckpointState> readCheckpointState(const QString& workDir)
     CheckpointState s;
     s.config = j["config"].toObject();
     s.epochsDone = j["epochs_done"].toInt();
-    s.bestMacroF1 = j["best_macro_f1"].toDouble();
+    // "best_macro_f1": checkpoints from before the selection score could be chosen.
+    s.bestScore = (j.contains("best_score") ? j["best_score"] : j["best_macro_f1"]).toDouble();
     s.bestValLoss = j["best_val_loss"].toDouble();
     s.bestEpoch = j["best_epoch"].toInt();
     s.staleEpochs = j["stale_epochs"].toInt();

@@ -255,6 +255,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
 
     // ---- resume -------------------------------------------------------------------------------
     const QJsonObject setup = trainingSetup(data, config);
+    const bool selectOnBalancedAccuracy = config.selectOn == QLatin1String("balanced_accuracy");
+    const QString scoreName = selectOnBalancedAccuracy ? QStringLiteral("balanced accuracy") : QStringLiteral("macro-F1");
     CheckpointState state;
     state.config = setup;
     if (resume == TrainingJob::Resume::IfPossible) {
@@ -263,8 +265,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             state = *saved;
             state.config = setup;
             r.resumed = true;
-            message(QStringLiteral("Resuming after epoch %1 (best so far: epoch %2, macro-F1 %3)")
-                        .arg(state.epochsDone).arg(state.bestEpoch).arg(state.bestMacroF1, 0, 'f', 3));
+            message(QStringLiteral("Resuming after epoch %1 (best so far: epoch %2, %3 %4)")
+                        .arg(state.epochsDone).arg(state.bestEpoch).arg(scoreName).arg(state.bestScore, 0, 'f', 3));
         } else {
             removeCheckpoint(workDir);
         }
@@ -280,11 +282,34 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     double secondsPerEpoch = 0; // measured in this invocation
     int epochsThisRun = 0;
     bool cancelled = false;
+    // The time limit is a promise about training time: an epoch that cannot finish within it is not
+    // started (estimated from the epochs so far), and one that overruns (the pretrained layers start
+    // training, the machine gets busy) is abandoned mid-way, keeping the best epoch before it. The
+    // first epoch always completes, so there is a model to export.
+    const double limitSeconds = config.maxMinutes > 0 ? config.maxMinutes * 60 : 0;
+    bool outOfTime = false;
+    auto stopForTime = [&](const QString& why) {
+        message(QStringLiteral("Time limit of %1 minutes: %2; keeping the best of epochs 1-%3")
+                    .arg(config.maxMinutes).arg(why).arg(state.epochsDone));
+        r.stoppedEarly = true;
+        outOfTime = true;
+    };
     const int firstEpoch = state.epochsDone + 1;
     const bool alreadyStopped =
         (config.patience > 0 && state.staleEpochs >= config.patience) ||
-        (config.maxMinutes > 0 && state.seconds >= config.maxMinutes * 60);
+        (limitSeconds > 0 && state.seconds >= limitSeconds);
     for (int epoch = firstEpoch; epoch <= config.epochs && !alreadyStopped; ++epoch) {
+        // A resumed run estimates from the last recorded epoch until it has timed one of its own.
+        const double expectedEpoch = secondsPerEpoch > 0 ? secondsPerEpoch
+                                     : state.history.size() >= 2
+                                         ? state.history.back().seconds - state.history[state.history.size() - 2].seconds
+                                     : !state.history.empty() ? state.history.back().seconds
+                                                              : 0;
+        if (limitSeconds > 0 && state.epochsDone > 0 && state.seconds + expectedEpoch > limitSeconds) {
+            stopForTime(QStringLiteral("epoch %1 (about %2 s) would end after it")
+                            .arg(epoch).arg(qRound(expectedEpoch)));
+            break;
+        }
         QElapsedTimer epochTimer;
         epochTimer.start();
         auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed * 1000003ULL + quint64(epoch));
@@ -303,6 +328,11 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         for (int64_t b = 0; b < batchesPerEpoch; ++b) {
             if (cancel.isCancelled()) {
                 cancelled = true;
+                break;
+            }
+            if (limitSeconds > 0 && state.epochsDone > 0 &&
+                state.seconds + epochTimer.elapsed() / 1000.0 >= limitSeconds) {
+                stopForTime(QStringLiteral("reached during epoch %1, which is left unfinished").arg(epoch));
                 break;
             }
             const int64_t step = int64_t(epoch - 1) * batchesPerEpoch + b;
@@ -363,10 +393,12 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 const double perBatch = elapsed / double(b + 1);
                 const double perEpoch = secondsPerEpoch > 0 ? secondsPerEpoch : perBatch * double(batchesPerEpoch);
                 p.etaSeconds = perBatch * double(batchesPerEpoch - b - 1) + perEpoch * double(config.epochs - epoch);
+                if (limitSeconds > 0)
+                    p.etaSeconds = std::min(p.etaSeconds, std::max(0.0, limitSeconds - state.seconds - elapsed));
                 cb.onBatch(p);
             }
         }
-        if (cancelled) break;
+        if (cancelled || outOfTime) break;
         const double trainSeconds = epochTimer.elapsed() / 1000.0;
 
         // Validated (and kept when best) with the averaged weights; trained on with its own.
@@ -393,11 +425,13 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         e.imagesPerSecond = trainSeconds > 0 ? double(seen) / trainSeconds : 0;
         e.seconds = state.seconds;
         e.etaSeconds = secondsPerEpoch * double(config.epochs - epoch);
-        // Macro-F1 decides; on a tie (tiny validation sets make ties common) the lower loss wins.
-        e.improved = val.metrics.macroF1 > state.bestMacroF1 + 1e-9 ||
-                     (std::abs(val.metrics.macroF1 - state.bestMacroF1) <= 1e-9 && val.loss < state.bestValLoss);
+        if (limitSeconds > 0) e.etaSeconds = std::min(e.etaSeconds, std::max(0.0, limitSeconds - state.seconds));
+        // The selection score decides; on a tie (tiny validation sets make ties common) the lower loss wins.
+        const double score = selectOnBalancedAccuracy ? val.metrics.balancedAccuracy : val.metrics.macroF1;
+        e.improved = score > state.bestScore + 1e-9 ||
+                     (std::abs(score - state.bestScore) <= 1e-9 && val.loss < state.bestValLoss);
         if (e.improved) {
-            state.bestMacroF1 = val.metrics.macroF1;
+            state.bestScore = score;
             state.bestValLoss = val.loss;
             state.bestEpoch = epoch;
             state.staleEpochs = 0;
@@ -414,13 +448,12 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         if (cb.onEpoch) cb.onEpoch(e);
 
         if (config.patience > 0 && state.staleEpochs >= config.patience) {
-            message(QStringLiteral("Early stop: no better validation macro-F1 for %1 epochs").arg(config.patience));
+            message(QStringLiteral("Early stop: no better validation %1 for %2 epochs").arg(scoreName).arg(config.patience));
             r.stoppedEarly = true;
             break;
         }
-        if (config.maxMinutes > 0 && state.seconds >= config.maxMinutes * 60) {
-            message(QStringLiteral("Time limit of %1 minutes reached").arg(config.maxMinutes));
-            r.stoppedEarly = true;
+        if (limitSeconds > 0 && state.seconds >= limitSeconds) {
+            stopForTime(QStringLiteral("reached at the end of epoch %1").arg(epoch));
             break;
         }
     }

@@ -32,6 +32,7 @@ QJsonObject TrainingConfig::toJson() const
         {"label_smoothing", labelSmoothing},
         {"average_epochs", averageEpochs},
         {"flip_average", flipAverage},
+        {"select_on", selectOn},
         {"patience", patience},
         {"max_minutes", maxMinutes},
         {"imbalance", imbalance},
@@ -82,6 +83,7 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     real("label_smoothing", c.labelSmoothing);
     real("average_epochs", c.averageEpochs);
     boolean("flip_average", c.flipAverage);
+    str("select_on", c.selectOn);
     integer("patience", c.patience);
     real("max_minutes", c.maxMinutes);
     str("imbalance", c.imbalance);
@@ -138,6 +140,8 @@ void TrainingConfig::validate() const
     if (imbalance != "sampler" && imbalance != "weights" && imbalance != "both" && imbalance != "none")
         fail(QStringLiteral("unknown imbalance mode '%1' (use sampler, weights, both or none)")
                  .arg(imbalance));
+    if (selectOn != "macro_f1" && selectOn != "balanced_accuracy")
+        fail(QStringLiteral("unknown selection score '%1' (use macro_f1 or balanced_accuracy)").arg(selectOn));
     if (width < 1 || width > 512) fail(QStringLiteral("width %1 outside 1..512").arg(width));
     if (depth < 1 || (1 << depth) > imageSize)
         fail(QStringLiteral("depth %1 too large for image size %2").arg(depth).arg(imageSize));

@@ -48,7 +48,11 @@ struct TrainingConfig {
     // Evaluate and export the average over the face and its mirror image (twice the inference
     // cost; pretrained backbones always do it).
     bool flipAverage = false;
-    int patience = 12;       // early stopping: epochs without a better validation macro-F1 (0: off)
+    // The validation score that picks the kept epoch and drives early stopping: "macro_f1" (rare
+    // classes must be predicted precisely too) or "balanced_accuracy" (mean recall: what a model
+    // for balanced use is judged on; it favours recall of the rare classes over their precision).
+    QString selectOn = QStringLiteral("macro_f1");
+    int patience = 12;       // early stopping: epochs without a better validation score (0: off)
     double maxMinutes = 0;   // stop (keeping the best model) after this much training; 0: no limit
 
     // Imbalance: "sampler" (class-balanced batches), "weights" (class-weighted loss), "both", "none"

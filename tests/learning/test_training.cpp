@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <atomic>
 #include <opencv2/core.hpp>
@@ -298,6 +299,80 @@ private Q_SLOTS:
         const TrainingResult f = fresh.run();
         QVERIFY(!f.resumed);
         QCOMPARE(epochsSeen, (QList<int>{1}));
+    }
+
+    // max_minutes bounds the recorded training time: an epoch that cannot finish is not started,
+    // one that overruns is abandoned, and the best earlier epoch is what gets exported.
+    void timeLimitIsNotOverrun()
+    {
+        TrainingConfig config = smallConfig();
+        config.epochs = 50;
+        config.threads = 1; // two threads fighting a busy machine's other work stall for seconds
+        config.maxMinutes = 5.0 / 60;
+        // The batch callback runs inside the epoch's clock: sleeping there makes epochs slow and
+        // them slow enough that the limit, not the machine's load, decides (5 batches of 100 ms; the
+        // training itself takes milliseconds on an idle machine, over a second on a busy one).
+        int slowFromEpoch = 1000, sleepMs = 100;
+        QStringList messages;
+        TrainingCallbacks cb;
+        cb.onBatch = [&](const BatchProgress& p) {
+            QThread::msleep(p.epoch >= slowFromEpoch ? 5000 : sleepMs);
+        };
+        cb.onMessage = [&](const QString& m) { messages << m; };
+        {
+            TrainingJob job(data_, config, tmp_.filePath("run-time"), cb);
+            const TrainingResult r = job.run();
+            QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+            QVERIFY(r.stoppedEarly);
+            QVERIFY2(r.epochsRun >= 2 && r.epochsRun < 50, qPrintable(messages.join('\n')));
+            QVERIFY2(r.history.back().seconds <= 5.0, qPrintable(QString::number(r.history.back().seconds)));
+            QVERIFY2(!messages.filter(QStringLiteral("would end after it")).isEmpty(), qPrintable(messages.join('\n')));
+        }
+        // Epoch 3 turns slow (as when the pretrained layers start training): its first batch alone
+        // takes the whole limit, so it is cut short after it.
+        messages.clear();
+        slowFromEpoch = 3;
+        sleepMs = 0;
+        const QString work = tmp_.filePath("run-time-slow");
+        TrainingJob job(data_, config, work, cb);
+        const TrainingResult r = job.run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        QCOMPARE(r.epochsRun, 2);
+        QCOMPARE(int(r.history.size()), 2);
+        QVERIFY(r.bestEpoch >= 1 && r.bestEpoch <= 2);
+        QVERIFY2(!messages.filter(QStringLiteral("during epoch 3, which is left unfinished")).isEmpty(),
+                 qPrintable(messages.join('\n')));
+        QVERIFY(QFile::exists(QDir(r.modelDir).filePath("model.pt")));
+        QVERIFY(r.test.count > 0);
+        // The checkpoint is the end of epoch 2: more time resumes from there.
+        config.maxMinutes = 10;
+        QVERIFY(TrainingJob::canResume(work, config));
+    }
+
+    // select_on picks the kept epoch (and the early stop) by validation balanced accuracy.
+    void selectsTheEpochOnTheChosenScore()
+    {
+        TrainingConfig config = smallConfig();
+        config.epochs = 6;
+        config.selectOn = QStringLiteral("balanced_accuracy");
+        QStringList messages;
+        TrainingCallbacks cb;
+        cb.onMessage = [&](const QString& m) { messages << m; };
+        TrainingJob job(data_, config, tmp_.filePath("run-select"), cb);
+        const TrainingResult r = job.run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        QCOMPARE(int(r.history.size()), 6);
+        const EpochProgress& best = r.history[size_t(r.bestEpoch - 1)];
+        for (const EpochProgress& e : r.history) {
+            QVERIFY2(e.valBalancedAccuracy <= best.valBalancedAccuracy + 1e-9,
+                     qPrintable(QStringLiteral("epoch %1 beats the kept epoch %2").arg(e.epoch).arg(r.bestEpoch)));
+            if (e.epoch > r.bestEpoch) QVERIFY(!e.improved);
+        }
+        // What the run kept is what it evaluates: the validation score of the kept epoch again.
+        QVERIFY(std::abs(r.validation.balancedAccuracy - best.valBalancedAccuracy) < 1e-6);
+
+        config.selectOn = QStringLiteral("accuracy");
+        QVERIFY_THROWS_EXCEPTION(Error, config.validate());
     }
 
     void cancelFromAnotherThreadStopsWithinABatch()

@@ -14,7 +14,7 @@ namespace exemplar::learning {
 struct CheckpointState {
     QJsonObject config;
     int epochsDone = 0;
-    double bestMacroF1 = -1;
+    double bestScore = -1; // the validation score config.selectOn names, of bestEpoch
     double bestValLoss = 1e300;
     int bestEpoch = 0;
     int staleEpochs = 0; // epochs since the best one
