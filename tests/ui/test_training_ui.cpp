@@ -28,6 +28,7 @@
 #include <QTimer>
 
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QListWidget>
 #include <QProgressBar>
@@ -144,6 +145,11 @@ private Q_SLOTS:
         QCOMPARE(dialog->selection().classes, kClasses);
         checkWarning();
         dialog->setConfig(tinyConfig(2));
+        // The time limit and the selection score are the curator's to set, and reach the run.
+        QCOMPARE(dialog->timeLimitBox()->text(), QStringLiteral("No limit"));
+        QCOMPARE(dialog->selectOnBox()->currentData().toString(), QStringLiteral("macro_f1"));
+        dialog->timeLimitBox()->setValue(30);
+        dialog->selectOnBox()->setCurrentIndex(dialog->selectOnBox()->findData(QStringLiteral("balanced_accuracy")));
         QSignalSpy finished(studio->controller(), &TrainingController::finished);
         QSignalSpy epochs(studio->controller(), &TrainingController::epochDone);
         auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
@@ -173,6 +179,9 @@ private Q_SLOTS:
         const auto run = disk.run(runId);
         QVERIFY(run);
         QCOMPARE(run->status, QStringLiteral("finished"));
+        const QJsonObject recorded = QJsonDocument::fromJson(run->configJson.toUtf8()).object();
+        QCOMPARE(recorded["max_minutes"].toDouble(), 30.0);
+        QCOMPARE(recorded["select_on"].toString(), QStringLiteral("balanced_accuracy"));
         QCOMPARE(disk.epochs(runId).size(), 2);
         // The epoch values on the curves are the recorded ones.
         QCOMPARE(monitor->lossPlot()->graph(2)->data()->at(1)->value, disk.epochs(runId).at(1).valLoss);

@@ -95,6 +95,19 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     face_->setToolTip(tr("How each image is framed for the network, in training and in every later "
                          "prediction with the model (recorded in it). Box and aligned detect the face; "
                          "an image without a detected face is used whole."));
+    maxMinutes_ = new QDoubleSpinBox;
+    maxMinutes_->setRange(0, 24 * 60);
+    maxMinutes_->setDecimals(1);
+    maxMinutes_->setSuffix(tr(" min"));
+    maxMinutes_->setSpecialValueText(tr("No limit"));
+    maxMinutes_->setToolTip(tr("Training stops in time and keeps its best epoch so far: an epoch that "
+                               "cannot finish within the limit is not started."));
+    selectOn_ = new QComboBox;
+    selectOn_->addItem(tr("Validation macro-F1"), QStringLiteral("macro_f1"));
+    selectOn_->addItem(tr("Validation balanced accuracy"), QStringLiteral("balanced_accuracy"));
+    selectOn_->setToolTip(tr("The score that picks the epoch kept as the model, and stops training early when "
+                             "it no longer improves. Balanced accuracy (mean recall) favours finding the rare "
+                             "classes; macro-F1 also asks that they be predicted precisely."));
     seed_ = new QSpinBox;
     seed_->setRange(0, 1 << 30);
     setConfig(learning::TrainingConfig{});
@@ -117,6 +130,8 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     form->addRow(tr("Augmentation"), augment_);
     form->addRow(tr("Imbalance"), imbalance_);
     form->addRow(tr("Face framing"), face_);
+    form->addRow(tr("Time limit"), maxMinutes_);
+    form->addRow(tr("Keep the epoch with the best"), selectOn_);
     form->addRow(tr("Seed"), seed_);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Train"));
@@ -207,6 +222,8 @@ learning::TrainingConfig TrainingDialog::config() const
     c.augment = augment_->isChecked();
     c.imbalance = imbalance_->currentData().toString();
     c.face = face_->currentData().toString();
+    c.maxMinutes = maxMinutes_->value();
+    c.selectOn = selectOn_->currentData().toString();
     c.seed = static_cast<quint64>(seed_->value());
     if (c.backbone != QLatin1String("none")) // the pretrained model dictates its input's colour
         c.grayscale = learning::pretrainedModelInfo(c.backbone).grayscale;
@@ -225,6 +242,8 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
     augment_->setChecked(c.augment);
     imbalance_->setCurrentIndex(std::max(0, imbalance_->findData(c.imbalance)));
     face_->setCurrentIndex(std::max(0, face_->findData(c.face)));
+    maxMinutes_->setValue(c.maxMinutes);
+    selectOn_->setCurrentIndex(std::max(0, selectOn_->findData(c.selectOn)));
     seed_->setValue(static_cast<int>(c.seed));
 }
 

@@ -39,6 +39,8 @@ public:
     QListWidget* classList() const { return classes_; }
     QComboBox* backboneBox() const { return backbone_; }
     QComboBox* faceBox() const { return face_; }
+    QDoubleSpinBox* timeLimitBox() const { return maxMinutes_; }
+    QComboBox* selectOnBox() const { return selectOn_; }
     QPushButton* baselineButton() const { return baseline_; }
     // Status of the last baseline: empty, in progress, recorded (with its score) or failed.
     QString baselineText() const;
@@ -69,6 +71,8 @@ private:
     QCheckBox* augment_;
     QComboBox* imbalance_;
     QComboBox* face_; // TrainingConfig::face
+    QDoubleSpinBox* maxMinutes_; // 0: no limit
+    QComboBox* selectOn_;        // TrainingConfig::selectOn
     QSpinBox* seed_;
     learning::TrainingConfig base_; // settings the dialog does not show are kept from here
 };
