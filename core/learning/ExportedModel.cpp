@@ -33,7 +33,12 @@ struct ExportedModel::Impl {
         torch::NoGradGuard noGrad;
         const auto x = batchU8.to(torch::kFloat).div_(255);
         torch::Tensor logits, features;
-        if (withEmbedding && hasEmbed()) {
+        if (withEmbedding && module.find_method("classify_embed")) {
+            // Backbone exports: scores and features from one pass through the pretrained graph.
+            const auto both = module.get_method("classify_embed")({x}).toTuple();
+            logits = both->elements()[0].toTensor();
+            features = both->elements()[1].toTensor().contiguous();
+        } else if (withEmbedding && hasEmbed()) {
             features = module.get_method("embed")({x}).toTensor().contiguous();
             // Our exporter's forward() is linear(embed(x)): apply the classifier to the features
             // rather than running the network twice. Other exporters may not expose it.

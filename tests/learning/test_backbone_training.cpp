@@ -287,6 +287,18 @@ private Q_SLOTS:
         }
         qInfo("largest probability difference, exported vs in-memory: %g", worst);
         QVERIFY(worst < 1e-5);
+        // Scoring (probabilities and embedding in one pass) gives the same probabilities, and the
+        // embedding is the pooled pretrained features the head reads.
+        QVERIFY(model.hasEmbedding());
+        const auto scored = model.scoreFiles(files.mid(0, 8));
+        const int features = model.sidecar()["network"].toObject()["features"].toInt();
+        QVERIFY(features > 0);
+        for (size_t i = 0; i < scored.size(); ++i) {
+            QCOMPARE(int(scored[i].embedding.size()), features);
+            for (size_t k = 0; k < 2; ++k)
+                QVERIFY(std::abs(scored[i].probabilities[k] - predictions[i].probabilities[k]) < 1e-6);
+        }
+        QVERIFY(scored[0].embedding != scored[1].embedding); // features of the face, not a constant
         writeStripesGraph(modelsDir_, QStringLiteral("emotion"));
     }
 

@@ -192,12 +192,15 @@ torch::jit::Module toTorchScript(BackboneNetImpl& net)
     m.define(std::string(kPadSame) + kReshapeOperand + src.str() +
              "\ndef embed(self, x):\n"
              "    return self.features(x)[0]\n"
-             "\ndef forward(self, x):\n"
+             // Scores and embedding from one pass through the graph (scoring a catalogue wants both).
+             "\ndef classify_embed(self, x):\n"
              "    b = x.size(0)\n"
              "    f, z = self.features(torch.cat([x, x.flip([3])]))\n"
              "    n = f * self.neck_scale + self.neck_shift\n"
              "    y = torch.linear(n, self.head_w, self.head_b) + torch.linear(z, self.prior_w, self.prior_b)\n"
-             "    return (y[:b] + y[b:]) / 2\n");
+             "    return (y[:b] + y[b:]) / 2, f[:b]\n"
+             "\ndef forward(self, x):\n"
+             "    return self.classify_embed(x)[0]\n");
     m.eval();
     return m;
 }
