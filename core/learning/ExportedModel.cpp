@@ -149,7 +149,7 @@ std::vector<ExportedModel::Prediction> ExportedModel::Impl::classifyFiles(
     const std::function<void(int, int)>& progress, int batchSize, bool withEmbedding) const
 {
     std::vector<Prediction> out;
-    batchSize = std::max(1, batchSize);
+    batchSize = std::clamp(batchSize, 1, int(facesPerChunk(size))); // large inputs: smaller batches run faster
     for (int b = 0; b < files.size(); b += batchSize) {
         if (cancel && cancel->isCancelled()) break;
         const QStringList chunk = files.mid(b, batchSize);

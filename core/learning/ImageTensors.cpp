@@ -5,6 +5,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -61,6 +62,11 @@ DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
         out.pixels = all.index_select(0, idx);
     }
     return out;
+}
+
+int64_t facesPerChunk(int64_t side)
+{
+    return std::clamp<int64_t>(128 * 64 * 64 / std::max<int64_t>(1, side * side), 8, 128);
 }
 
 } // namespace exemplar::learning

@@ -50,7 +50,7 @@ Evaluation evaluate(const std::shared_ptr<ClassifierNet>& net, const torch::Tens
     std::vector<int> truth;
     std::vector<torch::Tensor> probs;
     double lossSum = 0;
-    constexpr size_t chunk = 128;
+    const size_t chunk = size_t(facesPerChunk(pixels.size(3)));
     for (size_t b = 0; b < rows.size(); b += chunk) {
         const size_t end = std::min(rows.size(), b + chunk);
         const auto idx = rowsTensor(rows, b, end);

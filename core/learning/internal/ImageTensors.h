@@ -30,6 +30,11 @@ DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
                            FaceFraming framing = FaceFraming::Whole,
                            const FaceDetectorPool* detectors = nullptr);
 
+// How many faces of `side` pixels to put through a network at once outside training: 128 at 64 px,
+// as many pixels at larger sizes (at least 8). At 224 px, chunks of 128 faces (256 with their mirror
+// images) ran faceres validation ~9x slower than chunks of 18 (bench_backbones, Nov 2026).
+int64_t facesPerChunk(int64_t side);
+
 // One prepared image (from FaceImage) as a [C,S,S] uint8 tensor sharing nothing with the Mat.
 torch::Tensor toTensor(const cv::Mat& prepared);
 

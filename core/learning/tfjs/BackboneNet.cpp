@@ -1,5 +1,6 @@
 #include "core/learning/internal/BackboneNet.h"
 
+#include "core/learning/internal/ImageTensors.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
@@ -56,8 +57,9 @@ void BackboneNetImpl::fitTrainingSample(const torch::Tensor& images)
 {
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> chunks;
-    for (int64_t b = 0; b < images.size(0); b += 128)
-        chunks.push_back(embed(images.slice(0, b, std::min<int64_t>(b + 128, images.size(0)))));
+    const int64_t chunk = facesPerChunk(images.size(3));
+    for (int64_t b = 0; b < images.size(0); b += chunk)
+        chunks.push_back(embed(images.slice(0, b, std::min<int64_t>(b + chunk, images.size(0)))));
     const auto f = torch::cat(chunks);
     const auto stdev = f.std(0, /*unbiased=*/false);
     // Channels that barely vary (dead ReLUs) must not be blown up into noise if fine-tuning wakes
