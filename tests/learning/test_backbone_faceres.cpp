@@ -84,19 +84,20 @@ void writeFaceResLikeGraph(const QString& dir)
     QJsonArray dims;
     for (int d : {-1, kSide, kSide, 3}) dims.append(QJsonObject{{"size", QString::number(d)}});
     nodes.append(node("input_1", "Placeholder", {}, {{"shape", QJsonObject{{"shape", QJsonObject{{"dim", dims}}}}}}));
+    // Batch norm as Mul/Add after the convolution, then ReLU6 as Relu, Minimum, Maximum: how the
+    // faceres graph spells each block. Returns the block's output node.
+    auto bnRelu6 = [&](const QString& conv) {
+        nodes.append(node(conv + "_bn/mul_1", "Mul", {conv, conv + "_bn/mul"}));
+        nodes.append(node(conv + "_bn/add_1", "Add", {conv + "_bn/mul_1", conv + "_bn/sub"}));
+        nodes.append(node(conv + "_relu/Relu", "Relu", {conv + "_bn/add_1"}));
+        nodes.append(node(conv + "_relu/Minimum", "Minimum", {conv + "_relu/Relu", "relu6/high"}));
+        nodes.append(node(conv + "_relu/clip", "Maximum", {conv + "_relu/Minimum", "relu6/low"}));
+        return conv + "_relu/clip";
+    };
     nodes.append(node("conv1", "Conv2D", {"input_1", "conv1/kernel"}, convAttr(4)));
-    nodes.append(node("conv1_bn/mul_1", "Mul", {"conv1", "conv1_bn/mul"}));
-    nodes.append(node("conv1_bn/add_1", "Add", {"conv1_bn/mul_1", "conv1_bn/sub"}));
-    nodes.append(node("conv1_relu/Relu", "Relu", {"conv1_bn/add_1"}));
-    nodes.append(node("conv1_relu/Minimum", "Minimum", {"conv1_relu/Relu", "relu6/high"}));
-    nodes.append(node("conv1_relu/clip", "Maximum", {"conv1_relu/Minimum", "relu6/low"}));
-    nodes.append(node("dw", "DepthwiseConv2dNative", {"conv1_relu/clip", "dw/kernel"}, convAttr(2)));
-    nodes.append(node("dw_bn/mul_1", "Mul", {"dw", "dw_bn/mul"}));
-    nodes.append(node("dw_bn/add_1", "Add", {"dw_bn/mul_1", "dw_bn/sub"}));
-    nodes.append(node("dw_relu/Relu", "Relu", {"dw_bn/add_1"}));
-    nodes.append(node("dw_relu/Minimum", "Minimum", {"dw_relu/Relu", "relu6/high"}));
-    nodes.append(node("dw_relu/clip", "Maximum", {"dw_relu/Minimum", "relu6/low"}));
-    nodes.append(node("global_pooling/Mean", "Mean", {"dw_relu/clip", "global_pooling/axes"},
+    nodes.append(node("dw", "DepthwiseConv2dNative", {bnRelu6("conv1"), "dw/kernel"}, convAttr(2)));
+    const QString dwOut = bnRelu6("dw");
+    nodes.append(node("global_pooling/Mean", "Mean", {dwOut, "global_pooling/axes"},
                       {{"keep_dims", QJsonObject{{"b", false}}}}));
     nodes.append(node("feats/Relu", "_FusedMatMul", {"global_pooling/Mean", "feats/kernel", "feats/bias"},
                       matMulAttr({"BiasAdd", "Relu"})));
