@@ -26,6 +26,8 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QTimer>
+#include <QScopeGuard>
+#include <QComboBox>
 
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -404,6 +406,52 @@ private Q_SLOTS:
         runs->deleteRun(runId);
         QVERIFY(!f.reopen().run(runId));
         QVERIFY(!runs->runIds().contains(runId));
+    }
+
+    // The zero-shot baseline is offered only when the model knows two of the chosen classes; the
+    // tooltip says why not otherwise. (Only the files' presence matters here: nothing is evaluated.)
+    void baselineNeedsClassesTheModelKnows()
+    {
+        QTemporaryDir models;
+        for (const QString& name : {QStringLiteral("emotion"), QStringLiteral("faceres")})
+            for (const QString& ext : {QStringLiteral(".json"), QStringLiteral(".bin")}) {
+                QFile file(models.filePath(name + ext));
+                QVERIFY(file.open(QIODevice::WriteOnly));
+            }
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        qputenv("EXEMPLAR_MODELS_DIR", models.path().toUtf8());
+        auto restore = qScopeGuard([&] { qputenv("EXEMPLAR_MODELS_DIR", saved); });
+
+        test::StudioFixture f(catalogue_);
+        TrainingDialog* dialog = TrainingStudio::of(f.window.get())->newRun();
+        QPushButton* baseline = dialog->baselineButton();
+        QComboBox* backbone = dialog->backboneBox();
+        const TaskInfo task = f.task(QStringLiteral("expression"));
+        for (const ClassCount& c : f.session()->catalogue().classCounts(task.id))
+            dialog->setClassChecked(c.className, kClasses.contains(c.className));
+        // From scratch, the baseline is the emotion model's: happiness, sadness and surprise map.
+        QVERIFY(baseline->isEnabled());
+        QVERIFY2(baseline->toolTip().contains(QStringLiteral("happiness, sadness, surprise")),
+                 qPrintable(baseline->toolTip()));
+        // faceres knows female and male only.
+        backbone->setCurrentIndex(backbone->findData(QStringLiteral("faceres")));
+        QVERIFY(!baseline->isEnabled());
+        QVERIFY2(baseline->toolTip().contains(QStringLiteral("faceres model knows female, male")),
+                 qPrintable(baseline->toolTip()));
+        backbone->setCurrentIndex(backbone->findData(QStringLiteral("emotion")));
+        QVERIFY(baseline->isEnabled());
+        // One known class is not a baseline; a second one chosen makes it one again.
+        dialog->setClassChecked(QStringLiteral("sadness"), false);
+        dialog->setClassChecked(QStringLiteral("surprise"), false);
+        QVERIFY(!baseline->isEnabled());
+        QVERIFY2(baseline->toolTip().contains(QStringLiteral("chosen: happiness")), qPrintable(baseline->toolTip()));
+        dialog->setClassChecked(QStringLiteral("surprise"), true);
+        QVERIFY(baseline->isEnabled());
+        // A task the model knows nothing of.
+        dialog->setTask(QStringLiteral("glasses"));
+        QVERIFY(!dialog->selection().classes.isEmpty());
+        QVERIFY(!baseline->isEnabled());
+        dialog->close();
     }
 
     void closingWhileTrainingCancelsThenInterruptedRunResumes()

@@ -2,6 +2,7 @@
 
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
 #include "core/learning/tfjs/ZeroShotRun.h"
 #include "core/util/Error.h"
 #include "ui/curation/CurationSession.h"
@@ -146,8 +147,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     connect(classes_, &QListWidget::itemChanged, this, &TrainingDialog::updateWarning);
     connect(backbone_, &QComboBox::currentIndexChanged, this, &TrainingDialog::updateBackbone);
     connect(baseline_, &QPushButton::clicked, this, &TrainingDialog::recordBaseline);
-    fillClasses();
-    updateBackbone();
+    fillClasses(); // also sets up the backbone-dependent rows
 }
 
 void TrainingDialog::fillClasses()
@@ -197,6 +197,7 @@ void TrainingDialog::updateWarning()
     const QString text = warningText();
     warning_->setText(text);
     warning_->setVisible(!text.isEmpty());
+    updateBackbone(); // the baseline needs the chosen classes to be ones the model knows
 }
 
 learning::DatasetSelection TrainingDialog::selection() const
@@ -275,13 +276,31 @@ void TrainingDialog::updateBackbone()
     imageSize_->setEnabled(!pretrained);
     if (pretrained)
         imageSize_->setValue(learning::pretrainedModelInfo(backbone).inputSize);
-    const bool installed = !learning::findPretrainedModel(pretrained ? backbone : QStringLiteral("emotion")).isEmpty();
-    baseline_->setEnabled(installed && session_->isOpen());
-    baseline_->setToolTip(!installed ? learning::pretrainedModelsHowTo()
-                                     : tr("Evaluate the %1 model untrained on the chosen classes (its classes mapped "
-                                          "by name) on the test images a run with this seed holds out, and record it "
-                                          "in the run history")
-                                           .arg(pretrained ? backbone : QStringLiteral("emotion")));
+    const QString zeroShotModel = pretrained ? backbone : QStringLiteral("emotion");
+    const bool installed = !learning::findPretrainedModel(zeroShotModel).isEmpty();
+    // Zero-shot needs two of the chosen classes among the model's own (faceres knows female and
+    // male, not expressions): say so on the button rather than fail after decoding every image.
+    const QStringList chosen = selection().classes;
+    QStringList known;
+    const std::vector<int> taskOf = learning::mapPretrainedClasses(zeroShotModel, chosen);
+    for (int t : taskOf)
+        if (t >= 0)
+            known << chosen[t];
+    const bool mapsTask = known.size() >= 2;
+    baseline_->setEnabled(installed && mapsTask && !baselineRunning_ && session_->isOpen());
+    if (!installed)
+        baseline_->setToolTip(learning::pretrainedModelsHowTo());
+    else if (!mapsTask)
+        baseline_->setToolTip(tr("The %1 model knows %2; zero-shot needs at least two of the chosen classes among "
+                                 "them (chosen: %3)")
+                                  .arg(zeroShotModel,
+                                       learning::pretrainedModelClasses(zeroShotModel).join(QStringLiteral(", ")),
+                                       chosen.isEmpty() ? tr("none") : chosen.join(QStringLiteral(", "))));
+    else
+        baseline_->setToolTip(tr("Evaluate the %1 model untrained on the chosen classes (its classes mapped by name: "
+                                 "%2) on the test images a run with this seed holds out, and record it in the run "
+                                 "history")
+                                  .arg(zeroShotModel, known.join(QStringLiteral(", "))));
 }
 
 QString TrainingDialog::baselineText() const
@@ -299,6 +318,7 @@ void TrainingDialog::recordBaseline()
     const learning::DatasetSelection chosen = selection();
     const learning::TrainingConfig settings = config();
     const QString path = session_->path();
+    baselineRunning_ = true;
     baseline_->setEnabled(false);
     baselineStatus_->setText(tr("Evaluating the %1 model zero-shot...").arg(options.model));
     QPointer<TrainingDialog> self(this);
@@ -328,6 +348,7 @@ void TrainingDialog::recordBaseline()
                     runId ? tr("Recorded run %1: %2 zero-shot, test balanced accuracy %3 (%4 images)")
                                 .arg(runId).arg(model).arg(score, 0, 'f', 3).arg(images)
                           : tr("Baseline failed: %1").arg(error));
+                self->baselineRunning_ = false;
                 self->updateBackbone();
                 Q_EMIT self->baselineRecorded(runId, error);
             },

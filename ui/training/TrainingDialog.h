@@ -63,6 +63,7 @@ private:
     QComboBox* backbone_;
     QPushButton* baseline_;
     QLabel* baselineStatus_;
+    bool baselineRunning_ = false; // the button stays disabled until the result is in
     QComboBox* model_;
     QSpinBox* imageSize_;
     QSpinBox* epochs_;
