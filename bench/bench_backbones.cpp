@@ -123,6 +123,13 @@ int main(int argc, char** argv)
                     }
                 }
                 rows.push_back({task.key, mode, r});
+                // Where the errors are: the test confusion matrix (rows: truth) and each class's recall.
+                std::printf("  test confusion (rows: truth; columns: %s)\n", qPrintable(r.test.labels.join(", ")));
+                for (size_t t = 0; t < r.test.confusion.size(); ++t) {
+                    std::printf("  %-10s", qPrintable(r.test.labels[int(t)]));
+                    for (int n : r.test.confusion[t]) std::printf(" %5d", n);
+                    std::printf("   recall %.3f\n", r.test.perClass[t].recall);
+                }
                 std::printf("%s_%s_test_balanced_accuracy: %.4f\n%s_%s_test_accuracy: %.4f\n%s_%s_seconds: %.0f\n",
                             qPrintable(task.key), qPrintable(mode), r.test.balancedAccuracy, qPrintable(task.key),
                             qPrintable(mode), r.test.accuracy, qPrintable(task.key), qPrintable(mode), r.seconds);
