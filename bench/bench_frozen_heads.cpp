@@ -1,0 +1,235 @@
+// How far the pretrained models' features go on faces-dev's expression tasks with ~90-190 faces per
+// rare class: linear heads on frozen features, measured over many identity-disjoint splits (one
+// split's test set holds ~16-22 faces per rare class, so one split moves balanced accuracy by
+// +-0.04; the mean over ten is what tells two methods apart).
+//
+//   bench_frozen_heads [expression4|expression6] [splits=10]
+//
+// Features are computed once per image and orientation (the model's own preprocessing, as
+// zero-shot uses it), averaged over the face and its mirror image, and cached in the temp dir.
+// Per split (seed 1..splits, the trainer's splitByIdentity with its default 15%/15%), each head is
+// a class-weighted logistic regression fitted on the training part, its L2 penalty pulling the
+// weights towards where they start (the zero-shot mapping of the emotion model's logits; zero for
+// features), for several penalty strengths; "valsel" picks the strength on validation.
+// Heads: prior (the emotion logits only), emotion+features (+ its 256 pooled features),
+// faceres+logits (+ faceres' 1024-d embedding). Prints `name: mean` lines and one row per head.
+#include "FacesDevTasks.h"
+#include "core/learning/LabelledFolder.h"
+#include "core/learning/Metrics.h"
+#include "core/learning/Split.h"
+#include "core/learning/TorchRuntime.h"
+#include "core/learning/TrainingConfig.h"
+#include "core/learning/internal/BackboneNet.h"
+#include "core/learning/tfjs/FaceModelInput.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
+#include "core/util/Error.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <map>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+namespace {
+
+struct FrozenFeatures {
+    torch::Tensor features, logits; // [N, F] and [N, K], averaged over the face and its mirror
+};
+
+FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, const QString& task)
+{
+    const QString cache = QDir::temp().filePath(
+        QStringLiteral("exemplar-frozen-%1-%2-%3.pt").arg(model, task).arg(data.samples.size()));
+    if (QFileInfo::exists(cache)) {
+        std::vector<torch::Tensor> saved;
+        torch::load(saved, cache.toStdString());
+        return {saved[0], saved[1]};
+    }
+    TrainingConfig config;
+    config.backbone = model;
+    auto net = std::dynamic_pointer_cast<BackboneNetImpl>(makeNetwork(config, data.classNames));
+    net->eval();
+    const PretrainedModelInfo info = pretrainedModelInfo(model);
+    const int size = info.inputSize, channels = info.grayscale ? 1 : 3;
+    std::vector<torch::Tensor> features, logits;
+    const size_t chunk = 32;
+    for (size_t start = 0; start < data.samples.size(); start += chunk) {
+        const size_t end = std::min(data.samples.size(), start + chunk);
+        std::vector<torch::Tensor> images(end - start);
+        cv::parallel_for_(cv::Range(int(start), int(end)), [&](const cv::Range& range) {
+            for (int i = range.start; i < range.end; ++i) {
+                const QString& path = data.samples[size_t(i)].path;
+                const cv::Mat decoded = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
+                if (decoded.empty()) throw Error(QStringLiteral("%1: cannot be decoded").arg(path));
+                std::vector<float> input = faceModelInput(decoded, size, info.grayscale);
+                auto t = torch::from_blob(input.data(), {size, size, channels}).permute({2, 0, 1}).clone();
+                // faceModelInput scales gray models to [-1, 1]; the network wants [0, 1] and scales itself.
+                images[size_t(i) - start] = info.grayscale ? (t + 1) / 2 : t;
+            }
+        });
+        const auto x = torch::stack(images);
+        torch::NoGradGuard noGrad;
+        const auto [f0, z0] = net->features(x);
+        const auto [f1, z1] = net->features(x.flip({3}));
+        features.push_back((f0 + f1) / 2);
+        logits.push_back((z0 + z1) / 2);
+    }
+    FrozenFeatures out{torch::cat(features), torch::cat(logits)};
+    torch::save(std::vector<torch::Tensor>{out.features, out.logits}, cache.toStdString());
+    return out;
+}
+
+double balancedAccuracy(const torch::Tensor& logits, const std::vector<int>& truth, const std::vector<int64_t>& rows,
+                        const QStringList& classes)
+{
+    const auto predicted = logits.index_select(0, torch::tensor(rows)).argmax(1);
+    std::vector<int> p, t;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        p.push_back(int(predicted[int64_t(i)].item<int64_t>()));
+        t.push_back(truth[size_t(rows[i])]);
+    }
+    return computeMetrics(t, p, classes).balancedAccuracy;
+}
+
+// Class-weighted logistic regression, full batch: a few hundred Adam steps on a convex loss of at
+// most ~1,300 inputs converge; no need for a solver library. Returns the logits of every row of x.
+torch::Tensor fitAndScore(const torch::Tensor& x, const std::vector<int64_t>& trainRows, const torch::Tensor& labels,
+                          int classes, double penalty, const torch::Tensor& start)
+{
+    const auto rows = torch::tensor(trainRows);
+    const auto xTrain = x.index_select(0, rows), yTrain = labels.index_select(0, rows);
+    auto w = start.clone().requires_grad_(true);
+    auto b = torch::zeros({classes}).requires_grad_(true);
+    const auto counts = torch::bincount(yTrain, {}, classes).to(torch::kFloat);
+    const auto classWeights = counts.sum() / (classes * counts.clamp_min(1));
+    torch::optim::Adam optimiser({w, b}, torch::optim::AdamOptions(0.05));
+    namespace F = torch::nn::functional;
+    for (int step = 0; step < 300; ++step) {
+        optimiser.zero_grad();
+        const auto loss = F::cross_entropy(xTrain.matmul(w.t()) + b, yTrain,
+                                           F::CrossEntropyFuncOptions().weight(classWeights)) +
+                          penalty * (w - start).pow(2).sum();
+        loss.backward();
+        optimiser.step();
+    }
+    torch::NoGradGuard noGrad;
+    return x.matmul(w.t()) + b;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString which = argc > 1 ? argv[1] : "expression4";
+    const int splits = argc > 2 ? atoi(argv[2]) : 10;
+    const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
+    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
+        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
+        return 1;
+    }
+    const auto tasks = facesDevTasks();
+    const auto task = std::find_if(tasks.begin(), tasks.end(), [&](const FacesDevTask& t) { return t.key == which; });
+    if (task == tasks.end() || task->pretrained != QLatin1String("emotion")) {
+        std::printf("unknown task '%s' (expression4 or expression6)\n", qPrintable(which));
+        return 1;
+    }
+    try {
+        configureTorchRuntime(0);
+        const TrainingData data =
+            readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes).data;
+        const int classes = int(data.classNames.size());
+        std::printf("%s: %zu faces, %d identity-disjoint splits\n", qPrintable(which), data.samples.size(), splits);
+        std::fflush(stdout);
+        const FrozenFeatures emotion = frozenFeatures(data, QStringLiteral("emotion"), which);
+        const FrozenFeatures faceres = frozenFeatures(data, QStringLiteral("faceres"), which);
+        std::vector<int> truth;
+        for (const TrainingSample& s : data.samples) truth.push_back(s.label);
+        const auto labels = torch::tensor(std::vector<int64_t>(truth.begin(), truth.end()));
+        // The zero-shot mapping (happy -> happiness, ...) as a [classes, 7] matrix.
+        const std::vector<int> taskOf = mapPretrainedClasses(QStringLiteral("emotion"), data.classNames);
+        auto mapping = torch::zeros({classes, int64_t(taskOf.size())});
+        for (size_t m = 0; m < taskOf.size(); ++m)
+            if (taskOf[m] >= 0) mapping[taskOf[m]][int64_t(m)] = 1.0;
+
+        const std::vector<double> penalties{100, 10, 1, 0.3, 0.1};
+        std::map<std::string, std::vector<double>> test, validation; // head -> score per split
+        std::vector<std::string> order;
+        for (int seed = 1; seed <= splits; ++seed) {
+            const auto split = splitByIdentity(data.samples, classes, {0.15, 0.15}, quint64(seed));
+            std::vector<int64_t> trainRows, valRows, testRows;
+            for (size_t i = 0; i < split.size(); ++i)
+                (split[i] == SplitPart::Train ? trainRows : split[i] == SplitPart::Validation ? valRows : testRows)
+                    .push_back(int64_t(i));
+            auto record = [&](const std::string& name, const torch::Tensor& logits) {
+                if (!test.count(name)) order.push_back(name);
+                test[name].push_back(balancedAccuracy(logits, truth, testRows, data.classNames));
+                validation[name].push_back(balancedAccuracy(logits, truth, valRows, data.classNames));
+            };
+            // Zero-shot on the same split: the unmapped classes (fear, ...) can never win.
+            record("zeroshot", emotion.logits.matmul(mapping.t()) - (1 - mapping.sum(1)) * 1e9);
+            auto standardised = [&](const torch::Tensor& f) {
+                const auto onTrain = f.index_select(0, torch::tensor(trainRows));
+                return (f - onTrain.mean(0)) / onTrain.std(0).clamp_min(1e-6);
+            };
+            const auto emotionFeatures = standardised(emotion.features);
+            const auto faceresFeatures = standardised(faceres.features);
+            struct Head {
+                std::string name;
+                torch::Tensor x, start;
+            };
+            const std::vector<Head> heads{
+                {"prior", emotion.logits, mapping},
+                {"emotion+features", torch::cat({emotion.logits, emotionFeatures}, 1),
+                 torch::cat({mapping, torch::zeros({classes, emotionFeatures.size(1)})}, 1)},
+                {"faceres+logits", torch::cat({emotion.logits, faceresFeatures}, 1),
+                 torch::cat({mapping, torch::zeros({classes, faceresFeatures.size(1)})}, 1)},
+            };
+            for (const Head& head : heads) {
+                double bestValidation = -1;
+                torch::Tensor chosen;
+                for (double penalty : penalties) {
+                    const auto logits = fitAndScore(head.x, trainRows, labels, classes, penalty, head.start);
+                    record(head.name + " penalty=" + QString::number(penalty).toStdString(), logits);
+                    const double v = balancedAccuracy(logits, truth, valRows, data.classNames);
+                    if (v > bestValidation) bestValidation = v, chosen = logits;
+                }
+                record(head.name + " valsel", chosen);
+            }
+            std::printf("split %d: zero-shot %.3f\n", seed, test["zeroshot"].back());
+            std::fflush(stdout);
+        }
+        std::printf("\n%-30s %9s %9s   test per split\n", "head", "test", "val");
+        for (const std::string& name : order) {
+            auto mean = [](const std::vector<double>& v) {
+                double s = 0;
+                for (double x : v) s += x;
+                return s / double(v.size());
+            };
+            std::printf("%-30s %9.4f %9.4f  ", name.c_str(), mean(test[name]), mean(validation[name]));
+            for (double x : test[name]) std::printf(" %.3f", x);
+            std::printf("\n");
+        }
+        for (const std::string& name : order) {
+            QString key = QString::fromStdString(name);
+            key.replace(QRegularExpression(QStringLiteral("[^a-z0-9.]+")), QStringLiteral("_"));
+            double s = 0;
+            for (double x : test[name]) s += x;
+            std::printf("%s_%s_mean_test_balanced_accuracy: %.4f\n", qPrintable(which), qPrintable(key),
+                        s / double(test[name].size()));
+        }
+    } catch (const Error& e) {
+        std::printf("error: %s\n", qPrintable(e.message()));
+        return 1;
+    }
+    return 0;
+}
