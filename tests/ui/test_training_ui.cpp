@@ -168,6 +168,26 @@ private Q_SLOTS:
         const qint64 runId = finished.first().at(0).toLongLong();
         QCOMPARE(epochs.size(), 2);
 
+        // The next "New training run" repeats this one (classes, settings, seed: the same held-out
+        // faces); "Restore Defaults" resets the settings and keeps the classes.
+        {
+            TrainingDialog* again = studio->newRun();
+            QCOMPARE(again->selection().classes, kClasses);
+            QCOMPARE(again->config().imageSize, 32);
+            QCOMPARE(again->config().epochs, 2);
+            QCOMPARE(again->config().threads, 1);
+            QCOMPARE(again->timeLimitBox()->value(), 30.0);
+            QCOMPARE(again->selectOnBox()->currentData().toString(), QStringLiteral("balanced_accuracy"));
+            QTest::mouseClick(again->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::RestoreDefaults),
+                              Qt::LeftButton);
+            QCOMPARE(again->timeLimitBox()->text(), QStringLiteral("No limit"));
+            QCOMPARE(again->config().imageSize, learning::TrainingConfig().imageSize);
+            QCOMPARE(again->config().epochs, learning::TrainingConfig().epochs);
+            QCOMPARE(again->selectOnBox()->currentData().toString(), QStringLiteral("macro_f1"));
+            QCOMPARE(again->selection().classes, kClasses);
+            again->reject();
+        }
+
         // Curves: one smoothed point per batch, one point per epoch for every per-epoch curve.
         TrainingMonitor* monitor = studio->monitor();
         QVERIFY(monitor->batchPoints() >= 2);

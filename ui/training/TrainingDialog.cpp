@@ -15,6 +15,9 @@
 #include <QLabel>
 #include <QApplication>
 #include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QPointer>
 #include <QStandardItemModel>
@@ -134,8 +137,12 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     form->addRow(tr("Time limit"), maxMinutes_);
     form->addRow(tr("Keep the epoch with the best"), selectOn_);
     form->addRow(tr("Seed"), seed_);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    auto* buttons =
+        new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Train"));
+    buttons->button(QDialogButtonBox::RestoreDefaults)->setToolTip(tr("The default settings (task and classes stay)"));
+    connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
+            [this] { setConfig(learning::TrainingConfig{}); });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto* layout = new QVBoxLayout(this);
@@ -246,6 +253,32 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
     maxMinutes_->setValue(c.maxMinutes);
     selectOn_->setCurrentIndex(std::max(0, selectOn_->findData(c.selectOn)));
     seed_->setValue(static_cast<int>(c.seed));
+}
+
+bool TrainingDialog::useSettingsOf(qint64 runId)
+{
+    if (!session_->isOpen() || !runId)
+        return false;
+    const std::optional<RunRecord> run = session_->catalogue().run(runId);
+    if (!run)
+        return false;
+    const QJsonObject json = QJsonDocument::fromJson(run->configJson.toUtf8()).object();
+    learning::TrainingConfig settings;
+    try {
+        settings = learning::TrainingConfig::fromJson(json);
+        settings.validate();
+    } catch (const Error&) {
+        return false; // a run recorded by another version with settings this one rejects: defaults
+    }
+    setTask(json[QLatin1String("task")].toString());
+    const QStringList classes = json[QLatin1String("classes")].toVariant().toStringList();
+    if (!classes.isEmpty())
+        for (int i = 0; i < classes_->count(); ++i) {
+            const QString name = classes_->item(i)->data(Qt::UserRole).toString();
+            setClassChecked(name, classes.contains(name));
+        }
+    setConfig(settings);
+    return true;
 }
 
 void TrainingDialog::setTask(const QString& name)

@@ -32,6 +32,10 @@ public:
     learning::DatasetSelection selection() const;
     learning::TrainingConfig config() const;
     void setConfig(const learning::TrainingConfig& config);
+    // Task, classes and settings of a recorded run (the seed too, so the new run holds out the
+    // same faces and the two compare). False, leaving the dialog as it was, when the run is gone
+    // or its settings are not valid here.
+    bool useSettingsOf(qint64 runId);
     void setTask(const QString& name);
     void setClassChecked(const QString& name, bool checked);
     QString warningText() const; // empty when every chosen class has enough images

@@ -34,7 +34,8 @@ public:
     EvaluationView* evaluation() const { return evaluation_; }
     RunHistoryView* runs() const { return runs_; }
 
-    // Opens the "New training run" dialog (window-modal, not blocking); accepting it starts the run.
+    // Opens the "New training run" dialog (window-modal, not blocking) with the settings of the
+    // latest run; accepting it starts the run.
     TrainingDialog* newRun();
     bool startRun(const learning::DatasetSelection& selection, const learning::TrainingConfig& config,
                   const QString& workDir = {});
