@@ -85,10 +85,7 @@ int main(int argc, char** argv)
         }
     }
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
-    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
-        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
-        return 1;
-    }
+    if (!facesDevPresent(facesDev)) return 1;
     struct Row {
         QString task, mode;
         TrainingResult r;

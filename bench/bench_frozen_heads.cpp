@@ -133,14 +133,11 @@ int main(int argc, char** argv)
     const QString which = argc > 1 ? argv[1] : "expression4";
     const int splits = argc > 2 ? atoi(argv[2]) : 10;
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
-    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
-        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
-        return 1;
-    }
-    const auto tasks = facesDevTasks();
-    const auto task = std::find_if(tasks.begin(), tasks.end(), [&](const FacesDevTask& t) { return t.key == which; });
-    if (task == tasks.end() || task->pretrained != QLatin1String("emotion")) {
-        std::printf("unknown task '%s' (expression4 or expression6)\n", qPrintable(which));
+    if (!facesDevPresent(facesDev)) return 1;
+    const std::optional<FacesDevTask> task = facesDevTask(which);
+    if (!task) return 1;
+    if (task->pretrained != QLatin1String("emotion")) {
+        std::printf("%s: the heads read the emotion model; use expression4 or expression6\n", qPrintable(which));
         return 1;
     }
     try {

@@ -1,6 +1,7 @@
 // Inference throughput of an exported compact model: from decoded images (model only) and from
 // JPEG files (decode + model). Trains a 1-epoch model on faces-dev first unless given a model dir.
 // Usage: bench_infer [model_dir] [batch=64]
+#include "FacesDevTasks.h"
 #include "core/learning/ExportedModel.h"
 #include "core/learning/FaceImage.h"
 #include "core/learning/LabelledFolder.h"
@@ -19,10 +20,7 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
-    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
-        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
-        return 1;
-    }
+    if (!facesDevPresent(facesDev)) return 1;
     const int batch = argc > 2 ? atoi(argv[2]) : 64;
     const LabelledFolder folder = readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images",
                                                      "expression", {"happiness", "sadness", "anger", "surprise"});

@@ -20,16 +20,9 @@ int main(int argc, char** argv)
     const QString which = argc > 1 ? argv[1] : "expression4";
     const double minutes = argc > 2 ? atof(argv[2]) : 15;
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
-    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
-        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
-        return 1;
-    }
-    const auto tasks = facesDevTasks();
-    const auto task = std::find_if(tasks.begin(), tasks.end(), [&](const FacesDevTask& t) { return t.key == which; });
-    if (task == tasks.end()) {
-        std::printf("unknown task '%s' (expression4, expression6 or sex)\n", qPrintable(which));
-        return 64;
-    }
+    if (!facesDevPresent(facesDev)) return 1;
+    const std::optional<FacesDevTask> task = facesDevTask(which);
+    if (!task) return 64;
     const LabelledFolder folder =
         readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes);
     TrainingConfig config;

@@ -1,6 +1,7 @@
 // Training throughput of Exemplar against the same network, data and augmentation trained with
 // PyTorch in Python (bench_train_pytorch.py). Last line: `speedup_vs_pytorch: X.XX`.
 // Usage: bench_train_speed [epochs=3] [threads=0 (all cores)]
+#include "FacesDevTasks.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/TrainingJob.h"
 
@@ -20,10 +21,7 @@ int main(int argc, char** argv)
     const int epochs = argc > 1 ? atoi(argv[1]) : 3;
     const int threads = argc > 2 ? atoi(argv[2]) : 0;
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
-    if (!QFileInfo::exists(facesDev + "/labels.csv")) {
-        std::printf("faces-dev not found at %s; nothing to measure\n", qPrintable(facesDev));
-        return 1;
-    }
+    if (!facesDevPresent(facesDev)) return 1;
     const QStringList classes{"happiness", "sadness", "anger", "surprise"};
     const LabelledFolder folder = readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images",
                                                      "expression", classes);
