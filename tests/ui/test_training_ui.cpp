@@ -31,6 +31,7 @@
 
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QListWidget>
 #include <QProgressBar>
@@ -438,9 +439,17 @@ private Q_SLOTS:
                 QFile file(models.filePath(name + ext));
                 QVERIFY(file.open(QIODevice::WriteOnly));
             }
-        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        // Only these: not the models installed in the user's data directory.
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR"), savedData = qgetenv("XDG_DATA_HOME");
         qputenv("EXEMPLAR_MODELS_DIR", models.path().toUtf8());
-        auto restore = qScopeGuard([&] { qputenv("EXEMPLAR_MODELS_DIR", saved); });
+        qputenv("XDG_DATA_HOME", models.path().toUtf8());
+        auto restore = qScopeGuard([&] {
+            qputenv("EXEMPLAR_MODELS_DIR", saved);
+            if (savedData.isEmpty())
+                qunsetenv("XDG_DATA_HOME");
+            else
+                qputenv("XDG_DATA_HOME", savedData);
+        });
 
         test::StudioFixture f(catalogue_);
         TrainingDialog* dialog = TrainingStudio::of(f.window.get())->newRun();
@@ -472,6 +481,36 @@ private Q_SLOTS:
         QVERIFY(!dialog->selection().classes.isEmpty());
         QVERIFY(!baseline->isEnabled());
         dialog->close();
+
+        // The next dialog repeats the latest run; a run that started from a model not installed here
+        // (gender) comes back as a run from scratch at the scratch input, an installed one as itself.
+        for (const QString& model : {QStringLiteral("gender"), QStringLiteral("faceres")}) {
+            learning::TrainingConfig settings;
+            settings.backbone = model;
+            settings.imageSize = model == QLatin1String("faceres") ? 224 : 64;
+            settings.grayscale = model != QLatin1String("faceres");
+            QJsonObject json = settings.toJson();
+            json["task"] = QStringLiteral("expression");
+            json["classes"] = QJsonArray::fromStringList(kClasses);
+            RunRecord run;
+            run.taskId = task.id;
+            run.name = model;
+            run.status = QStringLiteral("finished");
+            run.configJson = QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
+            QVERIFY(f.session()->catalogue().createRun(run) > 0);
+            TrainingDialog* again = TrainingStudio::of(f.window.get())->newRun();
+            QCOMPARE(again->selection().classes, kClasses);
+            if (model == QLatin1String("gender")) {
+                QCOMPARE(again->config().backbone, QStringLiteral("none"));
+                QCOMPARE(again->config().imageSize, learning::TrainingConfig().imageSize);
+                QCOMPARE(again->config().grayscale, learning::TrainingConfig().grayscale);
+            } else {
+                QCOMPARE(again->config().backbone, QStringLiteral("faceres"));
+                QCOMPARE(again->config().imageSize, 224);
+                QVERIFY(!again->config().grayscale);
+            }
+            again->reject();
+        }
     }
 
     void closingWhileTrainingCancelsThenInterruptedRunResumes()

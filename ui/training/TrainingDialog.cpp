@@ -242,8 +242,16 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
 {
     base_ = c;
     model_->setCurrentIndex(std::max(0, model_->findData(c.model)));
-    backbone_->setCurrentIndex(std::max(0, backbone_->findData(c.backbone)));
-    imageSize_->setValue(c.imageSize);
+    // A pretrained model not installed here (a catalogue from another machine): from scratch, at
+    // the scratch input, rather than a run that fails to start.
+    int backbone = backbone_->findData(c.backbone);
+    if (backbone < 0 || !qobject_cast<QStandardItemModel*>(backbone_->model())->item(backbone)->isEnabled()) {
+        backbone = 0;
+        base_.imageSize = learning::TrainingConfig().imageSize;
+        base_.grayscale = learning::TrainingConfig().grayscale;
+    }
+    backbone_->setCurrentIndex(backbone);
+    imageSize_->setValue(base_.imageSize);
     epochs_->setValue(c.epochs);
     batchSize_->setValue(c.batchSize);
     learningRate_->setValue(c.learningRate);
