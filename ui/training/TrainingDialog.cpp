@@ -322,11 +322,7 @@ void TrainingDialog::updateBackbone()
     // Zero-shot needs two of the chosen classes among the model's own (faceres knows female and
     // male, not expressions): say so on the button rather than fail after decoding every image.
     const QStringList chosen = selection().classes;
-    QStringList known;
-    const std::vector<int> taskOf = learning::mapPretrainedClasses(zeroShotModel, chosen);
-    for (int t : taskOf)
-        if (t >= 0)
-            known << chosen[t];
+    const QStringList known = learning::mappedTaskClasses(zeroShotModel, chosen);
     const bool mapsTask = known.size() >= 2;
     baseline_->setEnabled(installed && mapsTask && !baselineRunning_ && session_->isOpen());
     if (!installed)

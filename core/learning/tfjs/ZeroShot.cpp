@@ -62,6 +62,14 @@ std::vector<int> mapPretrainedClasses(const QString& model, const QStringList& t
     return out;
 }
 
+QStringList mappedTaskClasses(const QString& model, const QStringList& taskClasses)
+{
+    QStringList mapped;
+    for (int t : mapPretrainedClasses(model, taskClasses))
+        if (t >= 0) mapped << taskClasses[t];
+    return mapped;
+}
+
 TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& config,
                                 const ZeroShotOptions& options, const CancelFlag* cancel)
 {
@@ -75,10 +83,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     r.software = softwareVersions();
     const int classCount = int(data.classNames.size());
     const std::vector<int> taskOf = mapPretrainedClasses(options.model, data.classNames);
-    QStringList mapped;
-    for (int t : taskOf)
-        if (t >= 0) mapped << data.classNames[t];
-    if (mapped.size() < 2)
+    if (mappedTaskClasses(options.model, data.classNames).size() < 2)
         throw Error(QStringLiteral("the %1 model knows %2; the task's classes (%3) need at least two of them")
                         .arg(options.model, pretrainedModelClasses(options.model).join(QStringLiteral(", ")),
                              data.classNames.join(QStringLiteral(", "))));

@@ -20,6 +20,8 @@ QStringList pretrainedModelClasses(const QString& model);
 // For each model class, the index of the task class it means (by name and common synonyms,
 // case-insensitive: happy -> happiness, angry -> anger, ...), or -1.
 std::vector<int> mapPretrainedClasses(const QString& model, const QStringList& taskClasses);
+// The task classes some model class maps onto, in the model's class order. Zero-shot needs two.
+QStringList mappedTaskClasses(const QString& model, const QStringList& taskClasses);
 
 struct ZeroShotOptions {
     QString model = QStringLiteral("emotion"); // a knownPretrainedModels() name
