@@ -95,7 +95,8 @@ int main(int argc, char** argv)
         for (const FacesDevTask& task : facesDevTasks()) {
             if (which != "all" && which != task.key) continue;
             const LabelledFolder folder =
-                readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task.column, task.classes);
+                readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task.column, task.classes,
+                                   config.auxiliaryClasses ? Auxiliary::Keep : Auxiliary::LeaveOut);
             for (const QString& mode : modes) {
                 std::printf("%s %s (%lld images, seed %llu, %.0f min budget)\n", qPrintable(task.key),
                             qPrintable(mode), (long long)folder.data.samples.size(),

@@ -66,6 +66,12 @@ int runTrain(const QStringList& args)
     const QCommandLineOption backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres or none "
                                       "(default none: train from scratch). faceres reads 224 px colour images "
                                       "(the defaults of --size and --color then follow it).", "NAME");
+    const QCommandLineOption distillFrom("distill-from", "Also learn from a pretrained model's judgement of every "
+                                         "training image (knowledge distillation): emotion, gender, faceres or none "
+                                         "(default). The model must know all the chosen classes.", "NAME");
+    const QCommandLineOption auxiliary("auxiliary-classes", "Also learn from the images of the task's other classes "
+                                       "(extra outputs, dropped before testing and export; with --distill-from, "
+                                       "the teacher labels them too).");
     const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
@@ -80,7 +86,7 @@ int runTrain(const QStringList& args)
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, configFile, epochs, model, backbone,
-                  size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
+                  distillFrom, auxiliary, size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
@@ -114,6 +120,8 @@ int runTrain(const QStringList& args)
         if (!p.isSet(color)) config.grayscale = false;
     }
     if (p.isSet(color)) config.grayscale = false;
+    if (p.isSet(distillFrom)) config.distillFrom = p.value(distillFrom);
+    if (p.isSet(auxiliary)) config.auxiliaryClasses = true;
     data.applySeed(p, config);
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
     if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
@@ -130,12 +138,17 @@ int runTrain(const QStringList& args)
     config.validate();
     // Before touching the catalogue: a missing pretrained model is the user's to install.
     if (config.backbone != QLatin1String("none")) requirePretrainedModel(config.backbone);
+    if (config.distillFrom != QLatin1String("none")) requirePretrainedModel(config.distillFrom);
 
     Catalogue catalogue = data.openCatalogue(p);
-    const CatalogueDataset dataset = data.dataset(catalogue, p);
+    DatasetSelection selection = data.selection(p);
+    selection.auxiliaryClasses = config.auxiliaryClasses;
+    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
     QStringList countText;
     for (int i = 0; i < dataset.counts.size(); ++i)
         countText << QStringLiteral("%1 %2").arg(dataset.data.classNames[i]).arg(dataset.counts[i]);
+    for (int i = 0; i < dataset.auxiliaryCounts.size(); ++i)
+        countText << QStringLiteral("%1 %2 (auxiliary)").arg(dataset.data.auxiliaryClassNames[i]).arg(dataset.auxiliaryCounts[i]);
     printError(QStringLiteral("Training '%1' on %2 images: %3")
                    .arg(dataset.task.name).arg(dataset.data.samples.size()).arg(countText.join(", ")));
 

@@ -9,6 +9,51 @@
 
 namespace exemplar::learning {
 
+namespace {
+
+// The labelled images of the task's other classes, after the chosen ones (labels K, K+1, ...).
+void addAuxiliaryClasses(const Catalogue& catalogue, const DatasetSelection& selection,
+                         const QHash<qint64, Label>& labels, const QHash<qint64, int>& chosen, CatalogueDataset& out)
+{
+    QHash<qint64, int> auxiliaryOf;
+    QVector<qint64> ids;
+    for (const auto& c : out.task.classes) {
+        if (c.retired || chosen.contains(c.id)) continue;
+        auxiliaryOf.insert(c.id, int(out.data.auxiliaryClassNames.size()));
+        out.data.auxiliaryClassNames << c.name;
+    }
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        const Label& l = it.value();
+        if (!l.classId || !auxiliaryOf.contains(*l.classId)) continue;
+        if (selection.exemplarsOnly && !l.exemplar) continue;
+        ids << it.key();
+    }
+    std::sort(ids.begin(), ids.end()); // as above: the split must not depend on hash order
+    out.auxiliaryCounts = QVector<int>(out.data.auxiliaryClassNames.size(), 0);
+    const auto images = catalogue.images(ids);
+    const int first = int(out.data.classNames.size());
+    for (int i = 0; i < images.size(); ++i) {
+        const int aux = auxiliaryOf.value(*labels.value(ids[i]).classId);
+        ++out.auxiliaryCounts[aux];
+        out.data.samples.push_back({images[i].absolutePath, first + aux, images[i].identity, images[i].id});
+    }
+    // Classes without images teach nothing: drop them, renumbering the rest.
+    QStringList names;
+    QVector<int> counts, renumber(out.auxiliaryCounts.size(), -1);
+    for (int a = 0; a < out.auxiliaryCounts.size(); ++a) {
+        if (out.auxiliaryCounts[a] == 0) continue;
+        renumber[a] = int(names.size());
+        names << out.data.auxiliaryClassNames[a];
+        counts << out.auxiliaryCounts[a];
+    }
+    for (auto& s : out.data.samples)
+        if (s.label >= first) s.label = first + renumber[s.label - first];
+    out.data.auxiliaryClassNames = names;
+    out.auxiliaryCounts = counts;
+}
+
+} // namespace
+
 CatalogueDataset trainingDataFromCatalogue(const Catalogue& catalogue, const DatasetSelection& selection)
 {
     const auto task = catalogue.task(selection.task);
@@ -70,6 +115,7 @@ CatalogueDataset trainingDataFromCatalogue(const Catalogue& catalogue, const Dat
     if (out.data.classNames.size() < 2)
         throw Error(QStringLiteral("%1: task '%2' needs at least two classes with images to train")
                         .arg(catalogue.path(), task->name));
+    if (selection.auxiliaryClasses) addAuxiliaryClasses(catalogue, selection, labels, indexOfClass, out);
     return out;
 }
 

@@ -17,6 +17,9 @@ struct DatasetSelection {
     QString task;
     QStringList classes;       // empty: every non-retired class of the task that has images
     bool exemplarsOnly = false;
+    // Also the images of the task's other (non-retired) classes, as auxiliary classes
+    // (TrainingConfig::auxiliaryClasses). Ignored when every class is chosen.
+    bool auxiliaryClasses = false;
 };
 
 struct CatalogueDataset {
@@ -24,6 +27,7 @@ struct CatalogueDataset {
     TaskInfo task;
     QVector<qint64> classIds; // same order as data.classNames
     QVector<int> counts;      // images per class
+    QVector<int> auxiliaryCounts; // images per auxiliary class (data.auxiliaryClassNames)
 };
 
 // Throws exemplar::Error when the task or a requested class does not exist, or fewer than two

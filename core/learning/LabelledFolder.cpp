@@ -9,7 +9,7 @@
 namespace exemplar::learning {
 
 LabelledFolder readLabelledFolder(const QString& labelsCsv, const QString& imagesDir,
-                                  const QString& labelColumn, const QStringList& classes)
+                                  const QString& labelColumn, const QStringList& classes, Auxiliary auxiliary)
 {
     const TextTable table = readCsvFile(labelsCsv);
     const int fileColumn = table.findColumn({"file", "filename", "image", "path"});
@@ -30,6 +30,14 @@ LabelledFolder readLabelledFolder(const QString& labelsCsv, const QString& image
             continue;
         }
         int index = int(out.data.classNames.indexOf(label));
+        if (index < 0 && auxiliary == Auxiliary::Keep && !classes.isEmpty()) {
+            index = int(out.data.auxiliaryClassNames.indexOf(label));
+            if (index < 0) {
+                index = int(out.data.auxiliaryClassNames.size());
+                out.data.auxiliaryClassNames << label;
+            }
+            index += int(classes.size());
+        }
         if (index < 0) {
             if (!classes.isEmpty()) {
                 ++out.leftOutByLabel[label];

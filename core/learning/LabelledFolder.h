@@ -16,9 +16,13 @@ struct LabelledFolder {
     QStringList missingExamples;       // "labels.csv:LINE" of the first few missing files
 };
 
+// What happens to rows whose label is not one of the requested classes.
+enum class Auxiliary { LeaveOut, Keep /* as TrainingData::auxiliaryClassNames */ };
+
 // classes: the classes to keep, in this order (empty: every label found, in order of first
 // appearance). Throws exemplar::Error when the CSV cannot be read or lacks the columns.
 LabelledFolder readLabelledFolder(const QString& labelsCsv, const QString& imagesDir,
-                                  const QString& labelColumn, const QStringList& classes = {});
+                                  const QString& labelColumn, const QStringList& classes = {},
+                                  Auxiliary auxiliary = Auxiliary::LeaveOut);
 
 } // namespace exemplar::learning

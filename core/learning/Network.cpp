@@ -74,6 +74,20 @@ torch::Tensor ConvNetImpl::forward(torch::Tensor x)
     return classifier_->forward((both.narrow(0, 0, n) + both.narrow(0, n, n)) * 0.5);
 }
 
+void keepLinearOutputs(torch::nn::Linear& layer, int count)
+{
+    torch::NoGradGuard noGrad;
+    layer->weight.set_data(layer->weight.narrow(0, 0, count).clone());
+    if (layer->bias.defined()) layer->bias.set_data(layer->bias.narrow(0, 0, count).clone());
+    layer->options.out_features(count);
+}
+
+void ConvNetImpl::keepOutputs(int count)
+{
+    keepLinearOutputs(classifier_, count);
+    spec_.classCount = count;
+}
+
 torch::Tensor ConvNetImpl::features(torch::Tensor x)
 {
     x = (x - inputMean_) / inputStd_;

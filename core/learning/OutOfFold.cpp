@@ -74,6 +74,7 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
         TrainingData train;
         train.task = dataset.data.task;
         train.classNames = dataset.data.classNames;
+        train.auxiliaryClassNames = dataset.data.auxiliaryClassNames;
         QStringList heldOut;
         for (size_t i = 0; i < samples.size(); ++i) {
             if (fold[i] == f) heldOut << samples[i].path;

@@ -15,10 +15,9 @@ struct Group {
     std::vector<int> classCounts;
 };
 
-} // namespace
-
-std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
-                                       SplitFractions fractions, quint64 seed)
+// The split of samples that all belong to the task's classes.
+std::vector<SplitPart> splitTaskSamples(const std::vector<TrainingSample>& samples, int classCount,
+                                        SplitFractions fractions, quint64 seed)
 {
     // Group by identity; images without one are groups of their own.
     std::vector<Group> groups;
@@ -77,6 +76,35 @@ std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& sample
         for (int c = 0; c < classCount; ++c) placed[best][c] += groups[g].classCounts[c];
         for (int i : groups[g].members) result[i] = SplitPart(best);
     }
+    return result;
+}
+
+} // namespace
+
+std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
+                                       SplitFractions fractions, quint64 seed)
+{
+    // The task's samples alone decide the split, so the held-out faces are the same with or
+    // without auxiliary samples. An auxiliary one goes where its person went (a person never
+    // straddles the split), or to training when its person has no sample of the task's classes.
+    std::vector<TrainingSample> task;
+    std::vector<size_t> taskIndex;
+    for (size_t i = 0; i < samples.size(); ++i) {
+        if (samples[i].label >= classCount) continue;
+        task.push_back(samples[i]);
+        taskIndex.push_back(i);
+    }
+    if (task.size() == samples.size()) return splitTaskSamples(samples, classCount, fractions, seed);
+    const std::vector<SplitPart> taskSplit = splitTaskSamples(task, classCount, fractions, seed);
+    std::vector<SplitPart> result(samples.size(), SplitPart::Train);
+    QHash<QString, SplitPart> partOfIdentity;
+    for (size_t k = 0; k < task.size(); ++k) {
+        result[taskIndex[k]] = taskSplit[k];
+        if (!task[k].identity.isEmpty()) partOfIdentity.insert(task[k].identity, taskSplit[k]);
+    }
+    for (size_t i = 0; i < samples.size(); ++i)
+        if (samples[i].label >= classCount)
+            result[i] = partOfIdentity.value(samples[i].identity, SplitPart::Train);
     return result;
 }
 

@@ -14,7 +14,9 @@ struct SplitFractions {
     double test = 0.15;
 };
 
-// One part per sample, same order as `samples`.
+// One part per sample, same order as `samples`. Samples with label >= classCount (auxiliary
+// classes, TrainingData::auxiliaryClassNames) do not steer it: each follows its person's part, or
+// goes to training; the others are split exactly as without them.
 std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
                                        SplitFractions fractions, quint64 seed);
 

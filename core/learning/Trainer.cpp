@@ -10,6 +10,8 @@
 #include "core/learning/internal/ModelExport.h"
 #include "core/learning/internal/Network.h"
 #include "core/learning/internal/WeightAverage.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -61,7 +63,8 @@ Evaluation evaluate(const std::shared_ptr<ClassifierNet>& net, const torch::Tens
             truth.push_back(labelOfRow[rows[i]]);
         }
         const auto target = torch::tensor(y, torch::kLong);
-        const auto logits = net->forward(x);
+        // Auxiliary outputs (after the task's classes) are never predicted.
+        const auto logits = net->forward(x).narrow(1, 0, classes.size());
         lossSum += torch::nn::functional::cross_entropy(
                        logits, target,
                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -97,7 +100,7 @@ void writeSplitFile(const QString& workDir, const TrainingData& data, const Trai
         if (!r.usable[i]) continue;
         items.append(QJsonObject{{"file", data.samples[i].path},
                                  {"identity", data.samples[i].identity},
-                                 {"label", data.classNames.value(data.samples[i].label)},
+                                 {"label", (data.classNames + data.auxiliaryClassNames).value(data.samples[i].label)},
                                  {"part", partName(r.split[i])}});
     }
     QSaveFile f(QDir(workDir).filePath("split.json"));
@@ -147,6 +150,49 @@ std::pair<torch::Tensor, torch::Tensor> channelStatistics(const torch::Tensor& p
     return {mean.to(torch::kFloat), var.sqrt().to(torch::kFloat)};
 }
 
+// The teacher's probabilities over the task's classes for every decoded image, at temperature t:
+// the pretrained model as the zero-shot baseline uses it (its classes mapped onto the task's).
+// The images are those decoded for the student; they are converted to what the teacher reads
+// (gray or colour, its input size), as the zero-shot baseline would frame them.
+torch::Tensor teacherProbabilities(const TrainingConfig& config, const QStringList& classes,
+                                   const torch::Tensor& pixels, double t)
+{
+    const QStringList unknown = [&] {
+        QStringList out;
+        const QStringList mapped = mappedTaskClasses(config.distillFrom, classes);
+        for (const QString& c : classes)
+            if (!mapped.contains(c)) out << c;
+        return out;
+    }();
+    if (!unknown.isEmpty())
+        throw Error(QStringLiteral("distillation: the %1 model knows %2, not %3; it cannot teach those classes")
+                        .arg(config.distillFrom, pretrainedModelClasses(config.distillFrom).join(QStringLiteral(", ")),
+                             unknown.join(QStringLiteral(", "))));
+    const PretrainedModelInfo info = pretrainedModelInfo(config.distillFrom);
+    TrainingConfig teacherConfig = config;
+    teacherConfig.backbone = config.distillFrom;
+    const auto teacher = makeNetwork(teacherConfig, classes);
+    teacher->eval();
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> probs;
+    const int64_t chunk = facesPerChunk(std::max<int64_t>(pixels.size(3), info.inputSize));
+    for (int64_t b = 0; b < pixels.size(0); b += chunk) {
+        auto x = pixels.slice(0, b, std::min(pixels.size(0), b + chunk)).to(torch::kFloat).div_(255);
+        if (info.grayscale && x.size(1) == 3) // the luma weights TF.js face models use
+            x = (x.select(1, 0) * 0.2989 + x.select(1, 1) * 0.5870 + x.select(1, 2) * 0.1140).unsqueeze(1);
+        else if (!info.grayscale && x.size(1) == 1)
+            x = x.expand({-1, 3, -1, -1});
+        if (x.size(2) != info.inputSize)
+            x = torch::nn::functional::interpolate(
+                x, torch::nn::functional::InterpolateFuncOptions()
+                       .size(std::vector<int64_t>{info.inputSize, info.inputSize})
+                       .mode(torch::kBilinear)
+                       .align_corners(false));
+        probs.push_back(torch::softmax(teacher->forward(x) / t, 1));
+    }
+    return torch::cat(probs);
+}
+
 } // namespace
 
 QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config)
@@ -156,6 +202,8 @@ QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config
         hash.addData(QStringLiteral("%1\t%2\t%3\n").arg(s.path).arg(s.label).arg(s.identity).toUtf8());
     QJsonObject setup = config.toJson();
     setup["classes"] = QJsonArray::fromStringList(data.classNames);
+    if (!data.auxiliaryClassNames.isEmpty())
+        setup["auxiliary_classes"] = QJsonArray::fromStringList(data.auxiliaryClassNames);
     setup["data_sha256"] = QString::fromLatin1(hash.result().toHex());
     return setup;
 }
@@ -170,6 +218,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto message = [&](const QString& m) { if (cb.onMessage) cb.onMessage(m); };
     const int classCount = int(data.classNames.size());
     if (classCount < 2) throw Error(QStringLiteral("training needs at least two classes"));
+    // The network's outputs: the task's classes, then the auxiliary ones (TrainingConfig::auxiliaryClasses).
+    const QStringList outputNames = data.classNames + data.auxiliaryClassNames;
+    const bool auxiliary = !data.auxiliaryClassNames.isEmpty();
 
     TrainingResult r;
     r.software = softwareVersions();
@@ -212,6 +263,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     std::vector<int> trainRows, valRows, testRows;
     for (size_t row = 0; row < usable.size(); ++row) {
         r.split[decoded.kept[row]] = usableSplit[row];
+        // Auxiliary images held out with their person are not evaluated: the model never predicts them.
+        if (usableSplit[row] != SplitPart::Train && labelOfRow[row] >= classCount) continue;
         (usableSplit[row] == SplitPart::Train ? trainRows
          : usableSplit[row] == SplitPart::Validation ? valRows : testRows).push_back(int(row));
     }
@@ -222,15 +275,25 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     message(QStringLiteral("Split: %1 train, %2 validation, %3 test images (%4 left out)")
                 .arg(trainRows.size()).arg(valRows.size()).arg(testRows.size()).arg(r.issues.size()));
 
-    std::vector<int> trainLabels;
-    for (int row : trainRows) trainLabels.push_back(labelOfRow[row]);
+    // Balancing treats the auxiliary classes as one group, as common as each task class: they
+    // teach features, and a handful of faces of a tiny auxiliary class must not fill the batches.
+    const int groupCount = classCount + (auxiliary ? 1 : 0);
+    std::vector<int> trainGroups;
+    int auxiliaryTrainImages = 0;
+    for (int row : trainRows) {
+        trainGroups.push_back(std::min(labelOfRow[row], classCount));
+        if (labelOfRow[row] >= classCount) ++auxiliaryTrainImages;
+    }
+    if (auxiliary)
+        message(QStringLiteral("Also learning from %1 training images of %2 (never predicted)")
+                    .arg(auxiliaryTrainImages).arg(data.auxiliaryClassNames.join(", ")));
 
     // ---- model, optimiser, imbalance measures -------------------------------------------------
     if (config.backbone != QLatin1String("none"))
         message(QStringLiteral("Starting from the pretrained %1 model: new layers only for %2 epochs, then the "
                                "pretrained layers too, at %3x the learning rate")
                     .arg(config.backbone).arg(config.headEpochs).arg(config.fineTuneFactor));
-    const std::shared_ptr<ClassifierNet> net = makeNetwork(config, data.classNames);
+    const std::shared_ptr<ClassifierNet> net = makeNetwork(config, outputNames);
     {
         const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
         net->setInputStatistics(mean, stdev);
@@ -239,14 +302,21 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
     }
     auto optimizer = makeOptimizer(config, net);
+    torch::Tensor teacher; // [usable rows, classes]
+    if (config.distillFrom != QLatin1String("none")) {
+        message(QStringLiteral("Labelling the images with the %1 model (distillation)").arg(config.distillFrom));
+        teacher = teacherProbabilities(config, data.classNames, decoded.pixels, config.distillTemperature);
+    }
     const bool useSampler = config.imbalance == "sampler" || config.imbalance == "both";
     const bool useWeights = config.imbalance == "weights" || config.imbalance == "both";
     torch::Tensor lossWeights;
     if (useWeights) {
-        const auto w = inverseFrequencyWeights(trainLabels, classCount);
-        lossWeights = torch::tensor(std::vector<float>(w.begin(), w.end()));
+        const auto w = inverseFrequencyWeights(trainGroups, groupCount);
+        std::vector<float> perOutput;
+        for (int c = 0; c < int(outputNames.size()); ++c) perOutput.push_back(float(w[std::min(c, classCount)]));
+        lossWeights = torch::tensor(perOutput);
     }
-    const BalancedSampler sampler(trainLabels, classCount);
+    const BalancedSampler sampler(trainGroups, groupCount);
     const int batchSize = std::min<int>(config.batchSize, int(trainRows.size()));
     const int64_t batchesPerEpoch = std::max<int64_t>(1, int64_t(trainRows.size()) / batchSize);
     const int64_t totalSteps = batchesPerEpoch * config.epochs;
@@ -366,18 +436,32 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             auto loss = F::cross_entropy(logits, y, lossOptions);
             if (mixedWith.defined())
                 loss = loss * mix + F::cross_entropy(logits, y.index_select(0, mixedWith), lossOptions) * (1 - mix);
+            if (teacher.defined()) {
+                // Soft cross-entropy with the teacher's tempered probabilities; T^2 keeps its
+                // gradients on the scale of the hard loss (Hinton et al., 2015).
+                const double t = config.distillTemperature;
+                const auto target = teacher.index_select(0, torch::tensor(rows, torch::kLong));
+                const auto logp = torch::log_softmax(logits.narrow(1, 0, classCount) / t, 1);
+                const auto soft = -(target * logp).sum(1).mean() * (t * t);
+                loss = loss * (1 - config.distillWeight) + soft * config.distillWeight;
+            }
             loss.backward();
             optimizer->step();
             if (average) average->update();
 
-            const auto pred = logits.argmax(1);
+            // Training accuracy, like validation, over the task's classes and outputs only.
+            const auto pred = logits.narrow(1, 0, classCount).argmax(1);
             const double batchLoss = loss.item<double>();
-            const int correct = int(pred.eq(y).sum().item<int64_t>());
+            int correct = 0, counted = 0;
             lossSum += batchLoss * double(rows.size());
             seen += int64_t(rows.size());
             for (int64_t i = 0; i < pred.size(0); ++i) {
+                if (labels[i] >= classCount) continue;
+                const int predicted = int(pred[i].item<int64_t>());
+                correct += predicted == labels[i] ? 1 : 0;
+                ++counted;
                 epochTruth.push_back(int(labels[i]));
-                epochPred.push_back(int(pred[i].item<int64_t>()));
+                epochPred.push_back(predicted);
             }
             if (cb.onBatch) {
                 BatchProgress p;
@@ -386,7 +470,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 p.batch = int(b + 1);
                 p.batches = int(batchesPerEpoch);
                 p.loss = batchLoss;
-                p.accuracy = double(correct) / double(rows.size());
+                p.accuracy = counted ? double(correct) / double(counted) : 0;
                 p.learningRate = lr;
                 const double elapsed = epochTimer.elapsed() / 1000.0;
                 p.imagesPerSecond = elapsed > 0 ? double(seen) / elapsed : 0;
@@ -468,6 +552,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         auto module = std::static_pointer_cast<torch::nn::Module>(net);
         torch::load(module, bestWeightsPath(workDir).toStdString());
     }
+    if (auxiliary) net->keepOutputs(classCount);
     const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
     const Evaluation test = evaluate(net, decoded.pixels, testRows, labelOfRow, data.classNames);
     r.validation = val.metrics;

@@ -36,6 +36,10 @@ QJsonObject TrainingConfig::toJson() const
         {"patience", patience},
         {"max_minutes", maxMinutes},
         {"imbalance", imbalance},
+        {"auxiliary_classes", auxiliaryClasses},
+        {"distill_from", distillFrom},
+        {"distill_weight", distillWeight},
+        {"distill_temperature", distillTemperature},
         {"augment", augment},
         {"flip", flip},
         {"rotation_degrees", rotationDegrees},
@@ -87,6 +91,10 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     integer("patience", c.patience);
     real("max_minutes", c.maxMinutes);
     str("imbalance", c.imbalance);
+    boolean("auxiliary_classes", c.auxiliaryClasses);
+    str("distill_from", c.distillFrom);
+    real("distill_weight", c.distillWeight);
+    real("distill_temperature", c.distillTemperature);
     boolean("augment", c.augment);
     boolean("flip", c.flip);
     real("rotation_degrees", c.rotationDegrees);
@@ -131,6 +139,12 @@ void TrainingConfig::validate() const
     } catch (const Error& e) {
         fail(e.message());
     }
+    if (distillFrom != "none" && !knownPretrainedModels().contains(distillFrom))
+        fail(QStringLiteral("unknown distillation teacher '%1' (use none, %2)")
+                 .arg(distillFrom, knownPretrainedModels().join(QStringLiteral(", "))));
+    if (distillWeight < 0 || distillWeight > 1) fail(QStringLiteral("distillation weight must be in [0,1]"));
+    if (distillTemperature <= 0 || distillTemperature > 20)
+        fail(QStringLiteral("distillation temperature must be in (0,20]"));
     if (headEpochs < 0) fail(QStringLiteral("head epochs must be 0 or more"));
     if (fineTuneFactor <= 0 || fineTuneFactor > 1) fail(QStringLiteral("fine-tune factor must be in (0,1]"));
     if (optimizer != "adamw" && optimizer != "sgd")

@@ -57,6 +57,17 @@ struct TrainingConfig {
 
     // Imbalance: "sampler" (class-balanced batches), "weights" (class-weighted loss), "both", "none"
     QString imbalance = QStringLiteral("sampler");
+    // Learn also from the images of the task's other classes (e.g. neutral and disgust when
+    // training happiness/sadness/anger/surprise): the network gets an output for each, trained like
+    // the rest, so its features learn from every labelled face; those outputs are dropped before
+    // validation, testing and export, so the model still predicts only the chosen classes.
+    bool auxiliaryClasses = false;
+    // Knowledge distillation: a pretrained model ("emotion", ...; "none": off) labels every training
+    // image with its probabilities over the task's classes, and the network learns to match them
+    // (at distillTemperature) with weight distillWeight, besides the curator's labels.
+    QString distillFrom = QStringLiteral("none");
+    double distillWeight = 0.7;
+    double distillTemperature = 2;
 
     // Augmentation (on the fly, batched)
     bool augment = true;

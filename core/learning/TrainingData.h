@@ -11,7 +11,7 @@ namespace exemplar::learning {
 
 struct TrainingSample {
     QString path;     // absolute image file path
-    int label = 0;    // index into TrainingData::classNames
+    int label = 0;    // index into classNames, then auxiliaryClassNames
     QString identity; // the person; empty: the image is its own identity
     qint64 imageId = 0; // catalogue id (0 when not from a catalogue)
 };
@@ -19,6 +19,9 @@ struct TrainingSample {
 struct TrainingData {
     QString task;           // e.g. "expression" (recorded in the model sidecar)
     QStringList classNames; // model output order
+    // The task's other classes (TrainingConfig::auxiliaryClasses): learnt from, never predicted.
+    // A sample's label indexes classNames + auxiliaryClassNames.
+    QStringList auxiliaryClassNames;
     std::vector<TrainingSample> samples;
 };
 

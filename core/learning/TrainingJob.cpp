@@ -89,10 +89,11 @@ TrainingJob::TrainingJob(TrainingData data, TrainingConfig config, QString workD
 {
     config.validate();
     if (data.classNames.size() < 2) throw Error(QStringLiteral("training needs at least two classes"));
+    const qsizetype outputs = data.classNames.size() + data.auxiliaryClassNames.size();
     for (const auto& s : data.samples)
-        if (s.label < 0 || s.label >= data.classNames.size())
+        if (s.label < 0 || s.label >= outputs)
             throw Error(QStringLiteral("%1: class index %2 outside the %3 classes")
-                            .arg(s.path).arg(s.label).arg(data.classNames.size()));
+                            .arg(s.path).arg(s.label).arg(outputs));
     d->data = std::move(data);
     d->config = std::move(config);
     d->workDir = std::move(workDir);

@@ -10,6 +10,7 @@
 #include "core/learning/ExportedModel.h"
 #include "core/learning/TrainingJob.h"
 #include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
 #include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
@@ -105,8 +106,10 @@ struct Tensor {
 // A mini-Xception block with the face models' ops. The first convolution holds +-Sobel filters
 // (horizontal and vertical edges, 4 channels, ReLU), the block passes them on unchanged
 // (identity depthwise and pointwise kernels, zero shortcut), so the pooled features measure edge
-// energy per orientation: what "pretrained" means for the stripes task. The head is arbitrary.
-void writeStripesGraph(const QString& dir, const QString& name)
+// energy per orientation: what "pretrained" means for the stripes task. The head is arbitrary,
+// or, for a teacher that knows the task, scores "happy" (emotion output 3) by horizontal edges and
+// "sad" (output 4) by vertical ones.
+void writeStripesGraph(const QString& dir, const QString& name, bool knowsStripes = false)
 {
     std::map<QString, Tensor> w;
     const float sobel[3][3] = {{-1, -2, -1}, {0, 0, 0}, {1, 2, 1}};
@@ -129,7 +132,10 @@ void writeStripesGraph(const QString& dir, const QString& name)
     w["sc/kernel"] = {{1, 1, 4, 8}, std::vector<float>(32, 0.f)};
     w["sc/bias"] = {{8}, std::vector<float>(8, 0.f)};
     Tensor head{{3, 3, 8, 7}, {}};
-    for (int i = 0; i < 3 * 3 * 8 * 7; ++i) head.values.push_back(float(std::sin(0.7 * i)) * 0.2f);
+    for (int i = 0; i < 3 * 3 * 8 * 7; ++i) head.values.push_back(knowsStripes ? 0.f : float(std::sin(0.7 * i)) * 0.2f);
+    if (knowsStripes)
+        for (int c = 0; c < 4; ++c) // centre tap (HWIO): channels 0-1 horizontal edges, 2-3 vertical
+            head.values[size_t(((1 * 3 + 1) * 8 + c) * 7 + (c < 2 ? 3 : 4))] = 4.f;
     w["head/kernel"] = head;
     w["head/bias"] = {{7}, std::vector<float>(7, 0.f)};
 
@@ -300,6 +306,57 @@ private Q_SLOTS:
         }
         QVERIFY(scored[0].embedding != scored[1].embedding); // features of the face, not a constant
         writeStripesGraph(modelsDir_, QStringLiteral("emotion"));
+    }
+
+    // Distillation: with a teacher that knows the stripes and curator labels that are pure noise,
+    // a network trained from scratch learns the stripes from the teacher alone; without the
+    // teacher it cannot. A teacher that does not know the task's classes is refused by name.
+    void distillationTeachesWhatTheTeacherKnows()
+    {
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        const QString knowing = tmp_.filePath("knowing-models");
+        writeStripesGraph(knowing, QStringLiteral("emotion"), true);
+        qputenv("EXEMPLAR_MODELS_DIR", knowing.toUtf8());
+        TrainingData noisy = data_;
+        noisy.classNames = {QStringLiteral("happiness"), QStringLiteral("sadness")}; // horizontal, vertical
+        std::mt19937 rng(12);
+        for (auto& s : noisy.samples) s.label = int(rng() % 2);
+        auto accuracyOnTruth = [&](const TrainingResult& r) {
+            int right = 0, n = 0;
+            for (const SamplePrediction& p : r.predictions) {
+                right += p.predicted == data_.samples[size_t(p.sample)].label ? 1 : 0;
+                ++n;
+            }
+            return n ? double(right) / n : 0.0;
+        };
+        TrainingConfig c = smallConfig();
+        c.epochs = 15;
+        c.learningRate = 3e-3;
+        c.labelSmoothing = 0;
+        const TrainingResult alone = TrainingJob(noisy, c, tmp_.filePath("run-noisy")).run();
+        c.distillFrom = QStringLiteral("emotion");
+        c.distillWeight = 1.0;
+        const TrainingResult taught = TrainingJob(noisy, c, tmp_.filePath("run-taught")).run();
+        const TrainingResult teacher = evaluateZeroShot(noisy, c);
+        qputenv("EXEMPLAR_MODELS_DIR", saved);
+        QVERIFY2(alone.status == TrainingStatus::Finished, qPrintable(alone.error));
+        QVERIFY2(taught.status == TrainingStatus::Finished, qPrintable(taught.error));
+        const double a = accuracyOnTruth(alone), t = accuracyOnTruth(taught), z = accuracyOnTruth(teacher);
+        qInfo("accuracy on the true stripes: noisy labels alone %.3f, with the teacher %.3f, the teacher itself %.3f",
+              a, t, z);
+        QVERIFY(a <= 0.70);
+        QVERIFY(t >= 0.80);
+        QVERIFY(t >= z - 0.10);
+        QCOMPARE(ExportedModel::load(taught.modelDir).sidecar()["config"].toObject()["distill_from"].toString(),
+                 QStringLiteral("emotion"));
+
+        // The arbitrary "emotion" model knows no "horizontal" or "vertical".
+        TrainingConfig strangers = smallConfig();
+        strangers.distillFrom = QStringLiteral("emotion");
+        const TrainingResult refused = TrainingJob(data_, strangers, tmp_.filePath("run-refused")).run();
+        QCOMPARE(QString::fromLatin1(statusName(refused.status)), QStringLiteral("failed"));
+        QVERIFY2(refused.error.contains("horizontal, vertical") && refused.error.contains("cannot teach"),
+                 qPrintable(refused.error));
     }
 
     void missingModelsSayWhereAndHow()

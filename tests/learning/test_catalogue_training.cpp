@@ -97,6 +97,39 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, trainingDataFromCatalogue(c, {"age", {}, false}));
     }
 
+    // With auxiliary classes, the task's other classes' images come after the chosen ones'.
+    void auxiliaryClassesComeFromTheTask()
+    {
+        Catalogue c = Catalogue::open(catalogPath_, Catalogue::OpenMode::MustExist);
+        const TaskInfo task = c.ensureTask("mouth-aux", {"smile", "frown", "neutral", "unused"});
+        const CatalogueDataset plain = trainingDataFromCatalogue(c, {"mouth", {}, false});
+        QVector<LabelEdit> edits;
+        for (size_t i = 0; i < plain.data.samples.size(); ++i) {
+            LabelEdit e;
+            e.imageId = plain.data.samples[i].imageId;
+            e.taskId = task.id;
+            e.classId = task.classes[i % 5 == 0 ? 2 : plain.data.samples[i].label].id;
+            edits << e;
+        }
+        c.applyLabelEdits(edits, "synthetic labels with neutral faces");
+        const CatalogueDataset without = trainingDataFromCatalogue(c, {"mouth-aux", {"smile", "frown"}, false});
+        QVERIFY(without.data.auxiliaryClassNames.isEmpty());
+        QCOMPARE(int(without.data.samples.size()), 192);
+        DatasetSelection selection{"mouth-aux", {"smile", "frown"}, false};
+        selection.auxiliaryClasses = true;
+        const CatalogueDataset with = trainingDataFromCatalogue(c, selection);
+        QCOMPARE(with.data.classNames, (QStringList{"smile", "frown"}));
+        QCOMPARE(with.data.auxiliaryClassNames, QStringList{"neutral"}); // "unused" has no images
+        QCOMPARE(with.auxiliaryCounts, QVector<int>{48});
+        QCOMPARE(with.counts, without.counts);
+        QCOMPARE(int(with.data.samples.size()), 240);
+        for (size_t i = 0; i < with.data.samples.size(); ++i) {
+            // The chosen classes' samples first and unchanged, so the split of the task is too.
+            if (i < without.data.samples.size()) QCOMPARE(with.data.samples[i].path, without.data.samples[i].path);
+            else QCOMPARE(with.data.samples[i].label, 2);
+        }
+    }
+
     void runIsRecorded()
     {
         Catalogue c = Catalogue::open(catalogPath_, Catalogue::OpenMode::MustExist);

@@ -90,6 +90,44 @@ private Q_SLOTS:
         QCOMPARE(int(indicesOf(split, SplitPart::Train).size()), 60);
     }
 
+    // Auxiliary samples (labels past the task's classes) join their person's part, or training,
+    // and leave the task's split exactly as it was: runs with and without them hold out the same faces.
+    void auxiliarySamplesFollowTheirPerson()
+    {
+        const auto task = imbalancedSamples(13);
+        const auto plain = splitByIdentity(task, 4, {0.15, 0.15}, 8);
+        std::vector<TrainingSample> mixed;
+        std::vector<int> taskIndex; // position in `mixed` of task[i]
+        std::mt19937 rng(4);
+        for (size_t i = 0; i < task.size(); ++i) {
+            if (rng() % 3 == 0) { // an auxiliary image of someone in the task, or of someone new
+                const bool known = rng() % 2 == 0 && !task[i].identity.isEmpty();
+                mixed.push_back({QStringLiteral("aux%1.jpg").arg(i), 4 + int(rng() % 2),
+                                 known ? task[i].identity : QStringLiteral("aux-only%1").arg(i), 0});
+            }
+            taskIndex.push_back(int(mixed.size()));
+            mixed.push_back(task[i]);
+        }
+        QVERIFY(mixed.size() > task.size() + 300);
+        const auto split = splitByIdentity(mixed, 4, {0.15, 0.15}, 8);
+        for (size_t i = 0; i < task.size(); ++i) QVERIFY(split[size_t(taskIndex[i])] == plain[i]);
+        QHash<QString, SplitPart> partOf;
+        for (size_t i = 0; i < task.size(); ++i)
+            if (!task[i].identity.isEmpty()) partOf.insert(task[i].identity, plain[i]);
+        int known = 0, heldOut = 0;
+        for (size_t i = 0; i < mixed.size(); ++i) {
+            if (mixed[i].label < 4) continue;
+            if (partOf.contains(mixed[i].identity)) {
+                ++known;
+                heldOut += split[i] != SplitPart::Train ? 1 : 0;
+                QVERIFY(split[i] == partOf.value(mixed[i].identity));
+            } else {
+                QVERIFY(split[i] == SplitPart::Train);
+            }
+        }
+        QVERIFY(known > 50 && heldOut > 5); // both cases happened
+    }
+
     void inverseFrequencyWeights()
     {
         const std::vector<int> labels{0, 0, 0, 0, 0, 0, 1, 1, 2, 2};

@@ -2,6 +2,7 @@
 // reproduces the trained network's outputs.
 #include "SyntheticFaces.h"
 #include "core/learning/ExportedModel.h"
+#include "core/learning/Split.h"
 #include "core/learning/TrainingJob.h"
 #include "core/util/Error.h"
 
@@ -395,6 +396,66 @@ private Q_SLOTS:
         QVERIFY(r.status == TrainingStatus::Cancelled);
         QVERIFY(r.epochsRun < 200);
         QVERIFY(batchesAfterCancel <= 1);
+    }
+
+    // Auxiliary classes: extra outputs trained on the task's other images, gone from validation,
+    // test, predictions and the export; the task's held-out faces are those of a run without them.
+    void auxiliaryClassesAreLearntButNeverPredicted()
+    {
+        TrainingData data = data_;
+        data.samples.pop_back(); // the broken file
+        data.auxiliaryClassNames = {QStringLiteral("upside_down")};
+        const TrainingData task = data;
+        QDir().mkpath(tmp_.filePath("upside-down"));
+        for (size_t i = 0; i < task.samples.size(); i += 2) {
+            // Half from people of the task (they must follow their person), half from strangers.
+            const cv::Mat face = cv::imread(task.samples[i].path.toStdString(), cv::IMREAD_GRAYSCALE);
+            cv::Mat flipped;
+            cv::flip(face, flipped, 0);
+            const QString path = tmp_.filePath(QStringLiteral("upside-down/%1.png").arg(i));
+            QVERIFY(cv::imwrite(path.toStdString(), flipped));
+            data.samples.push_back({path, 2, i % 4 == 0 ? task.samples[i].identity : QStringLiteral("stranger%1").arg(i), 0});
+        }
+        int auxiliaryInTraining = -1;
+        TrainingCallbacks cb;
+        cb.onMessage = [&](const QString& m) {
+            if (m.startsWith("Also learning from")) auxiliaryInTraining = m.section(' ', 3, 3).toInt();
+        };
+        TrainingConfig c = smallConfig();
+        c.auxiliaryClasses = true;
+        const TrainingResult r = TrainingJob(data, c, tmp_.filePath("run-auxiliary"), cb).run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        QVERIFY2(r.test.balancedAccuracy >= 0.9, qPrintable(QString::number(r.test.balancedAccuracy)));
+        QCOMPARE(r.test.labels, task.classNames);
+
+        // The task's split is untouched; auxiliary images follow their person or train.
+        TrainingData plainData = task;
+        plainData.auxiliaryClassNames.clear();
+        const auto plain = splitByIdentity(plainData.samples, 2, {c.validationFraction, c.testFraction}, c.seed);
+        QHash<QString, SplitPart> partOf;
+        for (size_t i = 0; i < task.samples.size(); ++i) {
+            QVERIFY(r.split[i] == plain[i]);
+            partOf.insert(task.samples[i].identity, plain[i]);
+        }
+        int inTraining = 0;
+        for (size_t i = task.samples.size(); i < data.samples.size(); ++i) {
+            QVERIFY(r.split[i] == partOf.value(data.samples[i].identity, SplitPart::Train));
+            inTraining += r.split[i] == SplitPart::Train ? 1 : 0;
+        }
+        QCOMPARE(auxiliaryInTraining, inTraining);
+        QVERIFY(inTraining < int(data.samples.size() - task.samples.size())); // some were held out with their person
+
+        // Nothing auxiliary is predicted, evaluated or exported.
+        for (const SamplePrediction& p : r.predictions) {
+            QVERIFY(p.sample < int(task.samples.size()));
+            QCOMPARE(int(p.probabilities.size()), 2);
+        }
+        const ExportedModel model = ExportedModel::load(r.modelDir);
+        QCOMPARE(model.classes(), task.classNames);
+        const auto upsideDown = model.predictFiles({data.samples.back().path});
+        QCOMPARE(int(upsideDown.size()), 1);
+        QCOMPARE(int(upsideDown[0].probabilities.size()), 2);
+        compareExportWithNetwork(model, r); // task samples keep their indices in data_
     }
 
     void failuresAreReportedNotThrown()

@@ -50,6 +50,7 @@ public:
     double beginEpoch(int epoch) override;
     std::vector<torch::Tensor> pretrainedParameters() override { return graph_->parameters(); }
     QJsonObject describe() const override;
+    void keepOutputs(int count) override;
 
     bool backboneFrozen() const { return frozen_; }
     void setBackboneFrozen(bool frozen);

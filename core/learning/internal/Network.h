@@ -46,7 +46,12 @@ public:
     virtual std::vector<torch::Tensor> pretrainedParameters() { return {}; }
     // Shape of the network for the run record and the exported model's sidecar.
     virtual QJsonObject describe() const = 0;
+    // Drops every output after the first `count` (the auxiliary classes, once training is over).
+    virtual void keepOutputs(int count) = 0;
 };
+
+// Keeps the first `count` rows of a linear layer's weights and biases.
+void keepLinearOutputs(torch::nn::Linear& layer, int count);
 
 class ConvNetImpl : public ClassifierNet {
 public:
@@ -59,6 +64,7 @@ public:
     // Per-channel statistics of the training images (in [0,1]), used to normalise inputs.
     void setInputStatistics(const torch::Tensor& mean, const torch::Tensor& stdev) override;
     QJsonObject describe() const override { return spec_.toJson(); }
+    void keepOutputs(int count) override;
 
     const NetworkSpec& spec() const { return spec_; }
     // Layers in forward order, for the TorchScript export.

@@ -109,6 +109,13 @@ torch::Tensor BackboneNetImpl::forward(torch::Tensor x)
     return is_training() ? logits : (logits.slice(0, 0, batch) + logits.slice(0, batch)) / 2;
 }
 
+void BackboneNetImpl::keepOutputs(int count)
+{
+    keepLinearOutputs(head_, count);
+    keepLinearOutputs(prior_, count);
+    spec_.classNames = spec_.classNames.mid(0, count);
+}
+
 QJsonObject BackboneNetImpl::describe() const
 {
     return QJsonObject{{"backbone", spec_.name},

@@ -101,6 +101,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     cv::parallel_for_(cv::Range(0, int(data.samples.size())), [&](const cv::Range& range) {
         for (int i = range.start; i < range.end; ++i) {
             if (cancel && cancel->isCancelled()) return;
+            if (data.samples[size_t(i)].label >= classCount) continue; // auxiliary: not the task's
             const cv::Mat image = cv::imread(data.samples[size_t(i)].path.toStdString(), cv::IMREAD_COLOR);
             if (image.empty()) continue;
             inputs[size_t(i)] = faceModelInput(image, size, gray);
@@ -118,6 +119,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     std::vector<int> rowSample;
     r.usable.assign(data.samples.size(), false);
     for (size_t i = 0; i < data.samples.size(); ++i) {
+        if (data.samples[i].label >= classCount) continue;
         if (inputs[i].empty()) {
             r.issues.push_back({data.samples[i].path, QStringLiteral("cannot be decoded as an image")});
             continue;
