@@ -37,6 +37,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QToolButton>
 #include <algorithm>
@@ -469,6 +470,20 @@ private Q_SLOTS:
                  qPrintable(baseline->toolTip()));
         backbone->setCurrentIndex(backbone->findData(QStringLiteral("emotion")));
         QVERIFY(baseline->isEnabled());
+        // A teacher must be installed and know every chosen class.
+        QComboBox* teacher = dialog->teacherBox();
+        auto teacherItem = [&](const QString& name) {
+            return qobject_cast<QStandardItemModel*>(teacher->model())->item(teacher->findData(name));
+        };
+        QVERIFY(teacherItem(QStringLiteral("emotion"))->isEnabled());
+        QVERIFY(!teacherItem(QStringLiteral("faceres"))->isEnabled()); // knows female and male
+        QVERIFY2(teacherItem(QStringLiteral("faceres"))->toolTip().contains(QStringLiteral("not happiness, sadness, surprise")),
+                 qPrintable(teacherItem(QStringLiteral("faceres"))->toolTip()));
+        QVERIFY(!teacherItem(QStringLiteral("gender"))->isEnabled()); // not installed here
+        teacher->setCurrentIndex(teacher->findData(QStringLiteral("emotion")));
+        dialog->auxiliaryBox()->setChecked(true);
+        QCOMPARE(dialog->config().distillFrom, QStringLiteral("emotion"));
+        QVERIFY(dialog->config().auxiliaryClasses);
         // One known class is not a baseline; a second one chosen makes it one again.
         dialog->setClassChecked(QStringLiteral("sadness"), false);
         dialog->setClassChecked(QStringLiteral("surprise"), false);
@@ -480,6 +495,7 @@ private Q_SLOTS:
         dialog->setTask(QStringLiteral("glasses"));
         QVERIFY(!dialog->selection().classes.isEmpty());
         QVERIFY(!baseline->isEnabled());
+        QCOMPARE(dialog->config().distillFrom, QStringLiteral("none")); // the emotion model cannot teach glasses
         dialog->close();
 
         // The next dialog repeats the latest run; a run that started from a model not installed here

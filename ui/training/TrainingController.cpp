@@ -159,7 +159,8 @@ bool TrainingController::launch(bool resume, int expectedImages)
     // thread (a Catalogue is single-threaded; SQLite's WAL lets it read beside the GUI's).
     const QString path = session_->path();
     cataloguePath_ = path;
-    const DatasetSelection selection = selection_;
+    DatasetSelection selection = selection_;
+    selection.auxiliaryClasses = config_.auxiliaryClasses;
     auto cancelled = prepareCancel_;
     worker_ = QtConcurrent::run([this, path, selection, cancelled, resume, expectedImages] {
         try {

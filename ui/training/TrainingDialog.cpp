@@ -67,6 +67,15 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
                                          : tr("Fine-tune a pretrained face model: its new head trains first, "
                                               "then every layer at a lower learning rate"));
     }
+    teacher_ = new QComboBox;
+    teacher_->addItem(tr("The curator's labels only"), QStringLiteral("none"));
+    teacher_->addItem(tr("+ the emotion model's judgement (distillation)"), QStringLiteral("emotion"));
+    teacher_->addItem(tr("+ the gender model's judgement (distillation)"), QStringLiteral("gender"));
+    teacher_->addItem(tr("+ the FaceRes model's judgement (distillation)"), QStringLiteral("faceres"));
+    auxiliary_ = new QCheckBox(tr("Also learn from the task's other classes (never predicted)"));
+    auxiliary_->setToolTip(tr("Images of the task's classes not chosen (e.g. neutral) train extra outputs that "
+                              "are dropped from the model: more faces to learn features from. With a teacher, "
+                              "the teacher's judgement of them is learnt too."));
     baseline_ = new QPushButton(tr("Record zero-shot baseline"));
     baseline_->setObjectName(QStringLiteral("recordBaseline"));
     baselineStatus_ = new QLabel;
@@ -126,6 +135,8 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     baselineRow->addWidget(baseline_);
     baselineRow->addWidget(baselineStatus_, 1);
     form->addRow(QString(), baselineRow);
+    form->addRow(tr("Learn from"), teacher_);
+    form->addRow(QString(), auxiliary_);
     form->addRow(tr("Model"), model_);
     form->addRow(tr("Input size"), imageSize_);
     form->addRow(tr("Epochs"), epochs_);
@@ -223,6 +234,8 @@ learning::TrainingConfig TrainingDialog::config() const
     learning::TrainingConfig c = base_;
     c.model = model_->currentData().toString();
     c.backbone = backbone_->currentData().toString();
+    c.distillFrom = teacher_->currentData().toString();
+    c.auxiliaryClasses = auxiliary_->isChecked();
     c.imageSize = imageSize_->value();
     c.epochs = epochs_->value();
     c.batchSize = batchSize_->value();
@@ -252,6 +265,12 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
     }
     backbone_->setCurrentIndex(backbone);
     imageSize_->setValue(base_.imageSize);
+    // As for the backbone: a teacher not installed here, or one that does not know the chosen
+    // classes, falls back to the labels alone.
+    const int teacher = teacher_->findData(c.distillFrom);
+    teacher_->setCurrentIndex(
+        teacher > 0 && qobject_cast<QStandardItemModel*>(teacher_->model())->item(teacher)->isEnabled() ? teacher : 0);
+    auxiliary_->setChecked(c.auxiliaryClasses);
     epochs_->setValue(c.epochs);
     batchSize_->setValue(c.batchSize);
     learningRate_->setValue(c.learningRate);
@@ -317,6 +336,7 @@ void TrainingDialog::updateBackbone()
     imageSize_->setEnabled(!pretrained);
     if (pretrained)
         imageSize_->setValue(learning::pretrainedModelInfo(backbone).inputSize);
+    updateTeachers();
     const QString zeroShotModel = pretrained ? backbone : QStringLiteral("emotion");
     const bool installed = !learning::findPretrainedModel(zeroShotModel).isEmpty();
     // Zero-shot needs two of the chosen classes among the model's own (faceres knows female and
@@ -338,6 +358,31 @@ void TrainingDialog::updateBackbone()
                                  "%2) on the test images a run with this seed holds out, and record it in the run "
                                  "history")
                                   .arg(zeroShotModel, known.join(QStringLiteral(", "))));
+}
+
+void TrainingDialog::updateTeachers()
+{
+    // A teacher must be installed and know every chosen class (it labels each image with them).
+    const QStringList chosen = selection().classes;
+    auto* items = qobject_cast<QStandardItemModel*>(teacher_->model());
+    for (int i = 1; i < teacher_->count(); ++i) {
+        const QString name = teacher_->itemData(i).toString();
+        QStringList unknown;
+        for (const QString& c : chosen)
+            if (!learning::mappedTaskClasses(name, {c}).contains(c)) unknown << c;
+        const bool installed = !learning::findPretrainedModel(name).isEmpty();
+        items->item(i)->setEnabled(installed && unknown.isEmpty() && chosen.size() >= 2);
+        items->item(i)->setToolTip(
+            !installed ? learning::pretrainedModelsHowTo()
+            : !unknown.isEmpty()
+                ? tr("The %1 model knows %2, not %3").arg(name, learning::pretrainedModelClasses(name).join(", "),
+                                                          unknown.join(", "))
+                : tr("The network also learns the %1 model's probabilities for each training image (and "
+                     "keeps its own, compact architecture)")
+                      .arg(name));
+    }
+    if (teacher_->currentIndex() > 0 && !items->item(teacher_->currentIndex())->isEnabled())
+        teacher_->setCurrentIndex(0);
 }
 
 QString TrainingDialog::baselineText() const

@@ -2,8 +2,10 @@
 // "New training run": task, classes (with their image counts and a warning for classes too small
 // to split), exemplars only, model and optimisation settings. The defaults train a sensible model
 // in one click. "Start from" picks a pretrained face model to fine-tune (disabled, with the install
-// how-to, when the models are absent); "Record zero-shot baseline" evaluates that model untrained
-// on the chosen classes in the background and records it in the run history.
+// how-to, when the models are absent); "Learn also from" picks a pretrained model whose judgement
+// of every image the network learns too (distillation; only models that know every chosen class);
+// "Record zero-shot baseline" evaluates that model untrained on the chosen classes in the
+// background and records it in the run history.
 #include "core/learning/CatalogueTraining.h"
 #include "core/learning/TrainingConfig.h"
 
@@ -42,6 +44,8 @@ public:
 
     QListWidget* classList() const { return classes_; }
     QComboBox* backboneBox() const { return backbone_; }
+    QComboBox* teacherBox() const { return teacher_; }
+    QCheckBox* auxiliaryBox() const { return auxiliary_; }
     QComboBox* faceBox() const { return face_; }
     QDoubleSpinBox* timeLimitBox() const { return maxMinutes_; }
     QComboBox* selectOnBox() const { return selectOn_; }
@@ -57,6 +61,7 @@ private:
     void fillClasses();
     void updateWarning();
     void updateBackbone();
+    void updateTeachers();
     void recordBaseline();
 
     CurationSession* session_;
@@ -65,6 +70,8 @@ private:
     QCheckBox* exemplarsOnly_;
     QLabel* warning_;
     QComboBox* backbone_;
+    QComboBox* teacher_;   // TrainingConfig::distillFrom
+    QCheckBox* auxiliary_; // TrainingConfig::auxiliaryClasses
     QPushButton* baseline_;
     QLabel* baselineStatus_;
     bool baselineRunning_ = false; // the button stays disabled until the result is in
