@@ -157,13 +157,7 @@ std::pair<torch::Tensor, torch::Tensor> channelStatistics(const torch::Tensor& p
 torch::Tensor teacherProbabilities(const TrainingConfig& config, const QStringList& classes,
                                    const torch::Tensor& pixels, double t)
 {
-    const QStringList unknown = [&] {
-        QStringList out;
-        const QStringList mapped = mappedTaskClasses(config.distillFrom, classes);
-        for (const QString& c : classes)
-            if (!mapped.contains(c)) out << c;
-        return out;
-    }();
+    const QStringList unknown = unmappedTaskClasses(config.distillFrom, classes);
     if (!unknown.isEmpty())
         throw Error(QStringLiteral("distillation: the %1 model knows %2, not %3; it cannot teach those classes")
                         .arg(config.distillFrom, pretrainedModelClasses(config.distillFrom).join(QStringLiteral(", ")),

@@ -367,9 +367,7 @@ void TrainingDialog::updateTeachers()
     auto* items = qobject_cast<QStandardItemModel*>(teacher_->model());
     for (int i = 1; i < teacher_->count(); ++i) {
         const QString name = teacher_->itemData(i).toString();
-        QStringList unknown;
-        for (const QString& c : chosen)
-            if (!learning::mappedTaskClasses(name, {c}).contains(c)) unknown << c;
+        const QStringList unknown = learning::unmappedTaskClasses(name, chosen);
         const bool installed = !learning::findPretrainedModel(name).isEmpty();
         items->item(i)->setEnabled(installed && unknown.isEmpty() && chosen.size() >= 2);
         items->item(i)->setToolTip(

@@ -70,6 +70,15 @@ QStringList mappedTaskClasses(const QString& model, const QStringList& taskClass
     return mapped;
 }
 
+QStringList unmappedTaskClasses(const QString& model, const QStringList& taskClasses)
+{
+    const QStringList mapped = mappedTaskClasses(model, taskClasses);
+    QStringList unknown;
+    for (const QString& c : taskClasses)
+        if (!mapped.contains(c)) unknown << c;
+    return unknown;
+}
+
 TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& config,
                                 const ZeroShotOptions& options, const CancelFlag* cancel)
 {

@@ -22,6 +22,8 @@ QStringList pretrainedModelClasses(const QString& model);
 std::vector<int> mapPretrainedClasses(const QString& model, const QStringList& taskClasses);
 // The task classes some model class maps onto, in the model's class order. Zero-shot needs two.
 QStringList mappedTaskClasses(const QString& model, const QStringList& taskClasses);
+// The task classes no model class maps onto, in task order. A distillation teacher needs none.
+QStringList unmappedTaskClasses(const QString& model, const QStringList& taskClasses);
 
 struct ZeroShotOptions {
     QString model = QStringLiteral("emotion"); // a knownPretrainedModels() name
