@@ -150,12 +150,13 @@ std::pair<torch::Tensor, torch::Tensor> channelStatistics(const torch::Tensor& p
     return {mean.to(torch::kFloat), var.sqrt().to(torch::kFloat)};
 }
 
-// The teacher's probabilities over the task's classes for every decoded image, at temperature t:
-// the pretrained model as the zero-shot baseline uses it (its classes mapped onto the task's).
+// The teacher's probabilities over the task's classes for the training rows of the decoded images
+// (other rows stay zero: the teacher never looks at held-out faces), at temperature t: the
+// pretrained model as the zero-shot baseline uses it (its classes mapped onto the task's).
 // The images are those decoded for the student; they are converted to what the teacher reads
 // (gray or colour, its input size), as the zero-shot baseline would frame them.
 torch::Tensor teacherProbabilities(const TrainingConfig& config, const QStringList& classes,
-                                   const torch::Tensor& pixels, double t)
+                                   const torch::Tensor& pixels, const std::vector<int>& rows, double t)
 {
     const QStringList unknown = unmappedTaskClasses(config.distillFrom, classes);
     if (!unknown.isEmpty())
@@ -168,10 +169,11 @@ torch::Tensor teacherProbabilities(const TrainingConfig& config, const QStringLi
     const auto teacher = makeNetwork(teacherConfig, classes);
     teacher->eval();
     torch::NoGradGuard noGrad;
-    std::vector<torch::Tensor> probs;
-    const int64_t chunk = facesPerChunk(std::max<int64_t>(pixels.size(3), info.inputSize));
-    for (int64_t b = 0; b < pixels.size(0); b += chunk) {
-        auto x = pixels.slice(0, b, std::min(pixels.size(0), b + chunk)).to(torch::kFloat).div_(255);
+    auto probs = torch::zeros({pixels.size(0), int64_t(classes.size())});
+    const size_t chunk = size_t(facesPerChunk(std::max<int64_t>(pixels.size(3), info.inputSize)));
+    for (size_t b = 0; b < rows.size(); b += chunk) {
+        const auto idx = rowsTensor(rows, b, std::min(rows.size(), b + chunk));
+        auto x = pixels.index_select(0, idx).to(torch::kFloat).div_(255);
         if (info.grayscale && x.size(1) == 3) // the luma weights TF.js face models use
             x = (x.select(1, 0) * 0.2989 + x.select(1, 1) * 0.5870 + x.select(1, 2) * 0.1140).unsqueeze(1);
         else if (!info.grayscale && x.size(1) == 1)
@@ -182,9 +184,9 @@ torch::Tensor teacherProbabilities(const TrainingConfig& config, const QStringLi
                        .size(std::vector<int64_t>{info.inputSize, info.inputSize})
                        .mode(torch::kBilinear)
                        .align_corners(false));
-        probs.push_back(torch::softmax(teacher->forward(x) / t, 1));
+        probs.index_copy_(0, idx, torch::softmax(teacher->forward(x) / t, 1));
     }
-    return torch::cat(probs);
+    return probs;
 }
 
 } // namespace
@@ -299,7 +301,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     torch::Tensor teacher; // [usable rows, classes]
     if (config.distillFrom != QLatin1String("none")) {
         message(QStringLiteral("Labelling the images with the %1 model (distillation)").arg(config.distillFrom));
-        teacher = teacherProbabilities(config, data.classNames, decoded.pixels, config.distillTemperature);
+        teacher = teacherProbabilities(config, data.classNames, decoded.pixels, trainRows, config.distillTemperature);
     }
     const bool useSampler = config.imbalance == "sampler" || config.imbalance == "both";
     const bool useWeights = config.imbalance == "weights" || config.imbalance == "both";
