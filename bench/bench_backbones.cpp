@@ -18,7 +18,10 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <optional>
 
 using namespace exemplar;
 using namespace exemplar::learning;
@@ -42,6 +45,30 @@ TrainingResult train(const TrainingData& data, TrainingConfig config, const QStr
         std::fflush(stdout);
     };
     return TrainingJob(data, config, work.path(), cb).run();
+}
+
+// Test metrics of the average of two runs' probabilities (e.g. a trained model and the zero-shot
+// baseline on the same split); nullopt when their test images differ.
+std::optional<Metrics> averagedTestMetrics(const TrainingResult& a, const TrainingResult& b, const QStringList& classes)
+{
+    std::map<int, const SamplePrediction*> fromB;
+    for (const SamplePrediction& p : b.predictions)
+        if (p.part == SplitPart::Test) fromB[p.sample] = &p;
+    std::vector<int> truth, predicted;
+    for (const SamplePrediction& p : a.predictions) {
+        if (p.part != SplitPart::Test) continue;
+        const auto other = fromB.find(p.sample);
+        if (other == fromB.end()) return std::nullopt;
+        int best = 0;
+        for (size_t k = 1; k < p.probabilities.size(); ++k)
+            if (p.probabilities[k] + other->second->probabilities[k] >
+                p.probabilities[size_t(best)] + other->second->probabilities[size_t(best)])
+                best = int(k);
+        truth.push_back(p.truth);
+        predicted.push_back(best);
+    }
+    if (truth.size() != fromB.size()) return std::nullopt;
+    return computeMetrics(truth, predicted, classes);
 }
 
 } // namespace
@@ -132,6 +159,22 @@ int main(int argc, char** argv)
                             qPrintable(task.key), qPrintable(mode), r.test.balancedAccuracy, qPrintable(task.key),
                             qPrintable(mode), r.test.accuracy, qPrintable(task.key), qPrintable(mode), r.seconds);
                 std::fflush(stdout);
+            }
+            // Each trained model averaged with the zero-shot baseline.
+            const auto zeroShot = std::find_if(rows.begin(), rows.end(), [&](const Row& row) {
+                return row.task == task.key && row.mode == "zeroshot";
+            });
+            if (zeroShot == rows.end()) continue;
+            const size_t taskRows = rows.size();
+            for (size_t i = 0; i < taskRows; ++i) {
+                if (rows[i].task != task.key || rows[i].mode == "zeroshot") continue;
+                const auto m = averagedTestMetrics(rows[i].r, zeroShot->r, task.classes);
+                if (!m) continue;
+                TrainingResult averaged;
+                averaged.test = *m;
+                rows.push_back({task.key, rows[i].mode + "+zeroshot", averaged});
+                std::printf("%s_%s+zeroshot_test_balanced_accuracy: %.4f\n", qPrintable(task.key),
+                            qPrintable(rows[i].mode), m->balancedAccuracy);
             }
         }
     } catch (const Error& e) {

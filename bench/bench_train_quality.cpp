@@ -23,14 +23,15 @@ int main(int argc, char** argv)
     if (!facesDevPresent(facesDev)) return 1;
     const std::optional<FacesDevTask> task = facesDevTask(which);
     if (!task) return 64;
-    const LabelledFolder folder =
-        readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes);
-    TrainingConfig config;
+    TrainingConfig config; // the defaults: auxiliary classes, distillation from the best suited installed model
     config.epochs = 60;
     config.maxMinutes = minutes;
     if (argc > 3) config.seed = QByteArray(argv[3]).toULongLong();
     if (argc > 4) config.model = argv[4];
     if (argc > 5) config.imageSize = atoi(argv[5]);
+    const LabelledFolder folder =
+        readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes,
+                           config.auxiliaryClasses ? Auxiliary::Keep : Auxiliary::LeaveOut);
     QTemporaryDir work;
     TrainingCallbacks cb;
     cb.onMessage = [](const QString& m) { std::printf("%s\n", qPrintable(m)); std::fflush(stdout); };
@@ -49,6 +50,7 @@ int main(int argc, char** argv)
     std::printf("task %s, %d images, model %s %dpx, seed %llu: best epoch %d of %d, %.0f s\n",
                 qPrintable(which), int(folder.data.samples.size()), qPrintable(config.model),
                 config.imageSize, (unsigned long long)config.seed, r.bestEpoch, r.epochsRun, r.seconds);
+    std::printf("teacher: %s\n", r.teacher.isEmpty() ? "none" : qPrintable(r.teacher));
     std::printf("%s\n", QJsonDocument(r.test.toJson()).toJson(QJsonDocument::Compact).constData());
     std::printf("validation_balanced_accuracy: %.4f\n", r.validation.balancedAccuracy);
     std::printf("test_accuracy: %.4f\ntest_macro_f1: %.4f\n", r.test.accuracy, r.test.macroF1);

@@ -67,11 +67,14 @@ int runTrain(const QStringList& args)
                                       "(default none: train from scratch). faceres reads 224 px colour images "
                                       "(the defaults of --size and --color then follow it).", "NAME");
     const QCommandLineOption distillFrom("distill-from", "Also learn from a pretrained model's judgement of every "
-                                         "training image (knowledge distillation): emotion, gender, faceres or none "
-                                         "(default). The model must know all the chosen classes.", "NAME");
+                                         "training image (knowledge distillation): auto (default: the installed model "
+                                         "that knows all the chosen classes and scores best on the validation faces, "
+                                         "if clearly better than chance), emotion, gender, faceres or none. The model "
+                                         "must know all the chosen classes.", "NAME");
     const QCommandLineOption auxiliary("auxiliary-classes", "Also learn from the images of the task's other classes "
-                                       "(extra outputs, dropped before testing and export; with --distill-from, "
-                                       "the teacher labels them too).");
+                                       "(default; extra outputs, dropped before testing and export; a teacher "
+                                       "labels them too).");
+    const QCommandLineOption noAuxiliary("no-auxiliary-classes", "Learn from the chosen classes' images only.");
     const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
@@ -86,7 +89,7 @@ int runTrain(const QStringList& args)
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, configFile, epochs, model, backbone,
-                  distillFrom, auxiliary, size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
+                  distillFrom, auxiliary, noAuxiliary, size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
@@ -121,7 +124,12 @@ int runTrain(const QStringList& args)
     }
     if (p.isSet(color)) config.grayscale = false;
     if (p.isSet(distillFrom)) config.distillFrom = p.value(distillFrom);
+    if (p.isSet(auxiliary) && p.isSet(noAuxiliary)) {
+        printError("exemplar-cli train: --auxiliary-classes and --no-auxiliary-classes contradict each other");
+        return kExitUsage;
+    }
     if (p.isSet(auxiliary)) config.auxiliaryClasses = true;
+    if (p.isSet(noAuxiliary)) config.auxiliaryClasses = false;
     data.applySeed(p, config);
     if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
     if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
@@ -138,7 +146,8 @@ int runTrain(const QStringList& args)
     config.validate();
     // Before touching the catalogue: a missing pretrained model is the user's to install.
     if (config.backbone != QLatin1String("none")) requirePretrainedModel(config.backbone);
-    if (config.distillFrom != QLatin1String("none")) requirePretrainedModel(config.distillFrom);
+    if (config.distillFrom != QLatin1String("none") && config.distillFrom != QLatin1String("auto"))
+        requirePretrainedModel(config.distillFrom);
 
     Catalogue catalogue = data.openCatalogue(p);
     DatasetSelection selection = data.selection(p);
@@ -212,6 +221,7 @@ int runTrain(const QStringList& args)
             o["test"] = result.test.toJson();
             o["validation"] = result.validation.toJson();
         }
+        if (!result.teacher.isEmpty()) o["teacher"] = result.teacher;
         printJson(o);
     }
     switch (result.status) {

@@ -204,6 +204,7 @@ void RunRecorder::finish(const TrainingResult& result)
         for (const auto& issue : result.issues)
             leftOut.append(QJsonObject{{"file", issue.file}, {"problem", issue.problem}});
         metrics["left_out"] = leftOut;
+        if (!result.teacher.isEmpty()) metrics["teacher"] = result.teacher; // distill_from "auto" resolved
         run_.testMetricsJson = compact(metrics);
         run_.modelPath = QFileInfo(result.modelDir).absoluteFilePath();
     }

@@ -91,6 +91,10 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     integer("patience", c.patience);
     real("max_minutes", c.maxMinutes);
     str("imbalance", c.imbalance);
+    // Configurations recorded before these keys existed trained without them: reading such a
+    // record back must not switch them on (the defaults changed since).
+    c.auxiliaryClasses = false;
+    c.distillFrom = QStringLiteral("none");
     boolean("auxiliary_classes", c.auxiliaryClasses);
     str("distill_from", c.distillFrom);
     real("distill_weight", c.distillWeight);
@@ -139,8 +143,8 @@ void TrainingConfig::validate() const
     } catch (const Error& e) {
         fail(e.message());
     }
-    if (distillFrom != "none" && !knownPretrainedModels().contains(distillFrom))
-        fail(QStringLiteral("unknown distillation teacher '%1' (use none, %2)")
+    if (distillFrom != "none" && distillFrom != "auto" && !knownPretrainedModels().contains(distillFrom))
+        fail(QStringLiteral("unknown distillation teacher '%1' (use auto, none, %2)")
                  .arg(distillFrom, knownPretrainedModels().join(QStringLiteral(", "))));
     if (distillWeight < 0 || distillWeight > 1) fail(QStringLiteral("distillation weight must be in [0,1]"));
     if (distillTemperature <= 0 || distillTemperature > 20)

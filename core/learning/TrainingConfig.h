@@ -61,11 +61,15 @@ struct TrainingConfig {
     // training happiness/sadness/anger/surprise): the network gets an output for each, trained like
     // the rest, so its features learn from every labelled face; those outputs are dropped before
     // validation, testing and export, so the model still predicts only the chosen classes.
-    bool auxiliaryClasses = false;
+    // On by default: with a teacher (below) it lifts faces-dev's 4-class balanced accuracy from
+    // 0.665 to 0.729 (seed 1), the teacher labelling those faces too.
+    bool auxiliaryClasses = true;
     // Knowledge distillation: a pretrained model ("emotion", ...; "none": off) labels every training
     // image with its probabilities over the task's classes, and the network learns to match them
-    // (at distillTemperature) with weight distillWeight, besides the curator's labels.
-    QString distillFrom = QStringLiteral("none");
+    // (at distillTemperature) with weight distillWeight, besides the curator's labels. "auto": the
+    // installed model that knows every chosen class and scores best on the validation faces, if it
+    // is clearly better than chance there (TrainingResult::teacher says which; none otherwise).
+    QString distillFrom = QStringLiteral("auto");
     double distillWeight = 0.7;
     double distillTemperature = 2;
 
@@ -90,7 +94,8 @@ struct TrainingConfig {
     int threads = 0; // 0: all cores
 
     QJsonObject toJson() const;
-    // Missing keys keep their defaults; unknown values throw exemplar::Error.
+    // Missing keys keep their defaults, except auxiliary_classes and distill_from, which are off
+    // when missing (as in runs recorded before they existed); unknown values throw exemplar::Error.
     static TrainingConfig fromJson(const QJsonObject& json);
     // Throws exemplar::Error naming the first invalid setting.
     void validate() const;

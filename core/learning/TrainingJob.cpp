@@ -148,7 +148,9 @@ bool TrainingJob::canResume(const QString& workDir, const TrainingConfig& config
     const auto state = readCheckpointState(workDir);
     if (!state) return false;
     QJsonObject saved = state->config;
+    // What identifies the data; the configuration alone decides here.
     saved.remove("classes");
+    saved.remove("auxiliary_class_names");
     saved.remove("data_sha256");
     return sameTrainingSetup(saved, config.toJson());
 }

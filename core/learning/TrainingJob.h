@@ -83,6 +83,8 @@ struct TrainingResult {
     std::vector<bool> usable;      // per sample: decoded and used
     std::vector<Issue> issues;     // images left out (undecodable)
     QString modelDir;              // exported model (finished runs only)
+    QString teacher;               // the pretrained model distilled from (TrainingConfig::distillFrom
+                                   // resolved: "auto" picks one on the validation faces), or empty
     double seconds = 0;            // wall time of this invocation
     QJsonObject software;          // versions of Exemplar, libtorch, OpenCV, Qt
 };

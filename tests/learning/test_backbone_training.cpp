@@ -240,6 +240,15 @@ private Q_SLOTS:
         QJsonObject old = j;
         old.remove("backbone"); // runs recorded before backbones existed
         QCOMPARE(TrainingConfig::fromJson(old).backbone, QStringLiteral("none"));
+        // Distillation and auxiliary classes are on by default, but a run recorded before they
+        // existed trained without them, and reads back so.
+        QCOMPARE(c.distillFrom, QStringLiteral("auto"));
+        QVERIFY(c.auxiliaryClasses);
+        QCOMPARE(TrainingConfig::fromJson(j).distillFrom, QStringLiteral("auto"));
+        old.remove("distill_from");
+        old.remove("auxiliary_classes");
+        QCOMPARE(TrainingConfig::fromJson(old).distillFrom, QStringLiteral("none"));
+        QVERIFY(!TrainingConfig::fromJson(old).auxiliaryClasses);
         QJsonObject bad = j;
         bad["backbone"] = "vgg16";
         QVERIFY_THROWS_EXCEPTION(Error, TrainingConfig::fromJson(bad));
@@ -333,12 +342,39 @@ private Q_SLOTS:
         c.epochs = 15;
         c.learningRate = 3e-3;
         c.labelSmoothing = 0;
+        c.distillFrom = QStringLiteral("none");
         const TrainingResult alone = TrainingJob(noisy, c, tmp_.filePath("run-noisy")).run();
         c.distillFrom = QStringLiteral("emotion");
         c.distillWeight = 1.0;
         const TrainingResult taught = TrainingJob(noisy, c, tmp_.filePath("run-taught")).run();
         const TrainingResult teacher = evaluateZeroShot(noisy, c);
+
+        // "auto" (the default) chooses a teacher by its balanced accuracy on the validation faces:
+        // the knowing model with honest labels, but not a model that only knows the class names.
+        TrainingData honest = data_;
+        honest.classNames = noisy.classNames;
+        QStringList log;
+        const TrainingCallbacks logged{.onMessage = [&](const QString& m) { log << m; }};
+        TrainingConfig automatic = smallConfig();
+        QCOMPARE(automatic.distillFrom, QStringLiteral("auto"));
+        const TrainingResult chosen = TrainingJob(honest, automatic, tmp_.filePath("run-auto"), logged).run();
+        const QString chosenLog = log.join('\n');
+        log.clear();
+        const QString ignorant = tmp_.filePath("ignorant-models");
+        writeStripesGraph(ignorant, QStringLiteral("emotion"), false);
+        qputenv("EXEMPLAR_MODELS_DIR", ignorant.toUtf8());
+        const TrainingResult unchosen = TrainingJob(honest, automatic, tmp_.filePath("run-auto-ignorant"), logged).run();
+        const QString unchosenLog = log.join('\n');
         qputenv("EXEMPLAR_MODELS_DIR", saved);
+        QVERIFY2(chosen.status == TrainingStatus::Finished, qPrintable(chosen.error));
+        QCOMPARE(chosen.teacher, QStringLiteral("emotion"));
+        QVERIFY2(chosenLog.contains("Teacher candidate: the emotion model scores") &&
+                     chosenLog.contains("Labelling the training images with the emotion model"),
+                 qPrintable(chosenLog));
+        QVERIFY2(unchosen.status == TrainingStatus::Finished, qPrintable(unchosen.error));
+        QVERIFY(unchosen.teacher.isEmpty());
+        QVERIFY2(unchosenLog.contains("not used") && !unchosenLog.contains("Labelling the training images"),
+                 qPrintable(unchosenLog));
         QVERIFY2(alone.status == TrainingStatus::Finished, qPrintable(alone.error));
         QVERIFY2(taught.status == TrainingStatus::Finished, qPrintable(taught.error));
         const double a = accuracyOnTruth(alone), t = accuracyOnTruth(taught), z = accuracyOnTruth(teacher);

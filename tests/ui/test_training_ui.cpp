@@ -480,7 +480,13 @@ private Q_SLOTS:
         QVERIFY2(teacherItem(QStringLiteral("faceres"))->toolTip().contains(QStringLiteral("not happiness, sadness, surprise")),
                  qPrintable(teacherItem(QStringLiteral("faceres"))->toolTip()));
         QVERIFY(!teacherItem(QStringLiteral("gender"))->isEnabled()); // not installed here
+        QCOMPARE(dialog->config().distillFrom, QStringLiteral("auto")); // the default
+        QVERIFY(dialog->config().auxiliaryClasses);
+        QVERIFY2(teacherItem(QStringLiteral("auto"))->toolTip().contains(QStringLiteral("scores emotion on the validation")),
+                 qPrintable(teacherItem(QStringLiteral("auto"))->toolTip()));
         teacher->setCurrentIndex(teacher->findData(QStringLiteral("emotion")));
+        dialog->auxiliaryBox()->setChecked(false);
+        QVERIFY(!dialog->config().auxiliaryClasses);
         dialog->auxiliaryBox()->setChecked(true);
         QCOMPARE(dialog->config().distillFrom, QStringLiteral("emotion"));
         QVERIFY(dialog->config().auxiliaryClasses);
@@ -495,7 +501,10 @@ private Q_SLOTS:
         dialog->setTask(QStringLiteral("glasses"));
         QVERIFY(!dialog->selection().classes.isEmpty());
         QVERIFY(!baseline->isEnabled());
-        QCOMPARE(dialog->config().distillFrom, QStringLiteral("none")); // the emotion model cannot teach glasses
+        // The emotion model cannot teach glasses: back to the automatic choice, which knows nothing will do.
+        QCOMPARE(dialog->config().distillFrom, QStringLiteral("auto"));
+        QVERIFY2(teacherItem(QStringLiteral("auto"))->toolTip().contains(QStringLiteral("No installed pretrained model knows")),
+                 qPrintable(teacherItem(QStringLiteral("auto"))->toolTip()));
         dialog->close();
 
         // The next dialog repeats the latest run; a run that started from a model not installed here

@@ -68,6 +68,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
                                               "then every layer at a lower learning rate"));
     }
     teacher_ = new QComboBox;
+    teacher_->addItem(tr("Automatic: + a pretrained model's judgement, if it does well here"), QStringLiteral("auto"));
     teacher_->addItem(tr("The curator's labels only"), QStringLiteral("none"));
     teacher_->addItem(tr("+ the emotion model's judgement (distillation)"), QStringLiteral("emotion"));
     teacher_->addItem(tr("+ the gender model's judgement (distillation)"), QStringLiteral("gender"));
@@ -266,10 +267,10 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
     backbone_->setCurrentIndex(backbone);
     imageSize_->setValue(base_.imageSize);
     // As for the backbone: a teacher not installed here, or one that does not know the chosen
-    // classes, falls back to the labels alone.
+    // classes, falls back to the automatic choice.
     const int teacher = teacher_->findData(c.distillFrom);
     teacher_->setCurrentIndex(
-        teacher > 0 && qobject_cast<QStandardItemModel*>(teacher_->model())->item(teacher)->isEnabled() ? teacher : 0);
+        teacher >= 0 && qobject_cast<QStandardItemModel*>(teacher_->model())->item(teacher)->isEnabled() ? teacher : 0);
     auxiliary_->setChecked(c.auxiliaryClasses);
     epochs_->setValue(c.epochs);
     batchSize_->setValue(c.batchSize);
@@ -365,8 +366,10 @@ void TrainingDialog::updateTeachers()
     // A teacher must be installed and know every chosen class (it labels each image with them).
     const QStringList chosen = selection().classes;
     auto* items = qobject_cast<QStandardItemModel*>(teacher_->model());
-    for (int i = 1; i < teacher_->count(); ++i) {
+    QStringList candidates; // what "auto" will try
+    for (int i = 0; i < teacher_->count(); ++i) {
         const QString name = teacher_->itemData(i).toString();
+        if (name == QLatin1String("auto") || name == QLatin1String("none")) continue;
         const QStringList unknown = learning::unmappedTaskClasses(name, chosen);
         const bool installed = !learning::findPretrainedModel(name).isEmpty();
         items->item(i)->setEnabled(installed && unknown.isEmpty() && chosen.size() >= 2);
@@ -378,9 +381,16 @@ void TrainingDialog::updateTeachers()
                 : tr("The network also learns the %1 model's probabilities for each training image (and "
                      "keeps its own, compact architecture)")
                       .arg(name));
+        if (items->item(i)->isEnabled()) candidates << name;
     }
-    if (teacher_->currentIndex() > 0 && !items->item(teacher_->currentIndex())->isEnabled())
-        teacher_->setCurrentIndex(0);
+    items->item(teacher_->findData(QStringLiteral("auto")))
+        ->setToolTip(candidates.isEmpty()
+                         ? tr("No installed pretrained model knows the chosen classes: the network learns from the "
+                              "labels alone")
+                         : tr("Training first scores %1 on the validation faces and learns from the best, if it "
+                              "is clearly better than chance there (the run's log says which)")
+                               .arg(candidates.join(tr(" and "))));
+    if (!items->item(teacher_->currentIndex())->isEnabled()) teacher_->setCurrentIndex(0);
 }
 
 QString TrainingDialog::baselineText() const
