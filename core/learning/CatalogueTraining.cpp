@@ -6,50 +6,61 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 
 namespace exemplar::learning {
 
 namespace {
+
+// Appends the task's images labelled with a class in `indexOf` (class id -> index), labelled
+// offset + index, in image id order (hash order is arbitrary; the split must not depend on it).
+// Returns the images per index.
+QVector<int> appendSamples(const Catalogue& catalogue, const QHash<qint64, Label>& labels,
+                           const QHash<qint64, int>& indexOf, int offset, bool exemplarsOnly,
+                           std::vector<TrainingSample>& samples)
+{
+    QVector<qint64> ids;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        const Label& l = it.value();
+        if (!l.classId || !indexOf.contains(*l.classId)) continue;
+        if (exemplarsOnly && !l.exemplar) continue;
+        ids << it.key();
+    }
+    std::sort(ids.begin(), ids.end());
+    const auto images = catalogue.images(ids);
+    QVector<int> counts(indexOf.size(), 0);
+    for (int i = 0; i < images.size(); ++i) {
+        const int index = indexOf.value(*labels.value(ids[i]).classId);
+        ++counts[index];
+        samples.push_back({images[i].absolutePath, offset + index, images[i].identity, images[i].id});
+    }
+    return counts;
+}
 
 // The labelled images of the task's other classes, after the chosen ones (labels K, K+1, ...).
 void addAuxiliaryClasses(const Catalogue& catalogue, const DatasetSelection& selection,
                          const QHash<qint64, Label>& labels, const QHash<qint64, int>& chosen, CatalogueDataset& out)
 {
     QHash<qint64, int> auxiliaryOf;
-    QVector<qint64> ids;
+    QStringList allNames;
     for (const auto& c : out.task.classes) {
         if (c.retired || chosen.contains(c.id)) continue;
-        auxiliaryOf.insert(c.id, int(out.data.auxiliaryClassNames.size()));
-        out.data.auxiliaryClassNames << c.name;
+        auxiliaryOf.insert(c.id, int(allNames.size()));
+        allNames << c.name;
     }
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
-        const Label& l = it.value();
-        if (!l.classId || !auxiliaryOf.contains(*l.classId)) continue;
-        if (selection.exemplarsOnly && !l.exemplar) continue;
-        ids << it.key();
-    }
-    std::sort(ids.begin(), ids.end()); // as above: the split must not depend on hash order
-    out.auxiliaryCounts = QVector<int>(out.data.auxiliaryClassNames.size(), 0);
-    const auto images = catalogue.images(ids);
     const int first = int(out.data.classNames.size());
-    for (int i = 0; i < images.size(); ++i) {
-        const int aux = auxiliaryOf.value(*labels.value(ids[i]).classId);
-        ++out.auxiliaryCounts[aux];
-        out.data.samples.push_back({images[i].absolutePath, first + aux, images[i].identity, images[i].id});
-    }
+    const QVector<int> allCounts =
+        appendSamples(catalogue, labels, auxiliaryOf, first, selection.exemplarsOnly, out.data.samples);
     // Classes without images teach nothing: drop them, renumbering the rest.
-    QStringList names;
-    QVector<int> counts, renumber(out.auxiliaryCounts.size(), -1);
-    for (int a = 0; a < out.auxiliaryCounts.size(); ++a) {
-        if (out.auxiliaryCounts[a] == 0) continue;
-        renumber[a] = int(names.size());
-        names << out.data.auxiliaryClassNames[a];
-        counts << out.auxiliaryCounts[a];
+    QVector<int> renumber(allCounts.size(), -1);
+    for (int a = 0; a < allCounts.size(); ++a) {
+        if (allCounts[a] == 0) continue;
+        renumber[a] = int(out.data.auxiliaryClassNames.size());
+        out.data.auxiliaryClassNames << allNames[a];
+        out.auxiliaryCounts << allCounts[a];
     }
     for (auto& s : out.data.samples)
         if (s.label >= first) s.label = first + renumber[s.label - first];
-    out.data.auxiliaryClassNames = names;
-    out.auxiliaryCounts = counts;
 }
 
 } // namespace
@@ -79,22 +90,8 @@ CatalogueDataset trainingDataFromCatalogue(const Catalogue& catalogue, const Dat
     for (const auto& c : chosen) indexOfClass.insert(c.id, indexOfClass.size());
 
     const auto labels = catalogue.labelsOfTask(task->id);
-    QVector<qint64> ids;
-    QVector<int> labelOf;
-    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
-        const Label& l = it.value();
-        if (!l.classId || !indexOfClass.contains(*l.classId)) continue;
-        if (selection.exemplarsOnly && !l.exemplar) continue;
-        ids << it.key();
-    }
-    std::sort(ids.begin(), ids.end()); // hash order is arbitrary; the split must not depend on it
-    const auto images = catalogue.images(ids);
-    QVector<int> counts(chosen.size(), 0);
-    for (int i = 0; i < images.size(); ++i) {
-        const int label = indexOfClass.value(*labels.value(ids[i]).classId);
-        ++counts[label];
-        out.data.samples.push_back({images[i].absolutePath, label, images[i].identity, images[i].id});
-    }
+    const QVector<int> counts =
+        appendSamples(catalogue, labels, indexOfClass, 0, selection.exemplarsOnly, out.data.samples);
     // Classes without images cannot be learned; leave them out rather than fail the whole run
     // when the user asked for "all classes".
     QVector<int> newIndex(chosen.size(), -1);

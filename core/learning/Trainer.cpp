@@ -10,6 +10,7 @@
 #include "core/learning/internal/ModelExport.h"
 #include "core/learning/internal/Network.h"
 #include "core/learning/internal/WeightAverage.h"
+#include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 
@@ -174,8 +175,10 @@ torch::Tensor teacherProbabilities(const QString& model, const TrainingConfig& c
     for (size_t b = 0; b < rows.size(); b += chunk) {
         const auto idx = rowsTensor(rows, b, std::min(rows.size(), b + chunk));
         auto x = pixels.index_select(0, idx).to(torch::kFloat).div_(255);
-        if (info.grayscale && x.size(1) == 3) // the luma weights TF.js face models use
-            x = (x.select(1, 0) * 0.2989 + x.select(1, 1) * 0.5870 + x.select(1, 2) * 0.1140).unsqueeze(1);
+        if (info.grayscale && x.size(1) == 3)
+            x = (x.select(1, 0) * kFaceModelLuma[0] + x.select(1, 1) * kFaceModelLuma[1] +
+                 x.select(1, 2) * kFaceModelLuma[2])
+                    .unsqueeze(1);
         else if (!info.grayscale && x.size(1) == 1)
             x = x.expand({-1, 3, -1, -1});
         if (x.size(2) != info.inputSize)

@@ -78,7 +78,7 @@ std::vector<float> faceModelInput(const cv::Mat& decoded, int size, bool graysca
         for (int x = 0; x < size; ++x) {
             const float r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
             if (grayscale) {
-                const float gray = r * 0.2989f + g * 0.5870f + b * 0.1140f;
+                const float gray = r * kFaceModelLuma[0] + g * kFaceModelLuma[1] + b * kFaceModelLuma[2];
                 out.push_back((gray - 0.5f) * 2.0f);
             } else {
                 out.insert(out.end(), {r, g, b});

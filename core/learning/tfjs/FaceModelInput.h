@@ -10,6 +10,9 @@
 
 namespace exemplar::learning {
 
+// The luma weights of the gray face models' own preprocessing (R, G, B), not OpenCV's.
+inline constexpr float kFaceModelLuma[3] = {0.2989f, 0.5870f, 0.1140f};
+
 // TF's legacy bilinear resize (tf.image.resizeBilinear with alignCorners=false and no half-pixel
 // centres): source = destination * in / out, the bottom/right neighbour clamped at the edge.
 // `image`: CV_32FC1 or CV_32FC3. Returns a new Mat of the same type.
