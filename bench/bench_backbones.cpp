@@ -4,7 +4,9 @@
 //
 //   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1] [modes=zeroshot,finetuned,scratch]
 //                   [key=value,... (TrainingConfig JSON keys, e.g. head_epochs=6,fine_tune_factor=0.03)]
-// Without overrides it measures the defaults, which is what the targets are about.
+// Without overrides it measures the defaults, which is what the targets are about (scratch
+// therefore distils from the best suited installed model; distill_from=none,auxiliary_classes=false
+// trains from the labels alone). After the modes, each trained one averaged with zeroshot.
 // backbone=NAME picks the pretrained model of the zeroshot and finetuned modes (default: emotion
 // for expressions, gender for sex); its input size and colour follow unless also overridden.
 #include "FacesDevTasks.h"
