@@ -217,10 +217,8 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
     for (int row : valRows) truth.push_back(labelOfRow[row]);
     QString best = QStringLiteral("none");
     double bestScore = -1;
-    QStringList considered;
-    for (const QString& model : knownPretrainedModels()) {
-        if (findPretrainedModel(model).isEmpty() || !unmappedTaskClasses(model, classes).isEmpty()) continue;
-        considered << model;
+    const QStringList candidates = teachersFor(classes);
+    for (const QString& model : candidates) {
         torch::Tensor probs;
         try {
             probs = teacherProbabilities(model, config, classes, pixels, valRows, 1.0)
@@ -243,7 +241,7 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
             bestScore = score;
         }
     }
-    if (considered.isEmpty())
+    if (candidates.isEmpty())
         message(QStringLiteral("No installed pretrained model knows %1: learning from the labels alone")
                     .arg(classes.join(QStringLiteral(", "))));
     return best;

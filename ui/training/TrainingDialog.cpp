@@ -366,13 +366,13 @@ void TrainingDialog::updateTeachers()
     // A teacher must be installed and know every chosen class (it labels each image with them).
     const QStringList chosen = selection().classes;
     auto* items = qobject_cast<QStandardItemModel*>(teacher_->model());
-    QStringList candidates; // what "auto" will try
+    const QStringList candidates = chosen.size() >= 2 ? learning::teachersFor(chosen) : QStringList(); // what "auto" tries
     for (int i = 0; i < teacher_->count(); ++i) {
         const QString name = teacher_->itemData(i).toString();
         if (name == QLatin1String("auto") || name == QLatin1String("none")) continue;
         const QStringList unknown = learning::unmappedTaskClasses(name, chosen);
         const bool installed = !learning::findPretrainedModel(name).isEmpty();
-        items->item(i)->setEnabled(installed && unknown.isEmpty() && chosen.size() >= 2);
+        items->item(i)->setEnabled(candidates.contains(name));
         items->item(i)->setToolTip(
             !installed ? learning::pretrainedModelsHowTo()
             : !unknown.isEmpty()
@@ -381,7 +381,6 @@ void TrainingDialog::updateTeachers()
                 : tr("The network also learns the %1 model's probabilities for each training image (and "
                      "keeps its own, compact architecture)")
                       .arg(name));
-        if (items->item(i)->isEnabled()) candidates << name;
     }
     items->item(teacher_->findData(QStringLiteral("auto")))
         ->setToolTip(candidates.isEmpty()

@@ -79,6 +79,14 @@ QStringList unmappedTaskClasses(const QString& model, const QStringList& taskCla
     return unknown;
 }
 
+QStringList teachersFor(const QStringList& taskClasses)
+{
+    QStringList out;
+    for (const QString& model : knownPretrainedModels())
+        if (!findPretrainedModel(model).isEmpty() && unmappedTaskClasses(model, taskClasses).isEmpty()) out << model;
+    return out;
+}
+
 TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& config,
                                 const ZeroShotOptions& options, const CancelFlag* cancel)
 {

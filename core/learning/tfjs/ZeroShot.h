@@ -24,6 +24,9 @@ std::vector<int> mapPretrainedClasses(const QString& model, const QStringList& t
 QStringList mappedTaskClasses(const QString& model, const QStringList& taskClasses);
 // The task classes no model class maps onto, in task order. A distillation teacher needs none.
 QStringList unmappedTaskClasses(const QString& model, const QStringList& taskClasses);
+// The installed pretrained models that know every task class, in knownPretrainedModels() order:
+// the teachers distillation can use (and "auto" chooses among).
+QStringList teachersFor(const QStringList& taskClasses);
 
 struct ZeroShotOptions {
     QString model = QStringLiteral("emotion"); // a knownPretrainedModels() name
