@@ -155,7 +155,7 @@ RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
         classes.append(QJsonObject{{"name", dataset.data.classNames[i]}, {"id", dataset.classIds[i]}});
     run_.taskId = dataset.task.id;
     run_.name = name.isEmpty() ? QStringLiteral("%1 %2 (%3 classes)")
-                                     .arg(dataset.task.name, config.model)
+                                     .arg(dataset.task.name, networkLabel(config.toJson()))
                                      .arg(dataset.classIds.size())
                                : name;
     run_.status = QStringLiteral("running");

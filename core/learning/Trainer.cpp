@@ -6,8 +6,10 @@
 #include "core/learning/internal/Augmenter.h"
 #include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/Checkpoint.h"
+#include "core/learning/internal/ClassBiasFit.h"
 #include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/ModelExport.h"
+#include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/internal/Network.h"
 #include "core/learning/internal/WeightAverage.h"
 #include "core/learning/tfjs/FaceModelInput.h"
@@ -249,6 +251,34 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
 
 } // namespace
 
+// Scores the training faces of the task's classes with the network as it is (in evaluation: over
+// its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
+std::optional<ClassBiasFit> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
+                                                     const std::vector<int>& trainRows,
+                                                     const std::vector<int>& labelOfRow, const QStringList& classes,
+                                                     const CancelFlag& cancel)
+{
+    std::vector<int> rows, labels;
+    for (int row : trainRows)
+        if (labelOfRow[row] < int(classes.size())) {
+            rows.push_back(row);
+            labels.push_back(labelOfRow[row]);
+        }
+    auto* backbone = dynamic_cast<BackboneNetImpl*>(net.get());
+    if (!backbone) throw Error(QStringLiteral("fitting class biases only needs a pretrained backbone"));
+    std::vector<torch::Tensor> logProbabilities;
+    const size_t chunk = 256; // between chunks a cancel request is honoured
+    for (size_t begin = 0; begin < rows.size(); begin += chunk) {
+        if (cancel.isCancelled()) return std::nullopt;
+        const std::vector<int> part(rows.begin() + ptrdiff_t(begin), rows.begin() + ptrdiff_t(std::min(rows.size(), begin + chunk)));
+        // Log-probabilities differ from the logits by one constant per face, which no bias changes.
+        logProbabilities.push_back(torch::log(evaluate(net, pixels, part, labelOfRow, classes).probabilities.clamp_min(1e-30)));
+    }
+    ClassBiasFit fit = fitClassBiases(torch::cat(logProbabilities), labels);
+    backbone->addClassBiases(fit.biases);
+    return fit;
+}
+
 QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -272,6 +302,14 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto message = [&](const QString& m) { if (cb.onMessage) cb.onMessage(m); };
     const int classCount = int(data.classNames.size());
     if (classCount < 2) throw Error(QStringLiteral("training needs at least two classes"));
+    if (config.backboneFit == QLatin1String("class_biases")) {
+        // Only biases learn: the pretrained classifier must already score every chosen class.
+        const QStringList unknown = unmappedTaskClasses(config.backbone, data.classNames);
+        if (!unknown.isEmpty())
+            throw Error(QStringLiteral("the %1 model knows %2, not %3; fitting class biases only needs a model that "
+                                       "knows every chosen class (fine-tune it instead)")
+                            .arg(config.backbone, pretrainedModelClasses(config.backbone).join(", "), unknown.join(", ")));
+    }
     // The network's outputs: the task's classes, then the auxiliary ones (TrainingConfig::auxiliaryClasses).
     const QStringList outputNames = data.classNames + data.auxiliaryClassNames;
     const bool auxiliary = !data.auxiliaryClassNames.isEmpty();
@@ -338,12 +376,23 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         trainGroups.push_back(std::min(labelOfRow[row], classCount));
         if (labelOfRow[row] >= classCount) ++auxiliaryTrainImages;
     }
-    if (auxiliary)
+    if (auxiliary && config.backboneFit != QLatin1String("class_biases"))
         message(QStringLiteral("Also learning from %1 training images of %2 (never predicted)")
                     .arg(auxiliaryTrainImages).arg(data.auxiliaryClassNames.join(", ")));
 
     // ---- model, optimiser, imbalance measures -------------------------------------------------
-    if (config.backbone != QLatin1String("none"))
+    // Fitting class biases only: one pass instead of epochs of gradient steps (TrainingConfig::backboneFit).
+    const bool classBiasesOnly = config.backboneFit == QLatin1String("class_biases");
+    const int epochs = classBiasesOnly ? 1 : config.epochs;
+    if (classBiasesOnly)
+        message(QStringLiteral("Starting from the pretrained %1 model, kept as it is: fitting one bias per class to "
+                               "the training faces, each scored over %2 views and their mirror images%3")
+                    .arg(config.backbone)
+                    .arg(testTimeViews(config.imageSize).size())
+                    .arg(auxiliary || config.distillFrom != QLatin1String("none")
+                             ? QStringLiteral(" (no auxiliary classes or teacher in this mode)")
+                             : QString()));
+    else if (config.backbone != QLatin1String("none"))
         message(QStringLiteral("Starting from the pretrained %1 model: new layers only for %2 epochs, then the "
                                "pretrained layers too, at %3x the learning rate")
                     .arg(config.backbone).arg(config.headEpochs).arg(config.fineTuneFactor));
@@ -358,7 +407,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto optimizer = makeOptimizer(config, net);
     torch::Tensor teacher; // [usable rows, classes]
     const QString teacherModel =
-        config.distillFrom == QLatin1String("auto")
+        classBiasesOnly                           ? QStringLiteral("none")
+        : config.distillFrom == QLatin1String("auto")
             ? chooseTeacher(config, data.classNames, decoded.pixels, valRows, labelOfRow, message)
             : config.distillFrom;
     if (teacherModel != QLatin1String("none")) {
@@ -379,9 +429,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const BalancedSampler sampler(trainGroups, groupCount);
     const int batchSize = std::min<int>(config.batchSize, int(trainRows.size()));
     const int64_t batchesPerEpoch = std::max<int64_t>(1, int64_t(trainRows.size()) / batchSize);
-    const int64_t totalSteps = batchesPerEpoch * config.epochs;
+    const int64_t totalSteps = batchesPerEpoch * epochs;
     std::optional<WeightAverage> average;
-    if (config.averageEpochs > 0) average.emplace(*net, config.averageEpochs * double(batchesPerEpoch));
+    if (config.averageEpochs > 0 && !classBiasesOnly) average.emplace(*net, config.averageEpochs * double(batchesPerEpoch));
 
     // ---- resume -------------------------------------------------------------------------------
     const QJsonObject setup = trainingSetup(data, config);
@@ -428,7 +478,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const bool alreadyStopped =
         (config.patience > 0 && state.staleEpochs >= config.patience) ||
         (limitSeconds > 0 && state.seconds >= limitSeconds);
-    for (int epoch = firstEpoch; epoch <= config.epochs && !alreadyStopped; ++epoch) {
+    for (int epoch = firstEpoch; epoch <= epochs && !alreadyStopped; ++epoch) {
         // A resumed run estimates from the last recorded epoch until it has timed one of its own.
         const double expectedEpoch = secondsPerEpoch > 0 ? secondsPerEpoch
                                      : state.history.size() >= 2
@@ -454,8 +504,24 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         double lossSum = 0;
         int64_t seen = 0;
         std::vector<int> epochTruth, epochPred;
-        double lr = config.learningRate;
-        for (int64_t b = 0; b < batchesPerEpoch; ++b) {
+        double lr = classBiasesOnly ? 0 : config.learningRate;
+        if (classBiasesOnly) {
+            const auto fitted = fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, cancel);
+            if (!fitted) {
+                cancelled = true;
+            } else {
+                lossSum = fitted->loss * double(fitted->predicted.size());
+                seen = int64_t(fitted->predicted.size());
+                for (int row : trainRows)
+                    if (labelOfRow[row] < classCount) epochTruth.push_back(labelOfRow[row]);
+                epochPred = fitted->predicted;
+                QStringList biases;
+                for (int c = 0; c < classCount; ++c)
+                    biases << QStringLiteral("%1 %2").arg(data.classNames[c]).arg(fitted->biases[c].item<double>(), 0, 'f', 2);
+                message(QStringLiteral("Class biases fitted on %1 training faces: %2").arg(seen).arg(biases.join(", ")));
+            }
+        }
+        for (int64_t b = 0; b < batchesPerEpoch && !classBiasesOnly; ++b) {
             if (cancel.isCancelled()) {
                 cancelled = true;
                 break;
@@ -526,7 +592,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             if (cb.onBatch) {
                 BatchProgress p;
                 p.epoch = epoch;
-                p.epochs = config.epochs;
+                p.epochs = epochs;
                 p.batch = int(b + 1);
                 p.batches = int(batchesPerEpoch);
                 p.loss = batchLoss;
@@ -536,7 +602,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 p.imagesPerSecond = elapsed > 0 ? double(seen) / elapsed : 0;
                 const double perBatch = elapsed / double(b + 1);
                 const double perEpoch = secondsPerEpoch > 0 ? secondsPerEpoch : perBatch * double(batchesPerEpoch);
-                p.etaSeconds = perBatch * double(batchesPerEpoch - b - 1) + perEpoch * double(config.epochs - epoch);
+                p.etaSeconds = perBatch * double(batchesPerEpoch - b - 1) + perEpoch * double(epochs - epoch);
                 if (limitSeconds > 0)
                     p.etaSeconds = std::min(p.etaSeconds, std::max(0.0, limitSeconds - state.seconds - elapsed));
                 cb.onBatch(p);
@@ -557,7 +623,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
 
         EpochProgress e;
         e.epoch = epoch;
-        e.epochs = config.epochs;
+        e.epochs = epochs;
         e.trainLoss = seen ? lossSum / double(seen) : 0;
         e.trainAccuracy = trainMetrics.accuracy;
         e.trainBalancedAccuracy = trainMetrics.balancedAccuracy;
@@ -568,7 +634,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         e.learningRate = lr;
         e.imagesPerSecond = trainSeconds > 0 ? double(seen) / trainSeconds : 0;
         e.seconds = state.seconds;
-        e.etaSeconds = secondsPerEpoch * double(config.epochs - epoch);
+        e.etaSeconds = secondsPerEpoch * double(epochs - epoch);
         if (limitSeconds > 0) e.etaSeconds = std::min(e.etaSeconds, std::max(0.0, limitSeconds - state.seconds));
         // The selection score decides; on a tie (tiny validation sets make ties common) the lower loss wins.
         const double score = selectOnBalancedAccuracy ? val.metrics.balancedAccuracy : val.metrics.macroF1;

@@ -16,6 +16,7 @@ QJsonObject TrainingConfig::toJson() const
         {"backbone", backbone},
         {"head_epochs", headEpochs},
         {"fine_tune_factor", fineTuneFactor},
+        {"backbone_fit", backboneFit},
         {"image_size", imageSize},
         {"grayscale", grayscale},
         {"face", face},
@@ -71,6 +72,7 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     str("backbone", c.backbone);
     integer("head_epochs", c.headEpochs);
     real("fine_tune_factor", c.fineTuneFactor);
+    str("backbone_fit", c.backboneFit);
     integer("image_size", c.imageSize);
     boolean("grayscale", c.grayscale);
     str("face", c.face);
@@ -138,6 +140,10 @@ void TrainingConfig::validate() const
             fail(QStringLiteral("the %1 backbone takes %2x%2 images (image_size %2; CLI --size %2), not %3")
                      .arg(backbone).arg(info.inputSize).arg(imageSize));
     }
+    if (backboneFit != "fine_tune" && backboneFit != "class_biases")
+        fail(QStringLiteral("unknown backbone fit '%1' (use fine_tune or class_biases)").arg(backboneFit));
+    if (backboneFit == "class_biases" && backbone == "none")
+        fail(QStringLiteral("fitting class biases only needs a pretrained backbone (CLI --backbone)"));
     try {
         faceFramingFromName(face);
     } catch (const Error& e) {
@@ -175,6 +181,22 @@ void TrainingConfig::validate() const
     if (validationFraction <= 0 || testFraction < 0 || validationFraction + testFraction >= 1)
         fail(QStringLiteral("validation/test fractions must be positive and sum below 1"));
     if (threads < 0) fail(QStringLiteral("threads must be 0 (all cores) or more"));
+}
+
+QString networkLabel(const QJsonObject& config)
+{
+    const QString backbone = config.value(QStringLiteral("backbone")).toString(QStringLiteral("none"));
+    if (backbone == QLatin1String("none")) return config.value(QStringLiteral("model")).toString();
+    return config.value(QStringLiteral("backbone_fit")).toString() == QLatin1String("class_biases")
+               ? QStringLiteral("%1 class biases").arg(backbone)
+               : QStringLiteral("%1 fine-tuned").arg(backbone);
+}
+
+int plannedEpochs(const QJsonObject& config)
+{
+    return config.value(QStringLiteral("backbone_fit")).toString() == QLatin1String("class_biases")
+               ? 1
+               : config.value(QStringLiteral("epochs")).toInt();
 }
 
 } // namespace exemplar::learning

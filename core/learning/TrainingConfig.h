@@ -22,6 +22,15 @@ struct TrainingConfig {
     QString backbone = QStringLiteral("none");
     int headEpochs = 3;
     double fineTuneFactor = 0.01;
+    // What of a pretrained backbone learns: "fine_tune" (the head, then every layer, as above) or
+    // "class_biases": the pretrained classifier is kept exactly as it is (its class mapping, every
+    // layer) and only one bias per task class is fitted, in one pass over the training faces, to
+    // correct the off-the-shelf model's class priors for the curator's data; evaluated over nine
+    // test-time views of each face (internal/TestTimeViews.h). With a few hundred faces per rare
+    // class the fitted layers of fine-tuning overfit within an epoch, while the biases cannot:
+    // faces-dev 4 classes 0.76 fine-tuned vs 0.83 calibrated, ten splits (bench_frozen_heads;
+    // README). No epochs, auxiliary classes or teacher in that mode.
+    QString backboneFit = QStringLiteral("fine_tune");
 
     // Input
     int imageSize = 64;
@@ -93,6 +102,9 @@ struct TrainingConfig {
 
     int threads = 0; // 0: all cores
 
+    // Whether the run learns from the auxiliary classes' images (not when fitting class biases only).
+    bool usesAuxiliaryClasses() const { return auxiliaryClasses && backboneFit != QLatin1String("class_biases"); }
+
     QJsonObject toJson() const;
     // Missing keys keep their defaults, except auxiliary_classes and distill_from, which are off
     // when missing (as in runs recorded before they existed); unknown values throw exemplar::Error.
@@ -100,5 +112,11 @@ struct TrainingConfig {
     // Throws exemplar::Error naming the first invalid setting.
     void validate() const;
 };
+
+// For lists of recorded runs (their configuration JSON, never rejected): what the run trains
+// ("compact", "vgg", "emotion fine-tuned", "emotion class biases") and the most epochs it plans
+// (1 when fitting class biases only, whatever "epochs" says).
+QString networkLabel(const QJsonObject& config);
+int plannedEpochs(const QJsonObject& config);
 
 } // namespace exemplar::learning

@@ -109,7 +109,9 @@ struct Tensor {
 // energy per orientation: what "pretrained" means for the stripes task. The head is arbitrary,
 // or, for a teacher that knows the task, scores "happy" (emotion output 3) by horizontal edges and
 // "sad" (output 4) by vertical ones.
-void writeStripesGraph(const QString& dir, const QString& name, bool knowsStripes = false)
+// happyBias is added to the "happy" output's bias: a model that knows the task but is biased
+// towards one class, as the real emotion model is on the curator's faces.
+void writeStripesGraph(const QString& dir, const QString& name, bool knowsStripes = false, float happyBias = 0)
 {
     std::map<QString, Tensor> w;
     const float sobel[3][3] = {{-1, -2, -1}, {0, 0, 0}, {1, 2, 1}};
@@ -138,6 +140,7 @@ void writeStripesGraph(const QString& dir, const QString& name, bool knowsStripe
             head.values[size_t(((1 * 3 + 1) * 8 + c) * 7 + (c < 2 ? 3 : 4))] = 4.f;
     w["head/kernel"] = head;
     w["head/bias"] = {{7}, std::vector<float>(7, 0.f)};
+    w["head/bias"].values[3] = happyBias;
 
     QJsonArray dims;
     for (int d : {-1, kSide, kSide, 1}) dims.append(QJsonObject{{"size", QString::number(d)}});
@@ -393,6 +396,73 @@ private Q_SLOTS:
         QCOMPARE(QString::fromLatin1(statusName(refused.status)), QStringLiteral("failed"));
         QVERIFY2(refused.error.contains("horizontal, vertical") && refused.error.contains("cannot teach"),
                  qPrintable(refused.error));
+    }
+
+    // Class biases only (backbone_fit class_biases): a model that knows the stripes but leans
+    // heavily towards "happy" is calibrated in one pass, without touching its layers; the export,
+    // which averages over the nine test-time views in TorchScript, gives the in-memory
+    // probabilities. A model that does not know the chosen classes is refused before decoding.
+    void classBiasesCalibrateABiasedModel()
+    {
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        const QString biased = tmp_.filePath("biased-models");
+        writeStripesGraph(biased, QStringLiteral("emotion"), true, 40.f);
+        qputenv("EXEMPLAR_MODELS_DIR", biased.toUtf8());
+        TrainingData honest = data_;
+        honest.classNames = {QStringLiteral("happiness"), QStringLiteral("sadness")}; // horizontal, vertical
+        TrainingConfig c = smallConfig();
+        c.backbone = QStringLiteral("emotion");
+        c.backboneFit = QStringLiteral("class_biases");
+        QStringList log;
+        const TrainingCallbacks logged{.onMessage = [&](const QString& m) { log << m; }};
+        const TrainingResult zeroShot = evaluateZeroShot(honest, c);
+        const TrainingResult calibrated = TrainingJob(honest, c, tmp_.filePath("run-calibrated"), logged).run();
+        QVERIFY2(calibrated.status == TrainingStatus::Finished, qPrintable(calibrated.error));
+        qInfo("test balanced accuracy: zero-shot %.3f, class biases fitted %.3f", zeroShot.test.balancedAccuracy,
+              calibrated.test.balancedAccuracy);
+        QVERIFY(zeroShot.test.balancedAccuracy <= 0.6); // it calls (nearly) everything happy
+        QVERIFY(calibrated.test.balancedAccuracy >= 0.8);
+        QCOMPARE(calibrated.epochsRun, 1);
+        QCOMPARE(int(calibrated.history.size()), 1);
+        QVERIFY(calibrated.teacher.isEmpty()); // no teacher in this mode, though distill_from is auto
+        const QString text = log.join('\n');
+        QVERIFY2(text.contains("fitting one bias per class") && text.contains("Class biases fitted on"), qPrintable(text));
+        QVERIFY2(!text.contains("Teacher candidate"), qPrintable(text));
+
+        const ExportedModel model = ExportedModel::load(calibrated.modelDir);
+        QCOMPARE(model.sidecar()["network"].toObject()["test_time_views"].toInt(), 9);
+        QCOMPARE(model.sidecar()["config"].toObject()["backbone_fit"].toString(), QStringLiteral("class_biases"));
+        QStringList files;
+        for (const SamplePrediction& p : calibrated.predictions) files << data_.samples[size_t(p.sample)].path;
+        const auto predictions = model.predictFiles(files);
+        QCOMPARE(int(predictions.size()), files.size());
+        double worst = 0;
+        for (size_t i = 0; i < predictions.size(); ++i) {
+            QCOMPARE(predictions[i].classIndex, calibrated.predictions[i].predicted);
+            for (size_t k = 0; k < 2; ++k)
+                worst = std::max(worst, double(std::abs(predictions[i].probabilities[k] -
+                                                        calibrated.predictions[i].probabilities[k])));
+        }
+        qInfo("largest probability difference, exported (9 views) vs in-memory: %g", worst);
+        QVERIFY(worst < 1e-5);
+
+        // The stripes' own class names are not among the model's: refused, naming them.
+        TrainingData strangers = data_;
+        const TrainingResult refused = TrainingJob(strangers, c, tmp_.filePath("run-calibrated-refused")).run();
+        qputenv("EXEMPLAR_MODELS_DIR", saved);
+        QCOMPARE(QString::fromLatin1(statusName(refused.status)), QStringLiteral("failed"));
+        QVERIFY2(refused.error.contains("horizontal, vertical") && refused.error.contains("class biases"),
+                 qPrintable(refused.error));
+        // And without a pretrained model there is nothing to calibrate.
+        TrainingConfig scratch = smallConfig();
+        scratch.backboneFit = QStringLiteral("class_biases");
+        QVERIFY_THROWS_EXCEPTION(Error, scratch.validate());
+        QJsonObject json = c.toJson();
+        QCOMPARE(TrainingConfig::fromJson(json).backboneFit, QStringLiteral("class_biases"));
+        json.remove("backbone_fit"); // runs recorded before the key existed fine-tuned
+        QCOMPARE(TrainingConfig::fromJson(json).backboneFit, QStringLiteral("fine_tune"));
+        json["backbone_fit"] = "everything";
+        QVERIFY_THROWS_EXCEPTION(Error, TrainingConfig::fromJson(json));
     }
 
     void missingModelsSayWhereAndHow()

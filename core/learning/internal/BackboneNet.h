@@ -10,7 +10,8 @@
 // from a few hundred rare-class faces and ended below zero-shot.) The features are standardised
 // with a mean and deviation measured once on training images: their scales differ by orders of
 // magnitude between channels. (A batch norm there made the head chase batch statistics.)
-// In evaluation the logits are averaged over the image and its mirror image.
+// In evaluation the logits are averaged over the image and its mirror image, or, with
+// BackboneSpec::testTimeViews, over nine views of it and their mirrors (TestTimeViews.h).
 // The module takes [B,C,S,S] floats in [0,1] like the from-scratch nets (C and S as the model
 // wants them: PretrainedModelInfo) and applies the pretrained model's own scaling itself
 // ((x - 0.5) * 2 for emotion/gender, x * 255 for faceres), so the exported model needs no other
@@ -33,6 +34,10 @@ struct BackboneSpec {
     double inputScale = 2.0, inputShift = -1.0;
     QString featureNode, logitsNode;
     bool binaryLogit = false;
+    // Evaluate over the nine test-time views (TestTimeViews.h) instead of the face alone: what a
+    // calibrated pretrained classifier (TrainingConfig::backboneFit "class_biases") is fitted on.
+    bool testTimeViews = false;
+    int64_t inputSide = 64; // the images' side (TrainingConfig::imageSize); the export's views are cut for it
 };
 
 class BackboneNetImpl : public ClassifierNet {
@@ -51,6 +56,9 @@ public:
     std::vector<torch::Tensor> pretrainedParameters() override { return graph_->parameters(); }
     QJsonObject describe() const override;
     void keepOutputs(int count) override;
+
+    // Adds `biases` ([K] for the first K outputs) to the logits (through the prior's bias).
+    void addClassBiases(const torch::Tensor& biases);
 
     bool backboneFrozen() const { return frozen_; }
     void setBackboneFrozen(bool frozen);

@@ -1,6 +1,7 @@
 #include "core/learning/internal/BackboneNet.h"
 
 #include "core/learning/internal/ImageTensors.h"
+#include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
@@ -69,6 +70,12 @@ void BackboneNetImpl::fitTrainingSample(const torch::Tensor& images)
     featureScale_.copy_(1.0 / stdev.clamp_min(floor));
 }
 
+void BackboneNetImpl::addClassBiases(const torch::Tensor& biases)
+{
+    torch::NoGradGuard noGrad;
+    prior_->bias.narrow(0, 0, biases.size(0)).add_(biases);
+}
+
 void BackboneNetImpl::setBackboneFrozen(bool frozen)
 {
     frozen_ = frozen;
@@ -99,14 +106,26 @@ torch::Tensor BackboneNetImpl::embed(torch::Tensor x)
 
 torch::Tensor BackboneNetImpl::forward(torch::Tensor x)
 {
+    auto logitsOf = [this](const torch::Tensor& images) {
+        const auto [f, z] = features(images);
+        const auto standardised = (f - featureMean_) * featureScale_;
+        return head_->forward(torch::dropout(standardised, spec_.dropout, is_training())) + prior_->forward(z);
+    };
+    if (is_training()) return logitsOf(x);
     // In evaluation the logits are averaged over the image and its mirror image (training sees
-    // both through its flip augmentation): steadier predictions for a second forward pass.
+    // both through its flip augmentation): steadier predictions for a second forward pass; with
+    // test-time views, over each view and its mirror. One view at a time bounds the memory.
     const int64_t batch = x.size(0);
-    if (!is_training()) x = torch::cat({x, x.flip({3})});
-    const auto [f, z] = features(x);
-    const auto standardised = (f - featureMean_) * featureScale_;
-    const auto logits = head_->forward(torch::dropout(standardised, spec_.dropout, is_training())) + prior_->forward(z);
-    return is_training() ? logits : (logits.slice(0, 0, batch) + logits.slice(0, batch)) / 2;
+    const std::vector<TestTimeView> views =
+        spec_.testTimeViews ? testTimeViews(x.size(2)) : std::vector<TestTimeView>{TestTimeView{0, 0, 0, x.size(2)}};
+    torch::Tensor sum;
+    for (const TestTimeView& view : views) {
+        const auto v = viewOf(x, view);
+        const auto logits = logitsOf(torch::cat({v, v.flip({3})}));
+        const auto both = logits.slice(0, 0, batch) + logits.slice(0, batch);
+        sum = sum.defined() ? sum + both : both;
+    }
+    return sum / double(2 * views.size());
 }
 
 void BackboneNetImpl::keepOutputs(int count)
@@ -129,7 +148,8 @@ QJsonObject BackboneNetImpl::describe() const
                        {"classes", int(spec_.classNames.size())},
                        {"dropout", spec_.dropout},
                        {"head_epochs", spec_.headEpochs},
-                       {"fine_tune_factor", spec_.fineTuneFactor}};
+                       {"fine_tune_factor", spec_.fineTuneFactor},
+                       {"test_time_views", spec_.testTimeViews ? int(testTimeViews(spec_.inputSide).size()) : 1}};
 }
 
 std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, const QStringList& classNames)
@@ -149,6 +169,8 @@ std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, const Q
     spec.featureNode = info.featureNode;
     spec.logitsNode = info.logitsNode;
     spec.binaryLogit = info.binaryLogit;
+    spec.inputSide = config.imageSize;
+    spec.testTimeViews = config.backboneFit == QLatin1String("class_biases");
     return BackboneNet(spec).ptr();
 }
 

@@ -1,4 +1,5 @@
 #include "core/learning/internal/TfjsTorchScriptExport.h"
+#include "core/learning/internal/TestTimeViews.h"
 
 #include "core/util/Error.h"
 
@@ -150,6 +151,34 @@ def reshape_operand(self, c: Tensor, rank: int) -> Tensor:
 
 int stepOf(const TfjsGraphModuleImpl& graph, const QString& node) { return graph.stepsFor(node).back(); }
 
+// classify_embed(x): the logits averaged over the face and its mirror image, or over each test-time
+// view and its mirror (the same integer boxes as BackboneNetImpl::forward), and the face's embedding.
+std::string classifyEmbedSource(const BackboneSpec& spec)
+{
+    const std::vector<TestTimeView> views =
+        spec.testTimeViews ? testTimeViews(spec.inputSide) : std::vector<TestTimeView>{{0, 0, 0, spec.inputSide}};
+    std::ostringstream src;
+    src << "\ndef classify_embed(self, x):\n"
+        << "    b = x.size(0)\n"
+        << "    s = x.size(2)\n"
+        << "    y, f = self.logits(torch.cat([x, x.flip([3])]))\n"
+        << "    e = f[:b]\n"
+        << "    t = y[:b] + y[b:]\n";
+    for (const TestTimeView& view : views) {
+        if (view.pad == 0 && view.size == spec.inputSide) continue; // the face itself, above
+        if (view.pad > 0)
+            src << "    v = torch.replication_pad2d(x, [" << view.pad << ", " << view.pad << ", " << view.pad << ", " << view.pad
+                << "])\n";
+        else
+            src << "    v = x[:, :, " << view.y << ":" << view.y + view.size << ", " << view.x << ":" << view.x + view.size << "]\n";
+        src << "    v = torch.upsample_bilinear2d(v, [s, s], False, None, None)\n"
+            << "    y, f = self.logits(torch.cat([v, v.flip([3])]))\n"
+            << "    t = t + y[:b] + y[b:]\n";
+    }
+    src << "    return t / " << 2 * views.size() << ".0, e\n";
+    return src.str();
+}
+
 } // namespace
 
 torch::jit::Module toTorchScript(TfjsGraphModuleImpl& graph, const QString& node)
@@ -193,12 +222,11 @@ torch::jit::Module toTorchScript(BackboneNetImpl& net)
              "\ndef embed(self, x):\n"
              "    return self.features(x)[0]\n"
              // Scores and embedding from one pass through the graph (scoring a catalogue wants both).
-             "\ndef classify_embed(self, x):\n"
-             "    b = x.size(0)\n"
-             "    f, z = self.features(torch.cat([x, x.flip([3])]))\n"
+             "\ndef logits(self, x):\n"
+             "    f, z = self.features(x)\n"
              "    n = f * self.neck_scale + self.neck_shift\n"
-             "    y = torch.linear(n, self.head_w, self.head_b) + torch.linear(z, self.prior_w, self.prior_b)\n"
-             "    return (y[:b] + y[b:]) / 2, f[:b]\n"
+             "    return torch.linear(n, self.head_w, self.head_b) + torch.linear(z, self.prior_w, self.prior_b), f\n" +
+             classifyEmbedSource(spec) +
              "\ndef forward(self, x):\n"
              "    return self.classify_embed(x)[0]\n");
     m.eval();
