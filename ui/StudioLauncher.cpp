@@ -138,7 +138,10 @@ int runStudio(const LaunchOptions& o)
                 import->setAnnotations(ImportDialog::Annotations::LabelsCsv, o.importLabels);
             dialog = std::move(import);
         } else if (o.dialog == QLatin1String("training") && session->isOpen()) {
-            dialog = std::make_unique<TrainingDialog>(session, &window);
+            auto training = std::make_unique<TrainingDialog>(session, &window);
+            // As Training > New training run opens it: with the latest run's settings.
+            if (const auto runs = session->catalogue().runs(); !runs.isEmpty()) training->useSettingsOf(runs.first().id);
+            dialog = std::move(training);
         } else {
             std::fprintf(stderr, "exemplar: unknown dialog \"%s\" (known: tasks, import, training)\n", qPrintable(o.dialog));
             return 2;

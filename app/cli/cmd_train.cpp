@@ -66,6 +66,11 @@ int runTrain(const QStringList& args)
     const QCommandLineOption backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres or none "
                                       "(default none: train from scratch). faceres reads 224 px colour images "
                                       "(the defaults of --size and --color then follow it).", "NAME");
+    const QCommandLineOption backboneFit("backbone-fit", "What of the pretrained model (--backbone) learns: fine_tune "
+                                         "(default: a new head, then every layer) or class_biases (the pretrained "
+                                         "classifier kept as it is, one bias per class fitted to the training faces, "
+                                         "faces scored over nine views; one pass, no epochs; the model must know every "
+                                         "chosen class).", "FIT");
     const QCommandLineOption distillFrom("distill-from", "Also learn from a pretrained model's judgement of every "
                                          "training image (knowledge distillation): auto (default: the installed model "
                                          "that knows all the chosen classes and scores best on the validation faces, "
@@ -89,7 +94,7 @@ int runTrain(const QStringList& args)
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, configFile, epochs, model, backbone,
-                  distillFrom, auxiliary, noAuxiliary, size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
+                  backboneFit, distillFrom, auxiliary, noAuxiliary, size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
@@ -123,6 +128,7 @@ int runTrain(const QStringList& args)
         if (!p.isSet(color)) config.grayscale = false;
     }
     if (p.isSet(color)) config.grayscale = false;
+    if (p.isSet(backboneFit)) config.backboneFit = p.value(backboneFit);
     if (p.isSet(distillFrom)) config.distillFrom = p.value(distillFrom);
     if (p.isSet(auxiliary) && p.isSet(noAuxiliary)) {
         printError("exemplar-cli train: --auxiliary-classes and --no-auxiliary-classes contradict each other");
@@ -151,7 +157,7 @@ int runTrain(const QStringList& args)
 
     Catalogue catalogue = data.openCatalogue(p);
     DatasetSelection selection = data.selection(p);
-    selection.auxiliaryClasses = config.auxiliaryClasses;
+    selection.auxiliaryClasses = config.usesAuxiliaryClasses();
     const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
     QStringList countText;
     for (int i = 0; i < dataset.counts.size(); ++i)

@@ -490,6 +490,28 @@ private Q_SLOTS:
         dialog->auxiliaryBox()->setChecked(true);
         QCOMPARE(dialog->config().distillFrom, QStringLiteral("emotion"));
         QVERIFY(dialog->config().auxiliaryClasses);
+        // Class biases only: offered for a model that knows every chosen class; gradient settings
+        // then mean nothing and are disabled; faceres (female, male) cannot be calibrated to expressions.
+        QComboBox* fit = dialog->fitBox();
+        auto fitItem = [&] {
+            return qobject_cast<QStandardItemModel*>(fit->model())->item(fit->findData(QStringLiteral("class_biases")));
+        };
+        QVERIFY(fit->isEnabled());
+        QCOMPARE(dialog->config().backboneFit, QStringLiteral("fine_tune")); // the default
+        QVERIFY(fitItem()->isEnabled());
+        fit->setCurrentIndex(fit->findData(QStringLiteral("class_biases")));
+        QCOMPARE(dialog->config().backboneFit, QStringLiteral("class_biases"));
+        QVERIFY(!teacher->isEnabled() && !dialog->auxiliaryBox()->isEnabled());
+        backbone->setCurrentIndex(backbone->findData(QStringLiteral("faceres")));
+        QVERIFY(!fitItem()->isEnabled());
+        QVERIFY2(fitItem()->toolTip().contains(QStringLiteral("not happiness, sadness, surprise")),
+                 qPrintable(fitItem()->toolTip()));
+        QCOMPARE(dialog->config().backboneFit, QStringLiteral("fine_tune"));
+        QVERIFY(teacher->isEnabled() && dialog->auxiliaryBox()->isEnabled());
+        backbone->setCurrentIndex(backbone->findData(QStringLiteral("none")));
+        QVERIFY(!fit->isEnabled());
+        QCOMPARE(dialog->config().backboneFit, QStringLiteral("fine_tune"));
+        backbone->setCurrentIndex(backbone->findData(QStringLiteral("emotion")));
         // One known class is not a baseline; a second one chosen makes it one again.
         dialog->setClassChecked(QStringLiteral("sadness"), false);
         dialog->setClassChecked(QStringLiteral("surprise"), false);

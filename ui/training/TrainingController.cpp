@@ -160,7 +160,7 @@ bool TrainingController::launch(bool resume, int expectedImages)
     const QString path = session_->path();
     cataloguePath_ = path;
     DatasetSelection selection = selection_;
-    selection.auxiliaryClasses = config_.auxiliaryClasses;
+    selection.auxiliaryClasses = config_.usesAuxiliaryClasses();
     auto cancelled = prepareCancel_;
     worker_ = QtConcurrent::run([this, path, selection, cancelled, resume, expectedImages] {
         try {

@@ -50,9 +50,9 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
 
     backbone_ = new QComboBox;
     backbone_->addItem(tr("Scratch (no pretrained model)"), QStringLiteral("none"));
-    backbone_->addItem(tr("Pretrained emotion model (fine-tune)"), QStringLiteral("emotion"));
-    backbone_->addItem(tr("Pretrained gender model (fine-tune)"), QStringLiteral("gender"));
-    backbone_->addItem(tr("Pretrained FaceRes model (fine-tune; sex, 224 px colour)"), QStringLiteral("faceres"));
+    backbone_->addItem(tr("Pretrained emotion model"), QStringLiteral("emotion"));
+    backbone_->addItem(tr("Pretrained gender model"), QStringLiteral("gender"));
+    backbone_->addItem(tr("Pretrained FaceRes model (sex; 224 px colour)"), QStringLiteral("faceres"));
     {
         auto* items = qobject_cast<QStandardItemModel*>(backbone_->model());
         bool anyMissing = false;
@@ -64,9 +64,13 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
             items->item(i)->setToolTip(learning::pretrainedModelsHowTo());
         }
         backbone_->setToolTip(anyMissing ? learning::pretrainedModelsHowTo()
-                                         : tr("Fine-tune a pretrained face model: its new head trains first, "
-                                              "then every layer at a lower learning rate"));
+                                         : tr("Start from a pretrained face model; Adapt says what of it learns"));
     }
+    fit_ = new QComboBox;
+    fit_->addItem(tr("Every layer (fine-tune)"), QStringLiteral("fine_tune"));
+    fit_->addItem(tr("Class biases only (calibrate the pretrained classifier)"), QStringLiteral("class_biases"));
+    fit_->setItemData(0, tr("A new head for the task's classes trains first, then every layer at a lower learning rate"),
+                      Qt::ToolTipRole);
     teacher_ = new QComboBox;
     teacher_->addItem(tr("Automatic: + a pretrained model's judgement, if it does well here"), QStringLiteral("auto"));
     teacher_->addItem(tr("The curator's labels only"), QStringLiteral("none"));
@@ -132,6 +136,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     form->addRow(QString(), exemplarsOnly_);
     form->addRow(QString(), warning_);
     form->addRow(tr("Start from"), backbone_);
+    form->addRow(tr("Adapt"), fit_);
     auto* baselineRow = new QHBoxLayout;
     baselineRow->addWidget(baseline_);
     baselineRow->addWidget(baselineStatus_, 1);
@@ -165,6 +170,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     connect(exemplarsOnly_, &QCheckBox::toggled, this, &TrainingDialog::fillClasses);
     connect(classes_, &QListWidget::itemChanged, this, &TrainingDialog::updateWarning);
     connect(backbone_, &QComboBox::currentIndexChanged, this, &TrainingDialog::updateBackbone);
+    connect(fit_, &QComboBox::currentIndexChanged, this, &TrainingDialog::updateFit);
     connect(baseline_, &QPushButton::clicked, this, &TrainingDialog::recordBaseline);
     fillClasses(); // also sets up the backbone-dependent rows
 }
@@ -235,6 +241,7 @@ learning::TrainingConfig TrainingDialog::config() const
     learning::TrainingConfig c = base_;
     c.model = model_->currentData().toString();
     c.backbone = backbone_->currentData().toString();
+    c.backboneFit = c.backbone == QLatin1String("none") ? QStringLiteral("fine_tune") : fit_->currentData().toString();
     c.distillFrom = teacher_->currentData().toString();
     c.auxiliaryClasses = auxiliary_->isChecked();
     c.imageSize = imageSize_->value();
@@ -265,6 +272,8 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
         base_.grayscale = learning::TrainingConfig().grayscale;
     }
     backbone_->setCurrentIndex(backbone);
+    fit_->setCurrentIndex(std::max(0, fit_->findData(c.backboneFit)));
+    updateFit();
     imageSize_->setValue(base_.imageSize);
     // As for the backbone: a teacher not installed here, or one that does not know the chosen
     // classes, falls back to the automatic choice.
@@ -338,6 +347,7 @@ void TrainingDialog::updateBackbone()
     if (pretrained)
         imageSize_->setValue(learning::pretrainedModelInfo(backbone).inputSize);
     updateTeachers();
+    updateFit();
     const QString zeroShotModel = pretrained ? backbone : QStringLiteral("emotion");
     const bool installed = !learning::findPretrainedModel(zeroShotModel).isEmpty();
     // Zero-shot needs two of the chosen classes among the model's own (faceres knows female and
@@ -359,6 +369,32 @@ void TrainingDialog::updateBackbone()
                                  "%2) on the test images a run with this seed holds out, and record it in the run "
                                  "history")
                                   .arg(zeroShotModel, known.join(QStringLiteral(", "))));
+}
+
+void TrainingDialog::updateFit()
+{
+    const QString backbone = backbone_->currentData().toString();
+    const bool pretrained = backbone != QLatin1String("none");
+    fit_->setEnabled(pretrained);
+    // Class biases only keep the pretrained classifier: it must know every chosen class.
+    const QStringList unknown = pretrained ? learning::unmappedTaskClasses(backbone, selection().classes) : QStringList();
+    auto* items = qobject_cast<QStandardItemModel*>(fit_->model());
+    QStandardItem* biases = items->item(fit_->findData(QStringLiteral("class_biases")));
+    biases->setEnabled(pretrained && unknown.isEmpty());
+    biases->setToolTip(
+        !unknown.isEmpty()
+            ? tr("The %1 model knows %2, not %3").arg(backbone, learning::pretrainedModelClasses(backbone).join(", "),
+                                                      unknown.join(", "))
+            : tr("Keep the pretrained model exactly as it is and fit one bias per class to the training faces, "
+                 "scoring each face over nine crops and paddings (one pass, no epochs). Best when the model "
+                 "already knows the classes and there are few faces per class."));
+    if (!items->item(fit_->currentIndex())->isEnabled()) fit_->setCurrentIndex(0);
+    fit_->setToolTip(pretrained ? items->item(fit_->currentIndex())->toolTip() : tr("Only for a pretrained model (Start from)"));
+    // Settings of gradient training mean nothing to a one-pass fit of the biases.
+    const bool gradient = !(pretrained && fit_->currentData().toString() == QLatin1String("class_biases"));
+    for (QWidget* w : std::initializer_list<QWidget*>{teacher_, auxiliary_, epochs_, batchSize_, learningRate_, augment_,
+                                                     imbalance_, maxMinutes_, selectOn_})
+        w->setEnabled(gradient);
 }
 
 void TrainingDialog::updateTeachers()

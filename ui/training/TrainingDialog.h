@@ -45,6 +45,7 @@ public:
     QListWidget* classList() const { return classes_; }
     QComboBox* backboneBox() const { return backbone_; }
     QComboBox* teacherBox() const { return teacher_; }
+    QComboBox* fitBox() const { return fit_; }
     QCheckBox* auxiliaryBox() const { return auxiliary_; }
     QComboBox* faceBox() const { return face_; }
     QDoubleSpinBox* timeLimitBox() const { return maxMinutes_; }
@@ -61,6 +62,7 @@ private:
     void fillClasses();
     void updateWarning();
     void updateBackbone();
+    void updateFit(); // the class-biases entry needs a model knowing every class; it disables gradient settings
     void updateTeachers();
     void recordBaseline();
 
@@ -70,6 +72,7 @@ private:
     QCheckBox* exemplarsOnly_;
     QLabel* warning_;
     QComboBox* backbone_;
+    QComboBox* fit_;       // TrainingConfig::backboneFit
     QComboBox* teacher_;   // TrainingConfig::distillFrom
     QCheckBox* auxiliary_; // TrainingConfig::auxiliaryClasses
     QPushButton* baseline_;

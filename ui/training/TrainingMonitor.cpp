@@ -172,7 +172,7 @@ void TrainingMonitor::onStarted(qint64 runId)
     // recorded before it continues: its epochs, and the batch curve the controller kept.
     clear();
     runId_ = runId;
-    epochs_ = controller_->config().epochs;
+    epochs_ = learning::plannedEpochs(controller_->config().toJson());
     for (const EpochRecord& e : session_->catalogue().epochs(runId))
         addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.valBalancedAccuracy, e.valMacroF1);
     for (const QPointF& p : controller_->batchLoss().points())
@@ -265,7 +265,7 @@ void TrainingMonitor::showRecorded(qint64 runId)
     } catch (const Error& e) {
         phase_->setText(e.message()); // the epochs still show
     }
-    epochs_ = config.value(QStringLiteral("epochs")).toInt(epochs.size());
+    epochs_ = config.contains(QStringLiteral("epochs")) ? learning::plannedEpochs(config) : int(epochs.size());
     progress_->setRange(0, std::max(1, epochs_));
     progress_->setValue(std::min<int>(epochs_, epochs.size()));
     progress_->setFormat(tr("%1: %2 of %3 epochs").arg(displayStatus(*run, controller_->isRunning() ? controller_->runId() : 0))
