@@ -2,11 +2,13 @@
 // budget): from scratch vs fine-tuned pretrained backbone vs the pretrained model zero-shot.
 // Prints one table row per task and mode, and `name: value` lines.
 //
-//   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1] [modes=zeroshot,finetuned,scratch]
+//   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1]
+//                   [modes=zeroshot,finetuned,calibrated,scratch (default: all four)]
 //                   [key=value,... (TrainingConfig JSON keys, e.g. head_epochs=6,fine_tune_factor=0.03)]
 // Without overrides it measures the defaults, which is what the targets are about (scratch
 // therefore distils from the best suited installed model; distill_from=none,auxiliary_classes=false
-// trains from the labels alone). After the modes, each trained one averaged with zeroshot.
+// trains from the labels alone). calibrated: the pretrained model with only its class biases fitted
+// (backbone_fit=class_biases). After the modes, each trained one averaged with zeroshot.
 // backbone=NAME picks the pretrained model of the zeroshot and finetuned modes (default: emotion
 // for expressions, gender for sex); its input size and colour follow unless also overridden.
 #include "FacesDevTasks.h"
@@ -82,7 +84,7 @@ int main(int argc, char** argv)
     const double minutes = argc > 2 ? atof(argv[2]) : 15;
     TrainingConfig config;
     if (argc > 3) config.seed = QByteArray(argv[3]).toULongLong();
-    const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,scratch").split(',');
+    const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,calibrated,scratch").split(',');
     if (argc > 5) {
         QJsonObject json = config.toJson();
         const QStringList pairs = QString(argv[5]).split(',', Qt::SkipEmptyParts);
@@ -125,7 +127,7 @@ int main(int argc, char** argv)
             if (which != "all" && which != task.key) continue;
             const LabelledFolder folder =
                 readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task.column, task.classes,
-                                   config.auxiliaryClasses ? Auxiliary::Keep : Auxiliary::LeaveOut);
+                                   config.usesAuxiliaryClasses() ? Auxiliary::Keep : Auxiliary::LeaveOut);
             for (const QString& mode : modes) {
                 std::printf("%s %s (%lld images, seed %llu, %.0f min budget)\n", qPrintable(task.key),
                             qPrintable(mode), (long long)folder.data.samples.size(),
@@ -139,11 +141,13 @@ int main(int argc, char** argv)
                     r = evaluateZeroShot(folder.data, config, options);
                 } else {
                     TrainingConfig c = config;
-                    if (mode != "finetuned") { // scratch: the default input, whatever the backbone wanted
+                    if (mode == "scratch") { // scratch: the default input, whatever the backbone wanted
                         c.imageSize = TrainingConfig().imageSize;
                         c.grayscale = TrainingConfig().grayscale;
                     }
-                    r = train(folder.data, c, mode == "finetuned" ? pretrained : "none", minutes);
+                    if (mode == "calibrated") c.backboneFit = QStringLiteral("class_biases");
+                    const bool fromPretrained = mode == "finetuned" || mode == "calibrated";
+                    r = train(folder.data, c, fromPretrained ? pretrained : "none", minutes);
                     if (r.status != TrainingStatus::Finished) {
                         std::printf("training failed: %s\n", qPrintable(r.error));
                         return 1;

@@ -31,7 +31,7 @@ int main(int argc, char** argv)
     if (argc > 5) config.imageSize = atoi(argv[5]);
     const LabelledFolder folder =
         readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes,
-                           config.auxiliaryClasses ? Auxiliary::Keep : Auxiliary::LeaveOut);
+                           config.usesAuxiliaryClasses() ? Auxiliary::Keep : Auxiliary::LeaveOut);
     QTemporaryDir work;
     TrainingCallbacks cb;
     cb.onMessage = [](const QString& m) { std::printf("%s\n", qPrintable(m)); std::fflush(stdout); };
