@@ -249,8 +249,6 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
     return best;
 }
 
-} // namespace
-
 // Scores the training faces of the task's classes with the network as it is (in evaluation: over
 // its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
 std::optional<ClassBiasFit> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
@@ -279,6 +277,8 @@ std::optional<ClassBiasFit> fitBiasesToTrainingFaces(const std::shared_ptr<Class
     return fit;
 }
 
+} // namespace
+
 QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -302,7 +302,10 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto message = [&](const QString& m) { if (cb.onMessage) cb.onMessage(m); };
     const int classCount = int(data.classNames.size());
     if (classCount < 2) throw Error(QStringLiteral("training needs at least two classes"));
-    if (config.backboneFit == QLatin1String("class_biases")) {
+    // Fitting class biases only: one pass instead of epochs of gradient steps (TrainingConfig::backboneFit).
+    const bool classBiasesOnly = config.backboneFit == QLatin1String("class_biases");
+    const int epochs = classBiasesOnly ? 1 : config.epochs;
+    if (classBiasesOnly) {
         // Only biases learn: the pretrained classifier must already score every chosen class.
         const QStringList unknown = unmappedTaskClasses(config.backbone, data.classNames);
         if (!unknown.isEmpty())
@@ -376,14 +379,11 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         trainGroups.push_back(std::min(labelOfRow[row], classCount));
         if (labelOfRow[row] >= classCount) ++auxiliaryTrainImages;
     }
-    if (auxiliary && config.backboneFit != QLatin1String("class_biases"))
+    if (auxiliary && !classBiasesOnly)
         message(QStringLiteral("Also learning from %1 training images of %2 (never predicted)")
                     .arg(auxiliaryTrainImages).arg(data.auxiliaryClassNames.join(", ")));
 
     // ---- model, optimiser, imbalance measures -------------------------------------------------
-    // Fitting class biases only: one pass instead of epochs of gradient steps (TrainingConfig::backboneFit).
-    const bool classBiasesOnly = config.backboneFit == QLatin1String("class_biases");
-    const int epochs = classBiasesOnly ? 1 : config.epochs;
     if (classBiasesOnly)
         message(QStringLiteral("Starting from the pretrained %1 model, kept as it is: fitting one bias per class to "
                                "the training faces, each scored over %2 views and their mirror images%3")
@@ -407,7 +407,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto optimizer = makeOptimizer(config, net);
     torch::Tensor teacher; // [usable rows, classes]
     const QString teacherModel =
-        classBiasesOnly                           ? QStringLiteral("none")
+        classBiasesOnly ? QStringLiteral("none")
         : config.distillFrom == QLatin1String("auto")
             ? chooseTeacher(config, data.classNames, decoded.pixels, valRows, labelOfRow, message)
             : config.distillFrom;
