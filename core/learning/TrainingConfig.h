@@ -28,8 +28,8 @@ struct TrainingConfig {
     // correct the off-the-shelf model's class priors for the curator's data; evaluated over nine
     // test-time views of each face (internal/TestTimeViews.h). With a few hundred faces per rare
     // class the fitted layers of fine-tuning overfit within an epoch, while the biases cannot:
-    // faces-dev 4 classes 0.76 fine-tuned vs 0.83 calibrated, ten splits (bench_frozen_heads;
-    // README). No epochs, auxiliary classes or teacher in that mode.
+    // faces-dev 4 classes 0.756 fine-tuned (3 splits) vs 0.826 calibrated (10 splits; bench_backbones,
+    // README); on 6 classes neither beats zero-shot. No epochs, auxiliary classes or teacher here.
     QString backboneFit = QStringLiteral("fine_tune");
 
     // Input
