@@ -3,7 +3,7 @@
 // split's test set holds ~16-22 faces per rare class, so one split moves balanced accuracy by
 // +-0.04; the mean over ten is what tells two methods apart).
 //
-//   bench_frozen_heads [expression4|expression6] [splits=10]
+//   bench_frozen_heads [expression4|expression6] [splits=10] [model|area|tfjs] [faceres]
 //
 // Features are computed once per image and orientation (the model's own preprocessing, as
 // zero-shot uses it), averaged over the face and its mirror image, and cached in the temp dir.
@@ -23,7 +23,9 @@
 #include "core/learning/Split.h"
 #include "core/learning/TorchRuntime.h"
 #include "core/learning/TrainingConfig.h"
+#include "core/learning/FaceImage.h"
 #include "core/learning/internal/BackboneNet.h"
+#include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/ModelLocator.h"
@@ -38,7 +40,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 using namespace exemplar;
@@ -51,10 +55,12 @@ struct FrozenFeatures {
     torch::Tensor viewLogits;       // [N, K] averaged over the test-time views and their mirrors
 };
 
-FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, const QString& task)
+FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, const QString& task,
+                              const QString& decode)
 {
-    const QString cache = QDir::temp().filePath(
-        QStringLiteral("exemplar-frozen-views-%1-%2-%3.pt").arg(model, task).arg(data.samples.size()));
+    const QString cache = QDir::temp().filePath(QStringLiteral("exemplar-frozen-views-%1-%2-%3-%4.pt")
+                                                    .arg(model, task, decode)
+                                                    .arg(data.samples.size()));
     if (QFileInfo::exists(cache)) {
         std::vector<torch::Tensor> saved;
         torch::load(saved, cache.toStdString());
@@ -74,6 +80,12 @@ FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, co
         cv::parallel_for_(cv::Range(int(start), int(end)), [&](const cv::Range& range) {
             for (int i = range.start; i < range.end; ++i) {
                 const QString& path = data.samples[size_t(i)].path;
+                if (decode != QLatin1String("model")) {
+                    const cv::Mat prepared = loadFaceImage(path, size, info.grayscale, faceSamplingFromName(decode));
+                    if (prepared.empty()) throw Error(QStringLiteral("%1: cannot be decoded").arg(path));
+                    images[size_t(i) - start] = toTensor(prepared).to(torch::kFloat) / 255.0;
+                    continue;
+                }
                 const cv::Mat decoded = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
                 if (decoded.empty()) throw Error(QStringLiteral("%1: cannot be decoded").arg(path));
                 std::vector<float> input = faceModelInput(decoded, size, info.grayscale);
@@ -122,17 +134,21 @@ torch::Tensor fitAndScore(const torch::Tensor& x, const std::vector<int64_t>& tr
 {
     const auto rows = torch::tensor(trainRows);
     const auto xTrain = x.index_select(0, rows), yTrain = labels.index_select(0, rows);
-    auto w = start.clone().requires_grad_(true);
+    // An infinite penalty keeps the weights where they start: only the biases are fitted, as
+    // backbone_fit class_biases does.
+    const bool biasesOnly = std::isinf(penalty);
+    auto w = start.clone().requires_grad_(!biasesOnly);
     auto b = torch::zeros({classes}).requires_grad_(true);
     const auto counts = torch::bincount(yTrain, {}, classes).to(torch::kFloat);
     const auto classWeights = counts.sum() / (classes * counts.clamp_min(1));
-    torch::optim::Adam optimiser({w, b}, torch::optim::AdamOptions(0.05));
+    torch::optim::Adam optimiser(biasesOnly ? std::vector<torch::Tensor>{b} : std::vector<torch::Tensor>{w, b},
+                                 torch::optim::AdamOptions(0.05));
     namespace F = torch::nn::functional;
     for (int step = 0; step < 300; ++step) {
         optimiser.zero_grad();
         const auto loss = F::cross_entropy(xTrain.matmul(w.t()) + b, yTrain,
                                            F::CrossEntropyFuncOptions().weight(classWeights)) +
-                          penalty * (w - start).pow(2).sum();
+                          (biasesOnly ? 0.0 : penalty) * (w - start).pow(2).sum();
         loss.backward();
         optimiser.step();
     }
@@ -147,6 +163,9 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     const QString which = argc > 1 ? argv[1] : "expression4";
     const int splits = argc > 2 ? atoi(argv[2]) : 10;
+    // "model": the model's own preprocessing in float (FaceModelInput); "area" or "tfjs": a training
+    // run's 8-bit faces with that sampling (FaceImage.h).
+    const QString decode = argc > 3 ? argv[3] : "model";
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
     if (!facesDevPresent(facesDev)) return 1;
     const std::optional<FacesDevTask> task = facesDevTask(which);
@@ -162,8 +181,11 @@ int main(int argc, char** argv)
         const int classes = int(data.classNames.size());
         std::printf("%s: %zu faces, %d identity-disjoint splits\n", qPrintable(which), data.samples.size(), splits);
         std::fflush(stdout);
-        const FrozenFeatures emotion = frozenFeatures(data, QStringLiteral("emotion"), which);
-        const FrozenFeatures faceres = frozenFeatures(data, QStringLiteral("faceres"), which);
+        const FrozenFeatures emotion = frozenFeatures(data, QStringLiteral("emotion"), which, decode);
+        // faceres' features only when asked: at 224 px they take most of the run.
+        const bool withFaceres = argc > 4 && QLatin1String(argv[4]) == QLatin1String("faceres");
+        const FrozenFeatures faceres =
+            withFaceres ? frozenFeatures(data, QStringLiteral("faceres"), which, decode) : FrozenFeatures{};
         std::vector<int> truth;
         for (const TrainingSample& s : data.samples) truth.push_back(s.label);
         const auto labels = torch::tensor(std::vector<int64_t>(truth.begin(), truth.end()));
@@ -173,7 +195,7 @@ int main(int argc, char** argv)
         for (size_t m = 0; m < taskOf.size(); ++m)
             if (taskOf[m] >= 0) mapping[taskOf[m]][int64_t(m)] = 1.0;
 
-        const std::vector<double> penalties{100, 10, 1, 0.3, 0.1};
+        const std::vector<double> penalties{std::numeric_limits<double>::infinity(), 100, 10, 1, 0.3, 0.1};
         std::map<std::string, std::vector<double>> test, validation; // head -> score per split
         std::vector<std::string> order;
         for (int seed = 1; seed <= splits; ++seed) {
@@ -195,19 +217,20 @@ int main(int argc, char** argv)
                 return (f - onTrain.mean(0)) / onTrain.std(0).clamp_min(1e-6);
             };
             const auto emotionFeatures = standardised(emotion.features);
-            const auto faceresFeatures = standardised(faceres.features);
+            const auto faceresFeatures = withFaceres ? standardised(faceres.features) : torch::Tensor();
             struct Head {
                 std::string name;
                 torch::Tensor x, start;
             };
-            const std::vector<Head> heads{
+            std::vector<Head> heads{
                 {"prior", emotion.logits, mapping},
                 {"prior views", emotion.viewLogits, mapping},
                 {"emotion+features", torch::cat({emotion.logits, emotionFeatures}, 1),
                  torch::cat({mapping, torch::zeros({classes, emotionFeatures.size(1)})}, 1)},
-                {"faceres+logits", torch::cat({emotion.logits, faceresFeatures}, 1),
-                 torch::cat({mapping, torch::zeros({classes, faceresFeatures.size(1)})}, 1)},
             };
+            if (withFaceres)
+                heads.push_back({"faceres+logits", torch::cat({emotion.logits, faceresFeatures}, 1),
+                                 torch::cat({mapping, torch::zeros({classes, faceresFeatures.size(1)})}, 1)});
             for (const Head& head : heads) {
                 double bestValidation = -1;
                 torch::Tensor chosen;

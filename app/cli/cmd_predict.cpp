@@ -5,7 +5,6 @@
 // pipeline of training and evaluation.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
-#include "core/imaging/FaceAligner.h"
 #include "core/imaging/FaceDetectorPool.h"
 #include "core/learning/ExportedModel.h"
 #include "core/learning/FaceImage.h"
@@ -120,13 +119,13 @@ int runPredict(const QStringList& args)
             continue;
         }
         const FaceDetection detection = detectors ? detectors->detect(image) : FaceDetection{};
-        // The crops, in the model's input size, in BGR (predictImages converts like training did).
+        // The crops, in BGR (predictImages scales and converts like training did).
         std::vector<cv::Mat> crops;
         std::vector<FacePrediction> here;
         const bool perFace = detection.status == FaceStatus::Found || detection.status == FaceStatus::Several;
         if (perFace) {
             for (const DetectedFace& face : detection.faces) {
-                crops.push_back(cropFace(image, face.box, face.eyes, model.imageSize(), framing == FaceFraming::Aligned));
+                crops.push_back(cropDetectedFace(image, face, model.imageSize(), framing, model.faceSampling()));
                 here.push_back({file, face.box, detection.status, {}});
             }
         } else if (detectors) {

@@ -23,6 +23,7 @@ struct ExportedModel::Impl {
     bool gray = true;
     // The training run's framing (sidecar config "face"), so files are framed as in training.
     FaceFraming framing = FaceFraming::Whole;
+    FaceSampling sampling = FaceSampling::Area; // sidecar config "face_sampling"
     std::unique_ptr<FaceDetectorPool> detectors; // Box/Aligned only
 
     bool hasEmbed() const { return module.find_method("embed").has_value(); }
@@ -100,6 +101,7 @@ ExportedModel ExportedModel::load(const QString& dir)
         throw Error(QStringLiteral("%1: classes or input size missing").arg(f.fileName()));
     try {
         impl->framing = faceFramingOfSidecar(impl->sidecar);
+        impl->sampling = faceSamplingOfSidecar(impl->sidecar);
     } catch (const Error& e) {
         throw Error(QStringLiteral("%1: %2").arg(f.fileName(), e.message()));
     }
@@ -121,6 +123,7 @@ QString ExportedModel::task() const { return d->sidecar["task"].toString(); }
 QStringList ExportedModel::classes() const { return d->classes; }
 int ExportedModel::imageSize() const { return d->size; }
 bool ExportedModel::grayscale() const { return d->gray; }
+FaceSampling ExportedModel::faceSampling() const { return d->sampling; }
 QJsonObject ExportedModel::sidecar() const { return d->sidecar; }
 
 void ExportedModel::setThreads(int threads)
@@ -153,7 +156,7 @@ std::vector<ExportedModel::Prediction> ExportedModel::Impl::classifyFiles(
     for (int b = 0; b < files.size(); b += batchSize) {
         if (cancel && cancel->isCancelled()) break;
         const QStringList chunk = files.mid(b, batchSize);
-        const DecodedImages decoded = decodeImages(chunk, size, gray, cancel, {}, framing, detectors.get());
+        const DecodedImages decoded = decodeImages(chunk, size, gray, cancel, {}, framing, detectors.get(), sampling);
         if (issues) issues->insert(issues->end(), decoded.issues.begin(), decoded.issues.end());
         if (!decoded.kept.empty()) {
             QStringList keptFiles;
@@ -168,7 +171,7 @@ std::vector<ExportedModel::Prediction> ExportedModel::Impl::classifyFiles(
 
 ExportedModel::Prediction ExportedModel::predictImage(const cv::Mat& image) const
 {
-    const cv::Mat prepared = prepareFaceImage(image, d->size, d->gray);
+    const cv::Mat prepared = prepareFaceImage(image, d->size, d->gray, d->sampling);
     if (prepared.empty()) throw Error(QStringLiteral("predict: the image is empty"));
     return d->classify(toTensor(prepared).unsqueeze(0), {QString()}).front();
 }
@@ -182,7 +185,7 @@ std::vector<ExportedModel::Prediction> ExportedModel::predictImages(const std::v
         const size_t end = std::min(images.size(), b + size_t(batchSize));
         std::vector<torch::Tensor> batch;
         for (size_t i = b; i < end; ++i) {
-            const cv::Mat prepared = prepareFaceImage(images[i], d->size, d->gray);
+            const cv::Mat prepared = prepareFaceImage(images[i], d->size, d->gray, d->sampling);
             if (prepared.empty()) throw Error(QStringLiteral("predict: image %1 is empty").arg(i));
             batch.push_back(toTensor(prepared));
         }

@@ -2,6 +2,7 @@
 // An exported model directory (model.pt TorchScript + model.json sidecar), loaded without the
 // catalogue, to classify image files. Torch-free header (pimpl). Also loadable from Python:
 // torch.jit.load("model.pt") takes [B,C,S,S] floats in [0,1] and returns logits.
+#include "core/learning/FaceImage.h"
 #include "core/util/Cancellation.h"
 #include "core/util/Error.h"
 
@@ -30,6 +31,7 @@ public:
     QStringList classes() const;
     int imageSize() const;
     bool grayscale() const;
+    FaceSampling faceSampling() const; // how faces are scaled to imageSize() (FaceImage.h)
     QJsonObject sidecar() const; // the whole model.json
 
     struct Prediction {
@@ -57,8 +59,8 @@ public:
     bool hasEmbedding() const;
 
     // One already-decoded OpenCV image (BGR or grayscale, any size), taken as already framed:
-    // centre square, resized. The model's face framing is NOT applied here; give face crops
-    // (FaceImage.h prepareDetectedFace) or use predictFiles().
+    // centre square, resized with the model's sampling. The model's face framing is NOT applied
+    // here; give face crops (FaceImage.h cropDetectedFace) or use predictFiles().
     Prediction predictImage(const cv::Mat& image) const;
     // Already-decoded images, in batches (the decoding-free path, e.g. for a GUI that holds them).
     std::vector<Prediction> predictImages(const std::vector<cv::Mat>& images, int batchSize = 64) const;

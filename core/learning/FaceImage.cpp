@@ -2,9 +2,11 @@
 
 #include "core/imaging/FaceAligner.h"
 #include "core/imaging/FaceDetectorPool.h"
+#include "core/learning/tfjs/FaceModelInput.h"
 #include "core/util/Error.h"
 
 #include <QFile>
+#include <climits>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -37,7 +39,7 @@ QByteArray readFile(const QString& path)
 }
 
 // JPEG can decode at 1/4 or 1/2 scale for a fraction of the cost (DCT scaling); take the
-// smallest scale whose shorter side is still >= minSide, so faces are never upscaled.
+// smallest scale whose shorter side is still >= minSide, so faces are never upscaled (INT_MAX: full size).
 cv::Mat decodeAtLeast(const QByteArray& bytes, int minSide, bool grayscale)
 {
     if (bytes.isEmpty()) return {};
@@ -47,7 +49,7 @@ cv::Mat decodeAtLeast(const QByteArray& bytes, int minSide, bool grayscale)
     static constexpr int kColorModes[] = {cv::IMREAD_REDUCED_COLOR_4, cv::IMREAD_REDUCED_COLOR_2,
                                           cv::IMREAD_COLOR};
     try {
-        for (int i = 0; i < 3; ++i) {
+        for (int i = minSide == INT_MAX ? 2 : 0; i < 3; ++i) {
             const cv::Mat decoded = cv::imdecode(buffer, grayscale ? kGrayModes[i] : kColorModes[i]);
             if (decoded.empty()) return {};
             if (i == 2 || std::min(decoded.cols, decoded.rows) >= minSide) return decoded;
@@ -82,9 +84,34 @@ FaceFraming faceFramingOfSidecar(const QJsonObject& sidecar)
     return name.isEmpty() ? FaceFraming::Whole : faceFramingFromName(name);
 }
 
-cv::Mat prepareFaceImage(const cv::Mat& decoded, int size, bool grayscale)
+QString faceSamplingName(FaceSampling sampling)
+{
+    return sampling == FaceSampling::Tfjs ? QStringLiteral("tfjs") : QStringLiteral("area");
+}
+
+FaceSampling faceSamplingFromName(const QString& name)
+{
+    for (FaceSampling s : {FaceSampling::Area, FaceSampling::Tfjs})
+        if (faceSamplingName(s) == name) return s;
+    throw Error(QStringLiteral("unknown face sampling \"%1\" (area or tfjs)").arg(name));
+}
+
+FaceSampling faceSamplingOfSidecar(const QJsonObject& sidecar)
+{
+    const QString name =
+        sidecar.value(QStringLiteral("config")).toObject().value(QStringLiteral("face_sampling")).toString();
+    return name.isEmpty() ? FaceSampling::Area : faceSamplingFromName(name);
+}
+
+cv::Mat prepareFaceImage(const cv::Mat& decoded, int size, bool grayscale, FaceSampling sampling)
 {
     if (decoded.empty()) return {};
+    if (sampling == FaceSampling::Tfjs) {
+        // Rounded to 8 bits like every stored face: at most 1/510 off the model's own input.
+        cv::Mat pixels;
+        faceModelImage(decoded, size, grayscale).convertTo(pixels, CV_8U, 255.0);
+        return pixels;
+    }
     const int side = std::min(decoded.cols, decoded.rows);
     const cv::Mat square = decoded(cv::Rect((decoded.cols - side) / 2, (decoded.rows - side) / 2, side, side));
     cv::Mat resized;
@@ -93,34 +120,49 @@ cv::Mat prepareFaceImage(const cv::Mat& decoded, int size, bool grayscale)
     return resized.isContinuous() ? resized : resized.clone();
 }
 
-cv::Mat prepareDetectedFace(const cv::Mat& decoded, const DetectedFace& face, int size, bool grayscale,
-                            FaceFraming framing)
+cv::Mat cropDetectedFace(const cv::Mat& decoded, const DetectedFace& face, int size, FaceFraming framing,
+                         FaceSampling sampling)
 {
     if (decoded.empty()) return {};
-    return converted(cropFace(decoded, face.box, face.eyes, size, framing == FaceFraming::Aligned), grayscale);
+    const int side = sampling == FaceSampling::Tfjs ? std::max(size, std::max(face.box.width, face.box.height)) : size;
+    return cropFace(decoded, face.box, face.eyes, side, framing == FaceFraming::Aligned);
+}
+
+cv::Mat prepareDetectedFace(const cv::Mat& decoded, const DetectedFace& face, int size, bool grayscale,
+                            FaceFraming framing, FaceSampling sampling)
+{
+    const cv::Mat crop = cropDetectedFace(decoded, face, size, framing, sampling);
+    if (crop.empty()) return {};
+    return sampling == FaceSampling::Tfjs ? prepareFaceImage(crop, size, grayscale, sampling) : converted(crop, grayscale);
 }
 
 cv::Mat prepareFaceImage(const cv::Mat& decoded, int size, bool grayscale, FaceFraming framing,
-                         const FaceDetectorPool* detectors)
+                         const FaceDetectorPool* detectors, FaceSampling sampling)
 {
-    if (framing == FaceFraming::Whole || !detectors) return prepareFaceImage(decoded, size, grayscale);
+    if (framing == FaceFraming::Whole || !detectors) return prepareFaceImage(decoded, size, grayscale, sampling);
     const FaceDetection detection = detectors->detect(decoded);
-    if (detection.faces.empty()) return prepareFaceImage(decoded, size, grayscale);
-    return prepareDetectedFace(decoded, detection.faces.front(), size, grayscale, framing);
+    if (detection.faces.empty()) return prepareFaceImage(decoded, size, grayscale, sampling);
+    return prepareDetectedFace(decoded, detection.faces.front(), size, grayscale, framing, sampling);
 }
 
-cv::Mat loadFaceImage(const QString& path, int size, bool grayscale)
+cv::Mat loadFaceImage(const QString& path, int size, bool grayscale, FaceSampling sampling)
 {
-    return prepareFaceImage(decodeAtLeast(readFile(path), size, grayscale), size, grayscale);
+    // tfjs sampling reads the full-size colour image, as the models' library does (its luma, not
+    // the JPEG's); area sampling lets the JPEG decoder shrink it first.
+    const cv::Mat decoded = sampling == FaceSampling::Tfjs ? decodeAtLeast(readFile(path), INT_MAX, false)
+                                                           : decodeAtLeast(readFile(path), size, grayscale);
+    return prepareFaceImage(decoded, size, grayscale, sampling);
 }
 
 cv::Mat loadFaceImage(const QString& path, int size, bool grayscale, FaceFraming framing,
-                      const FaceDetectorPool* detectors)
+                      const FaceDetectorPool* detectors, FaceSampling sampling)
 {
-    if (framing == FaceFraming::Whole || !detectors) return loadFaceImage(path, size, grayscale);
+    if (framing == FaceFraming::Whole || !detectors) return loadFaceImage(path, size, grayscale, sampling);
     // The eye search needs the face at a few hundred pixels, more than the network input.
-    const cv::Mat decoded = decodeAtLeast(readFile(path), std::max(size, 320), grayscale);
-    return prepareFaceImage(decoded, size, grayscale, framing, detectors);
+    const cv::Mat decoded = sampling == FaceSampling::Tfjs
+                                ? decodeAtLeast(readFile(path), INT_MAX, false)
+                                : decodeAtLeast(readFile(path), std::max(size, 320), grayscale);
+    return prepareFaceImage(decoded, size, grayscale, framing, detectors, sampling);
 }
 
 } // namespace exemplar::learning

@@ -21,7 +21,7 @@ torch::Tensor toTensor(const cv::Mat& prepared)
 
 DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
                            const CancelFlag* cancel, const std::function<void(int, int)>& progress,
-                           FaceFraming framing, const FaceDetectorPool* detectors)
+                           FaceFraming framing, const FaceDetectorPool* detectors, FaceSampling sampling)
 {
     std::unique_ptr<FaceDetectorPool> ownDetectors;
     if (framing != FaceFraming::Whole && !detectors) {
@@ -37,7 +37,7 @@ DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
     at::parallel_for(0, n, 8, [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i) {
             if (cancel && cancel->isCancelled()) return;
-            const cv::Mat img = loadFaceImage(paths[int(i)], size, grayscale, framing, detectors);
+            const cv::Mat img = loadFaceImage(paths[int(i)], size, grayscale, framing, detectors, sampling);
             if (!img.empty()) {
                 all[i].copy_(toTensor(img));
                 ok[i] = 1;

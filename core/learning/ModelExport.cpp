@@ -50,10 +50,15 @@ void exportModel(const std::shared_ptr<ClassifierNet>& net, const ModelCard& car
                      // Face framing (whole, box or aligned); the same as config.face, here for readers
                      // of the input description.
                      {"face", card.config["face"].toString(QStringLiteral("whole"))},
+                     // How the face is scaled (area or tfjs); the same as config.face_sampling.
+                     {"sampling", card.config["face_sampling"].toString(QStringLiteral("area"))},
                      {"preprocessing",
-                      "decode, frame the face (see 'face': whole = no detection), centre-crop to a square, resize to size x size (OpenCV INTER_AREA when "
-                      "shrinking), convert to grayscale/RGB, divide by 255; the model normalises "
-                      "internally (a pretrained backbone applies its own scaling: see network.input_scale/input_shift)"}}},
+                      "decode, frame the face (see 'face': whole = no detection), centre-crop to a square, resize to "
+                      "size x size (see 'sampling': area = OpenCV INTER_AREA when shrinking, after JPEG reduced-size "
+                      "decoding; tfjs = full-size decoding, TF.js legacy bilinear resize of RGB/255, gray = "
+                      "0.2989 R + 0.5870 G + 0.1140 B, rounded to 8 bits), convert to grayscale/RGB, divide by 255; "
+                      "the model normalises internally (a pretrained backbone applies its own scaling: see "
+                      "network.input_scale/input_shift)"}}},
         {"output", "logits, one per class in 'classes' order (softmax for probabilities)"},
         {"network", card.network},
         {"config", card.config},

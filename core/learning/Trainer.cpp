@@ -335,7 +335,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 .arg(paths.size()).arg(config.imageSize).arg(threads));
     // Framed as the exported model will frame files (ExportedModel reads config.face back).
     const DecodedImages decoded = decodeImages(paths, config.imageSize, config.grayscale, &cancel, {},
-                                               faceFramingFromName(config.face));
+                                               faceFramingFromName(config.face), nullptr,
+                                               faceSamplingFromName(config.faceSampling()));
     auto finishCancelled = [&] {
         r.status = TrainingStatus::Cancelled;
         r.seconds = wall.elapsed() / 1000.0;

@@ -20,6 +20,7 @@ QJsonObject TrainingConfig::toJson() const
         {"image_size", imageSize},
         {"grayscale", grayscale},
         {"face", face},
+        {"face_sampling", faceSampling()},
         {"epochs", epochs},
         {"batch_size", batchSize},
         {"optimizer", optimizer},
@@ -118,6 +119,11 @@ TrainingConfig TrainingConfig::fromJson(const QJsonObject& j)
     integer("threads", c.threads);
     c.validate();
     return c;
+}
+
+QString TrainingConfig::faceSampling() const
+{
+    return faceSamplingName(backbone == QLatin1String("none") ? FaceSampling::Area : FaceSampling::Tfjs);
 }
 
 void TrainingConfig::validate() const

@@ -38,6 +38,10 @@ struct TrainingConfig {
     // Face framing (FaceImage.h): "whole" image, detected face "box", or eye-"aligned" face. Recorded
     // in the exported model's sidecar, so evaluation and predict frame images the same way.
     QString face = QStringLiteral("whole");
+    // How faces are scaled to imageSize (FaceImage.h): not a knob but what the network needs:
+    // "tfjs" (the pretrained models' own preprocessing) with a backbone, "area" without. Recorded
+    // as "face_sampling" in the run's config and the exported model's sidecar.
+    QString faceSampling() const;
 
     // Optimisation
     int epochs = 40;

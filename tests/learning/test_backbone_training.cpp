@@ -288,6 +288,11 @@ private Q_SLOTS:
         const ExportedModel model = ExportedModel::load(t.modelDir);
         QCOMPARE(model.sidecar()["config"].toObject()["backbone"].toString(), QStringLiteral("emotion"));
         QCOMPARE(model.sidecar()["network"].toObject()["backbone"].toString(), QStringLiteral("emotion"));
+        // Faces scaled as the pretrained model's own library does, in training and in the export
+        // alike (the comparison below would fail if the export scaled them differently).
+        QCOMPARE(model.sidecar()["config"].toObject()["face_sampling"].toString(), QStringLiteral("tfjs"));
+        QCOMPARE(model.sidecar()["input"].toObject()["sampling"].toString(), QStringLiteral("tfjs"));
+        QCOMPARE(model.faceSampling(), FaceSampling::Tfjs);
         QStringList files;
         std::vector<const SamplePrediction*> expected;
         for (const SamplePrediction& p : t.predictions) {

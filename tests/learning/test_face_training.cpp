@@ -5,6 +5,7 @@
 #include "core/learning/ExportedModel.h"
 #include "core/learning/FaceImage.h"
 #include "core/learning/TrainingJob.h"
+#include "core/learning/tfjs/FaceModelInput.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
@@ -15,6 +16,8 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <random>
 
@@ -101,6 +104,60 @@ private Q_SLOTS:
         }
         c.face = QStringLiteral("Box");
         QVERIFY_THROWS_EXCEPTION(Error, c.validate());
+    }
+
+    // Runs on a pretrained backbone scale faces as the model's own library does; others keep the
+    // fast area sampling; records from before the setting existed were all area.
+    void faceSamplingFollowsTheBackbone()
+    {
+        TrainingConfig c;
+        QCOMPARE(c.toJson().value("face_sampling").toString(), QStringLiteral("area"));
+        c.backbone = QStringLiteral("emotion");
+        QCOMPARE(c.toJson().value("face_sampling").toString(), QStringLiteral("tfjs"));
+        QCOMPARE(faceSamplingOfSidecar(QJsonObject{{"config", QJsonObject{{"backbone", "emotion"}}}}),
+                 FaceSampling::Area);
+        QCOMPARE(faceSamplingOfSidecar(QJsonObject{{"config", c.toJson()}}), FaceSampling::Tfjs);
+        try {
+            faceSamplingOfSidecar(QJsonObject{{"config", QJsonObject{{"face_sampling", "cubic"}}}});
+            QFAIL("face sampling \"cubic\" was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains("cubic") && e.message().contains("area or tfjs"), qPrintable(e.message()));
+        }
+    }
+
+    // tfjs sampling gives the pretrained models' own input (tfjs/FaceModelInput.h), rounded to 8
+    // bits, from a file: gray for gray models (their luma, from the colour image), RGB otherwise.
+    // A fine stripe pattern tells it from area sampling, which averages the stripes away.
+    void tfjsSamplingIsTheModelsOwnInput()
+    {
+        cv::Mat image(300, 350, CV_8UC3);
+        for (int y = 0; y < image.rows; ++y)
+            for (int x = 0; x < image.cols; ++x)
+                image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar((x * 7) % 256), uchar(((x / 2) % 2) * 200 + y / 6),
+                                                      uchar((x + y) % 256));
+        const QString path = tmp_.filePath("stripes.png"); // lossless: the file holds exactly `image`
+        QVERIFY(cv::imwrite(path.toStdString(), image));
+        for (const bool gray : {true, false}) {
+            const cv::Mat tfjs = loadFaceImage(path, 64, gray, FaceSampling::Tfjs);
+            QCOMPARE(tfjs.channels(), gray ? 1 : 3);
+            QCOMPARE(tfjs.rows, 64);
+            const std::vector<float> expected = faceModelInput(image, 64, gray);
+            QCOMPARE(expected.size(), tfjs.total() * size_t(tfjs.channels()));
+            double worst = 0;
+            for (size_t i = 0; i < expected.size(); ++i) {
+                const double model = gray ? (expected[i] + 1) / 2 : expected[i]; // gray models get [-1, 1]
+                worst = std::max(worst, std::abs(tfjs.data[i] / 255.0 - model));
+            }
+            QVERIFY2(worst <= 0.5 / 255 + 1e-6, qPrintable(QString::number(worst)));
+
+            const cv::Mat area = loadFaceImage(path, 64, gray, FaceSampling::Area);
+            QCOMPARE(area.size(), tfjs.size());
+            QVERIFY(cv::norm(area, tfjs, cv::NORM_INF) > 40);
+            // The framed path (no detector: the whole image) samples the same way.
+            QCOMPARE(cv::norm(loadFaceImage(path, 64, gray, FaceFraming::Whole, nullptr, FaceSampling::Tfjs), tfjs,
+                              cv::NORM_INF),
+                     0.0);
+        }
     }
 
     // Generated faces (the cascade finds no face in most: those fall back to the whole image, as

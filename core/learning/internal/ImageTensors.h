@@ -28,7 +28,8 @@ DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
                            const CancelFlag* cancel = nullptr,
                            const std::function<void(int, int)>& progress = {},
                            FaceFraming framing = FaceFraming::Whole,
-                           const FaceDetectorPool* detectors = nullptr);
+                           const FaceDetectorPool* detectors = nullptr,
+                           FaceSampling sampling = FaceSampling::Area);
 
 // How many faces of `side` pixels to put through a network at once outside training: 128 at 64 px,
 // as many pixels at larger sizes (at least 8). At 224 px, chunks of 128 faces (256 with their mirror

@@ -68,22 +68,31 @@ cv::Mat faceModelRgb(const cv::Mat& decoded)
     return floats;
 }
 
-std::vector<float> faceModelInput(const cv::Mat& decoded, int size, bool grayscale)
+cv::Mat faceModelImage(const cv::Mat& decoded, int size, bool grayscale)
 {
     const cv::Mat resized = legacyResizeBilinear(faceModelRgb(decoded), size, size);
-    std::vector<float> out;
-    out.reserve(size_t(size) * size_t(size) * (grayscale ? 1 : 3));
+    if (!grayscale) return resized;
+    cv::Mat gray(size, size, CV_32FC1);
     for (int y = 0; y < size; ++y) {
         const float* row = resized.ptr<float>(y);
-        for (int x = 0; x < size; ++x) {
-            const float r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
-            if (grayscale) {
-                const float gray = r * kFaceModelLuma[0] + g * kFaceModelLuma[1] + b * kFaceModelLuma[2];
-                out.push_back((gray - 0.5f) * 2.0f);
-            } else {
-                out.insert(out.end(), {r, g, b});
-            }
-        }
+        float* out = gray.ptr<float>(y);
+        // In this order and in float, as TF.js sums them (cv::transform would not be bit-exact).
+        for (int x = 0; x < size; ++x)
+            out[x] = row[3 * x] * kFaceModelLuma[0] + row[3 * x + 1] * kFaceModelLuma[1] +
+                     row[3 * x + 2] * kFaceModelLuma[2];
+    }
+    return gray;
+}
+
+std::vector<float> faceModelInput(const cv::Mat& decoded, int size, bool grayscale)
+{
+    const cv::Mat image = faceModelImage(decoded, size, grayscale);
+    std::vector<float> out;
+    out.reserve(image.total() * size_t(image.channels()));
+    for (int y = 0; y < size; ++y) {
+        const float* row = image.ptr<float>(y);
+        for (int x = 0; x < size * image.channels(); ++x)
+            out.push_back(grayscale ? (row[x] - 0.5f) * 2.0f : row[x]);
     }
     return out;
 }

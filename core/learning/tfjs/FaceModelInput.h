@@ -23,6 +23,10 @@ cv::Mat legacyResizeBilinear(const cv::Mat& image, int height, int width);
 // for RGB ones. Non-square images are centre-cropped to a square first.
 std::vector<float> faceModelInput(const cv::Mat& decoded, int size, bool grayscale);
 
+// The same pixels before the gray models' (x - 0.5) * 2: `size`x`size` floats in [0, 1], CV_32FC1
+// (the models' luma) or CV_32FC3 (RGB).
+cv::Mat faceModelImage(const cv::Mat& decoded, int size, bool grayscale);
+
 // The decoded image as TF.js would receive it before resizing: centre-cropped square RGB floats
 // in [0, 1] (CV_32FC3, R first). Used by the numeric check against TF.js.
 cv::Mat faceModelRgb(const cv::Mat& decoded);
