@@ -249,9 +249,14 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
     return best;
 }
 
+struct FittedBiases {
+    ClassBiasFit fit;
+    std::vector<int> truth; // the label of each fitted face, in the order of fit.predicted
+};
+
 // Scores the training faces of the task's classes with the network as it is (in evaluation: over
 // its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
-std::optional<ClassBiasFit> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
+std::optional<FittedBiases> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
                                                      const std::vector<int>& trainRows,
                                                      const std::vector<int>& labelOfRow, const QStringList& classes,
                                                      const CancelFlag& cancel)
@@ -274,7 +279,7 @@ std::optional<ClassBiasFit> fitBiasesToTrainingFaces(const std::shared_ptr<Class
     }
     ClassBiasFit fit = fitClassBiases(torch::cat(logProbabilities), labels);
     backbone->addClassBiases(fit.biases);
-    return fit;
+    return FittedBiases{std::move(fit), std::move(labels)};
 }
 
 } // namespace
@@ -401,9 +406,11 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     {
         const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
         net->setInputStatistics(mean, stdev);
+        // The statistics standardise the features for a new head; a bias fit keeps the head at zero.
         const std::vector<int64_t> sample(trainRows.begin(),
                                           trainRows.begin() + std::min<ptrdiff_t>(ptrdiff_t(trainRows.size()), 512));
-        net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
+        if (!classBiasesOnly)
+            net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
     }
     auto optimizer = makeOptimizer(config, net);
     torch::Tensor teacher; // [usable rows, classes]
@@ -511,14 +518,13 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             if (!fitted) {
                 cancelled = true;
             } else {
-                lossSum = fitted->loss * double(fitted->predicted.size());
-                seen = int64_t(fitted->predicted.size());
-                for (int row : trainRows)
-                    if (labelOfRow[row] < classCount) epochTruth.push_back(labelOfRow[row]);
-                epochPred = fitted->predicted;
+                lossSum = fitted->fit.loss * double(fitted->truth.size());
+                seen = int64_t(fitted->truth.size());
+                epochTruth = fitted->truth;
+                epochPred = fitted->fit.predicted;
                 QStringList biases;
                 for (int c = 0; c < classCount; ++c)
-                    biases << QStringLiteral("%1 %2").arg(data.classNames[c]).arg(fitted->biases[c].item<double>(), 0, 'f', 2);
+                    biases << QStringLiteral("%1 %2").arg(data.classNames[c]).arg(fitted->fit.biases[c].item<double>(), 0, 'f', 2);
                 message(QStringLiteral("Class biases fitted on %1 training faces: %2").arg(seen).arg(biases.join(", ")));
             }
         }
