@@ -29,7 +29,8 @@ struct TrainingConfig {
     // test-time views of each face (internal/TestTimeViews.h). With a few hundred faces per rare
     // class the fitted layers of fine-tuning overfit within an epoch, while the biases cannot:
     // faces-dev 4 classes 0.756 fine-tuned (3 splits) vs 0.826 calibrated (10 splits; bench_backbones,
-    // README); on 6 classes neither beats zero-shot. No epochs, auxiliary classes or teacher here.
+    // README); 6 classes 0.610 over ten splits (with tfjs face sampling), though on every face
+    // (pooled cross-validation by identity) ~0.50. No epochs, auxiliary classes or teacher here.
     QString backboneFit = QStringLiteral("fine_tune");
 
     // Input
