@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <tuple>
 #include <QtEndian>
 
 #include <opencv2/imgcodecs.hpp>
@@ -575,6 +576,27 @@ private Q_SLOTS:
         cv::Mat blue(8, 8, CV_8UC3, cv::Scalar(255, 0, 0)); // BGR: blue only
         QVERIFY(std::abs(faceModelInput(blue, 4, true)[5] - (0.1140f - 0.5f) * 2.0f) < 1e-6);
         QCOMPARE(faceModelInput(blue, 4, false)[2], 1.0f); // RGB order: blue last
+    }
+
+    // faceModelImage converts only the rows and columns the sampling reads: the same numbers as
+    // resizing the whole image in float (what bench_tfjs_check compares with TF.js), bit for bit,
+    // shrinking large photos, enlarging small ones, gray, BGR and BGRA.
+    void faceModelImageReadsOnlyWhatItSamples()
+    {
+        cv::RNG random(3);
+        for (const auto& [rows, cols, type, size] : {std::tuple{1000, 1700, CV_8UC3, 64}, std::tuple{1500, 900, CV_8UC1, 224},
+                                                     std::tuple{40, 50, CV_8UC4, 64}, std::tuple{350, 350, CV_8UC3, 64}}) {
+            cv::Mat image(rows, cols, type);
+            random.fill(image, cv::RNG::UNIFORM, 0, 256);
+            const cv::Mat rgb = legacyResizeBilinear(faceModelRgb(image), size, size);
+            QCOMPARE(cv::norm(faceModelImage(image, size, false), rgb, cv::NORM_INF), 0.0);
+            const cv::Mat gray = faceModelImage(image, size, true);
+            for (int y = 0; y < size; y += 7)
+                for (int x = 0; x < size; x += 5) {
+                    const cv::Vec3f p = rgb.at<cv::Vec3f>(y, x);
+                    QCOMPARE(gray.at<float>(y, x), p[0] * kFaceModelLuma[0] + p[1] * kFaceModelLuma[1] + p[2] * kFaceModelLuma[2]);
+                }
+        }
     }
 
     void locatorExplainsHowToInstall()
