@@ -145,13 +145,21 @@ cv::Mat prepareFaceImage(const cv::Mat& decoded, int size, bool grayscale, FaceF
     return prepareDetectedFace(decoded, detection.faces.front(), size, grayscale, framing, sampling);
 }
 
+namespace {
+
+// tfjs sampling reads the full-size colour image, as the models' library does (its luma, not the
+// JPEG's); area sampling lets the JPEG decoder shrink it to at least minSide first.
+cv::Mat decodeFor(const QString& path, int minSide, bool grayscale, FaceSampling sampling)
+{
+    return sampling == FaceSampling::Tfjs ? decodeAtLeast(readFile(path), INT_MAX, false)
+                                          : decodeAtLeast(readFile(path), minSide, grayscale);
+}
+
+} // namespace
+
 cv::Mat loadFaceImage(const QString& path, int size, bool grayscale, FaceSampling sampling)
 {
-    // tfjs sampling reads the full-size colour image, as the models' library does (its luma, not
-    // the JPEG's); area sampling lets the JPEG decoder shrink it first.
-    const cv::Mat decoded = sampling == FaceSampling::Tfjs ? decodeAtLeast(readFile(path), INT_MAX, false)
-                                                           : decodeAtLeast(readFile(path), size, grayscale);
-    return prepareFaceImage(decoded, size, grayscale, sampling);
+    return prepareFaceImage(decodeFor(path, size, grayscale, sampling), size, grayscale, sampling);
 }
 
 cv::Mat loadFaceImage(const QString& path, int size, bool grayscale, FaceFraming framing,
@@ -159,9 +167,7 @@ cv::Mat loadFaceImage(const QString& path, int size, bool grayscale, FaceFraming
 {
     if (framing == FaceFraming::Whole || !detectors) return loadFaceImage(path, size, grayscale, sampling);
     // The eye search needs the face at a few hundred pixels, more than the network input.
-    const cv::Mat decoded = sampling == FaceSampling::Tfjs
-                                ? decodeAtLeast(readFile(path), INT_MAX, false)
-                                : decodeAtLeast(readFile(path), std::max(size, 320), grayscale);
+    const cv::Mat decoded = decodeFor(path, std::max(size, 320), grayscale, sampling);
     return prepareFaceImage(decoded, size, grayscale, framing, detectors, sampling);
 }
 

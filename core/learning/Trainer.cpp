@@ -407,10 +407,11 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
         net->setInputStatistics(mean, stdev);
         // The statistics standardise the features for a new head; a bias fit keeps the head at zero.
-        const std::vector<int64_t> sample(trainRows.begin(),
-                                          trainRows.begin() + std::min<ptrdiff_t>(ptrdiff_t(trainRows.size()), 512));
-        if (!classBiasesOnly)
+        if (!classBiasesOnly) {
+            const std::vector<int64_t> sample(trainRows.begin(),
+                                              trainRows.begin() + std::min<ptrdiff_t>(ptrdiff_t(trainRows.size()), 512));
             net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
+        }
     }
     auto optimizer = makeOptimizer(config, net);
     torch::Tensor teacher; // [usable rows, classes]
