@@ -67,10 +67,11 @@ int runTrain(const QStringList& args)
                                       "(default none: train from scratch). faceres reads 224 px colour images "
                                       "(the defaults of --size and --color then follow it).", "NAME");
     const QCommandLineOption backboneFit("backbone-fit", "What of the pretrained model (--backbone) learns: fine_tune "
-                                         "(default: a new head, then every layer) or class_biases (the pretrained "
-                                         "classifier kept as it is, one bias per class fitted to the training faces, "
-                                         "faces scored over nine views; one pass, no epochs; the model must know every "
-                                         "chosen class).", "FIT");
+                                         "(default: a new head, then every layer), linear_head (every pretrained layer "
+                                         "kept; a linear classifier on its features and its own class scores, fitted "
+                                         "in one pass, its penalty chosen by cross-validation by identity; faces scored "
+                                         "over nine views) or class_biases (the pretrained classifier kept as it is, one "
+                                         "bias per class fitted; the model must know every chosen class).", "FIT");
     const QCommandLineOption distillFrom("distill-from", "Also learn from a pretrained model's judgement of every "
                                          "training image (knowledge distillation): auto (default: the installed model "
                                          "that knows all the chosen classes and scores best on the validation faces, "

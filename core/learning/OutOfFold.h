@@ -9,6 +9,7 @@
 // worker). Nothing is stored when cancelled.
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
+#include "core/learning/Split.h"
 #include "core/learning/TrainingConfig.h"
 #include "core/learning/TrainingData.h"
 #include "core/util/Cancellation.h"
@@ -39,10 +40,6 @@ struct OutOfFoldOutcome {
     QStringList classes;
     std::vector<Issue> issues;
 };
-
-// Fold (0..folds-1) per sample, disjoint by identity (an empty identity is its own person),
-// balanced in size and deterministic for a seed. Throws when there are fewer identities than folds.
-std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed);
 
 OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& request,
                               const CancelFlag* cancel = nullptr,

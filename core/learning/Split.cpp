@@ -1,10 +1,13 @@
 #include "core/learning/Split.h"
 
 #include "core/learning/Random.h"
+#include "core/util/Error.h"
 
 #include <QHash>
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <random>
 
 namespace exemplar::learning {
 
@@ -124,6 +127,32 @@ const char* partName(SplitPart part)
     case SplitPart::Test: return "test";
     }
     return "train";
+}
+
+std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed)
+{
+    // Group by person; an image without identity is a person of its own.
+    std::map<QString, std::vector<int>> groups; // ordered: the result must not depend on hash order
+    for (size_t i = 0; i < samples.size(); ++i) {
+        const QString key = samples[i].identity.isEmpty() ? QStringLiteral("\x01#%1").arg(i) : samples[i].identity;
+        groups[key].push_back(int(i));
+    }
+    if (folds < 2 || int(groups.size()) < folds)
+        throw Error(QStringLiteral("cross-validation needs at least %1 people for %1 folds; there are %2")
+                        .arg(std::max(2, folds)).arg(groups.size()));
+    std::vector<const std::vector<int>*> order;
+    for (const auto& g : groups) order.push_back(&g.second);
+    std::mt19937_64 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+    // Largest groups first into the currently smallest fold: folds end up nearly equal in size.
+    std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->size() > b->size(); });
+    std::vector<int> fold(samples.size(), 0), sizes(size_t(folds), 0);
+    for (const auto* g : order) {
+        const int f = int(std::min_element(sizes.begin(), sizes.end()) - sizes.begin());
+        for (int i : *g) fold[size_t(i)] = f;
+        sizes[size_t(f)] += int(g->size());
+    }
+    return fold;
 }
 
 } // namespace exemplar::learning

@@ -20,6 +20,10 @@ struct SplitFractions {
 std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
                                        SplitFractions fractions, quint64 seed);
 
+// Fold (0..folds-1) per sample, disjoint by identity (an empty identity is its own person),
+// balanced in size and deterministic for a seed. Throws when there are fewer identities than folds.
+std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed);
+
 // Indices of the samples assigned to `part`.
 std::vector<int> indicesOf(const std::vector<SplitPart>& split, SplitPart part);
 

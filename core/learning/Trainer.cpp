@@ -6,7 +6,7 @@
 #include "core/learning/internal/Augmenter.h"
 #include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/Checkpoint.h"
-#include "core/learning/internal/ClassBiasFit.h"
+#include "core/learning/internal/LinearFit.h"
 #include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/ModelExport.h"
 #include "core/learning/internal/TestTimeViews.h"
@@ -26,7 +26,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace exemplar::learning {
@@ -249,26 +251,40 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
     return best;
 }
 
-struct FittedBiases {
-    ClassBiasFit fit;
+struct FittedHead {
+    LinearFit fit;
     std::vector<int> truth; // the label of each fitted face, in the order of fit.predicted
 };
 
+// The training rows of the task's classes (auxiliary images are never fitted) and their labels.
+std::pair<std::vector<int>, std::vector<int>> taskRows(const std::vector<int>& trainRows, const std::vector<int>& labelOfRow,
+                                                       int classCount)
+{
+    std::vector<int> rows, labels;
+    for (int row : trainRows)
+        if (labelOfRow[row] < classCount) {
+            rows.push_back(row);
+            labels.push_back(labelOfRow[row]);
+        }
+    return {rows, labels};
+}
+
+BackboneNetImpl& backboneOf(const std::shared_ptr<ClassifierNet>& net)
+{
+    auto* backbone = dynamic_cast<BackboneNetImpl*>(net.get());
+    if (!backbone) throw Error(QStringLiteral("fitting a pretrained model's classifier needs a pretrained backbone"));
+    return *backbone;
+}
+
 // Scores the training faces of the task's classes with the network as it is (in evaluation: over
 // its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
-std::optional<FittedBiases> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
+std::optional<FittedHead> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
                                                      const std::vector<int>& trainRows,
                                                      const std::vector<int>& labelOfRow, const QStringList& classes,
                                                      const CancelFlag& cancel)
 {
-    std::vector<int> rows, labels;
-    for (int row : trainRows)
-        if (labelOfRow[row] < int(classes.size())) {
-            rows.push_back(row);
-            labels.push_back(labelOfRow[row]);
-        }
-    auto* backbone = dynamic_cast<BackboneNetImpl*>(net.get());
-    if (!backbone) throw Error(QStringLiteral("fitting class biases only needs a pretrained backbone"));
+    auto [rows, labels] = taskRows(trainRows, labelOfRow, int(classes.size()));
+    BackboneNetImpl& backbone = backboneOf(net);
     std::vector<torch::Tensor> logProbabilities;
     const size_t chunk = 256; // between chunks a cancel request is honoured
     for (size_t begin = 0; begin < rows.size(); begin += chunk) {
@@ -277,9 +293,73 @@ std::optional<FittedBiases> fitBiasesToTrainingFaces(const std::shared_ptr<Class
         // Log-probabilities differ from the logits by one constant per face, which no bias changes.
         logProbabilities.push_back(torch::log(evaluate(net, pixels, part, labelOfRow, classes).probabilities.clamp_min(1e-30)));
     }
-    ClassBiasFit fit = fitClassBiases(torch::cat(logProbabilities), labels);
-    backbone->addClassBiases(fit.biases);
-    return FittedBiases{std::move(fit), std::move(labels)};
+    const int classCount = int(classes.size());
+    LinearFit fit = fitLinear(torch::cat(logProbabilities), labels, torch::eye(classCount),
+                              std::numeric_limits<double>::infinity());
+    backbone.addClassBiases(fit.biases);
+    return FittedHead{std::move(fit), std::move(labels)};
+}
+
+// Penalties tried for a linear head: each pulls the weights towards the zero-shot mapping (on the
+// pretrained logits) and zero (on the features). On faces-dev (bench_frozen_heads) the figures
+// peak inside this range (0.1-1 depending on task and evaluation) and fall off at both ends, and
+// the best one depends on the data, so each run chooses among these.
+const std::vector<double> kLinearHeadPenalties{1.0, 0.3, 0.1, 0.03, 0.01};
+
+// Fits a linear classifier on the pretrained model's pooled features and its logits, both averaged
+// over the test-time views as evaluation averages them, in one convex solve; its L2 penalty chosen
+// by cross-validation by identity over the training faces. nullopt when cancelled.
+std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<ClassifierNet>& net,
+                                                       const torch::Tensor& pixels, const std::vector<int>& trainRows,
+                                                       const std::vector<int>& labelOfRow,
+                                                       const std::vector<TrainingSample>& samples, const QStringList& classes,
+                                                       quint64 seed, const CancelFlag& cancel,
+                                                       const std::function<void(const QString&)>& message)
+{
+    auto [rows, labels] = taskRows(trainRows, labelOfRow, int(classes.size()));
+    BackboneNetImpl& backbone = backboneOf(net);
+    backbone.eval();
+    std::vector<torch::Tensor> features, logits;
+    const size_t chunk = size_t(facesPerChunk(pixels.size(3))); // between chunks a cancel request is honoured
+    for (size_t begin = 0; begin < rows.size(); begin += chunk) {
+        if (cancel.isCancelled()) return std::nullopt;
+        const size_t end = std::min(rows.size(), begin + chunk);
+        const auto x = pixels.index_select(0, rowsTensor(rows, begin, end)).to(torch::kFloat).div_(255);
+        auto [f, z] = backbone.evaluatedFeatures(x);
+        features.push_back(f);
+        logits.push_back(z);
+    }
+    const auto f = torch::cat(features), z = torch::cat(logits);
+    backbone.setFeatureStatistics(f);
+    const int64_t featureCount = f.size(1);
+    const auto inputs = torch::cat({backbone.standardise(f), z}, 1);
+    const auto start = torch::cat({torch::zeros({int64_t(classes.size()), featureCount}), backbone.prior()->weight.detach()}, 1);
+
+    std::vector<TrainingSample> fitted;
+    for (int row : rows) fitted.push_back(samples[size_t(row)]);
+    std::set<QString> people;
+    for (const TrainingSample& s : fitted) people.insert(s.identity.isEmpty() ? s.path : s.identity);
+    const int folds = int(std::min<size_t>(5, people.size()));
+    double penalty = 0.1; // too few people to cross-validate: the figure that did best on faces-dev
+    if (folds >= 2) {
+        if (cancel.isCancelled()) return std::nullopt;
+        const PenaltyChoice choice =
+            choosePenaltyByGroupFolds(inputs, labels, identityFolds(fitted, folds, seed), start, kLinearHeadPenalties);
+        penalty = choice.penalty;
+        QStringList tried;
+        for (size_t i = 0; i < kLinearHeadPenalties.size(); ++i)
+            tried << QStringLiteral("%1: %2").arg(kLinearHeadPenalties[i]).arg(choice.balancedAccuracy[i], 0, 'f', 3);
+        message(QStringLiteral("Penalty %1 chosen by %2-fold cross-validation by identity on the training faces "
+                               "(balanced accuracy on the people each fit did not see: %3)")
+                    .arg(penalty).arg(folds).arg(tried.join(", ")));
+    } else {
+        message(QStringLiteral("Only %1 person among the training faces: no cross-validation, penalty %2")
+                    .arg(people.size()).arg(penalty));
+    }
+    LinearFit fit = fitLinear(inputs, labels, start, penalty);
+    backbone.setLinearLayers(fit.weights.narrow(1, 0, featureCount), fit.weights.narrow(1, featureCount, z.size(1)),
+                             fit.biases);
+    return FittedHead{std::move(fit), std::move(labels)};
 }
 
 } // namespace
@@ -307,9 +387,12 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto message = [&](const QString& m) { if (cb.onMessage) cb.onMessage(m); };
     const int classCount = int(data.classNames.size());
     if (classCount < 2) throw Error(QStringLiteral("training needs at least two classes"));
-    // Fitting class biases only: one pass instead of epochs of gradient steps (TrainingConfig::backboneFit).
+    // Fitting class biases or a linear head: one pass instead of epochs of gradient steps
+    // (TrainingConfig::backboneFit).
     const bool classBiasesOnly = config.backboneFit == QLatin1String("class_biases");
-    const int epochs = classBiasesOnly ? 1 : config.epochs;
+    const bool linearHead = config.backboneFit == QLatin1String("linear_head");
+    const bool onePass = classBiasesOnly || linearHead;
+    const int epochs = onePass ? 1 : config.epochs;
     if (classBiasesOnly) {
         // Only biases learn: the pretrained classifier must already score every chosen class.
         const QStringList unknown = unmappedTaskClasses(config.backbone, data.classNames);
@@ -385,7 +468,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         trainGroups.push_back(std::min(labelOfRow[row], classCount));
         if (labelOfRow[row] >= classCount) ++auxiliaryTrainImages;
     }
-    if (auxiliary && !classBiasesOnly)
+    if (auxiliary && !onePass)
         message(QStringLiteral("Also learning from %1 training images of %2 (never predicted)")
                     .arg(auxiliaryTrainImages).arg(data.auxiliaryClassNames.join(", ")));
 
@@ -407,7 +490,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         const auto [mean, stdev] = channelStatistics(decoded.pixels, trainRows);
         net->setInputStatistics(mean, stdev);
         // The statistics standardise the features for a new head; a bias fit keeps the head at zero.
-        if (!classBiasesOnly) {
+        if (!onePass) {
             const std::vector<int64_t> sample(trainRows.begin(),
                                               trainRows.begin() + std::min<ptrdiff_t>(ptrdiff_t(trainRows.size()), 512));
             net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
@@ -416,7 +499,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     auto optimizer = makeOptimizer(config, net);
     torch::Tensor teacher; // [usable rows, classes]
     const QString teacherModel =
-        classBiasesOnly ? QStringLiteral("none")
+        onePass ? QStringLiteral("none")
         : config.distillFrom == QLatin1String("auto")
             ? chooseTeacher(config, data.classNames, decoded.pixels, valRows, labelOfRow, message)
             : config.distillFrom;
@@ -440,7 +523,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const int64_t batchesPerEpoch = std::max<int64_t>(1, int64_t(trainRows.size()) / batchSize);
     const int64_t totalSteps = batchesPerEpoch * epochs;
     std::optional<WeightAverage> average;
-    if (config.averageEpochs > 0 && !classBiasesOnly) average.emplace(*net, config.averageEpochs * double(batchesPerEpoch));
+    if (config.averageEpochs > 0 && !onePass) average.emplace(*net, config.averageEpochs * double(batchesPerEpoch));
 
     // ---- resume -------------------------------------------------------------------------------
     const QJsonObject setup = trainingSetup(data, config);
@@ -513,7 +596,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         double lossSum = 0;
         int64_t seen = 0;
         std::vector<int> epochTruth, epochPred;
-        double lr = classBiasesOnly ? 0 : config.learningRate;
+        double lr = onePass ? 0 : config.learningRate;
         if (classBiasesOnly) {
             const auto fitted = fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, cancel);
             if (!fitted) {
@@ -529,7 +612,20 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 message(QStringLiteral("Class biases fitted on %1 training faces: %2").arg(seen).arg(biases.join(", ")));
             }
         }
-        for (int64_t b = 0; b < batchesPerEpoch && !classBiasesOnly; ++b) {
+        if (linearHead) {
+            const auto fitted = fitLinearHeadToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, usable,
+                                                             data.classNames, config.seed, cancel, message);
+            if (!fitted) {
+                cancelled = true;
+            } else {
+                lossSum = fitted->fit.loss * double(fitted->truth.size());
+                seen = int64_t(fitted->truth.size());
+                epochTruth = fitted->truth;
+                epochPred = fitted->fit.predicted;
+                message(QStringLiteral("Linear head fitted on %1 training faces").arg(seen));
+            }
+        }
+        for (int64_t b = 0; b < batchesPerEpoch && !onePass; ++b) {
             if (cancel.isCancelled()) {
                 cancelled = true;
                 break;

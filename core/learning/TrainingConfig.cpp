@@ -146,10 +146,10 @@ void TrainingConfig::validate() const
             fail(QStringLiteral("the %1 backbone takes %2x%2 images (image_size %2; CLI --size %2), not %3")
                      .arg(backbone).arg(info.inputSize).arg(imageSize));
     }
-    if (backboneFit != "fine_tune" && backboneFit != "class_biases")
-        fail(QStringLiteral("unknown backbone fit '%1' (use fine_tune or class_biases)").arg(backboneFit));
-    if (backboneFit == "class_biases" && backbone == "none")
-        fail(QStringLiteral("fitting class biases only needs a pretrained backbone (CLI --backbone)"));
+    if (backboneFit != "fine_tune" && backboneFit != "class_biases" && backboneFit != "linear_head")
+        fail(QStringLiteral("unknown backbone fit '%1' (use fine_tune, linear_head or class_biases)").arg(backboneFit));
+    if (backboneFit != "fine_tune" && backbone == "none")
+        fail(QStringLiteral("backbone fit %1 needs a pretrained backbone (CLI --backbone)").arg(backboneFit));
     try {
         faceFramingFromName(face);
     } catch (const Error& e) {
@@ -193,14 +193,16 @@ QString networkLabel(const QJsonObject& config)
 {
     const QString backbone = config.value(QStringLiteral("backbone")).toString(QStringLiteral("none"));
     if (backbone == QLatin1String("none")) return config.value(QStringLiteral("model")).toString();
-    return config.value(QStringLiteral("backbone_fit")).toString() == QLatin1String("class_biases")
-               ? QStringLiteral("%1 class biases").arg(backbone)
-               : QStringLiteral("%1 fine-tuned").arg(backbone);
+    const QString fit = config.value(QStringLiteral("backbone_fit")).toString();
+    return fit == QLatin1String("class_biases") ? QStringLiteral("%1 class biases").arg(backbone)
+           : fit == QLatin1String("linear_head") ? QStringLiteral("%1 linear head").arg(backbone)
+                                                 : QStringLiteral("%1 fine-tuned").arg(backbone);
 }
 
 int plannedEpochs(const QJsonObject& config)
 {
-    return config.value(QStringLiteral("backbone_fit")).toString() == QLatin1String("class_biases")
+    const QString fit = config.value(QStringLiteral("backbone_fit")).toString();
+    return fit == QLatin1String("class_biases") || fit == QLatin1String("linear_head")
                ? 1
                : config.value(QStringLiteral("epochs")).toInt();
 }

@@ -19,6 +19,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtEndian>
@@ -468,6 +469,61 @@ private Q_SLOTS:
         QCOMPARE(TrainingConfig::fromJson(json).backboneFit, QStringLiteral("fine_tune"));
         json["backbone_fit"] = "everything";
         QVERIFY_THROWS_EXCEPTION(Error, TrainingConfig::fromJson(json));
+    }
+
+    // Linear head (backbone_fit linear_head): a model whose classifier knows nothing of the stripes
+    // (its head weights are arbitrary) but whose features see edges learns classes it has never
+    // heard of in one pass, its penalty chosen by cross-validation by identity; the export (nine
+    // test-time views in TorchScript) gives the in-memory probabilities.
+    void linearHeadLearnsClassesTheModelDoesNotKnow()
+    {
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        const QString models = tmp_.filePath("linear-head-models");
+        writeStripesGraph(models, QStringLiteral("emotion"));
+        qputenv("EXEMPLAR_MODELS_DIR", models.toUtf8());
+        TrainingConfig c = smallConfig();
+        c.backbone = QStringLiteral("emotion");
+        c.backboneFit = QStringLiteral("linear_head");
+        QVERIFY(!c.usesAuxiliaryClasses());
+        QVERIFY(unmappedTaskClasses(c.backbone, data_.classNames).size() == 2); // horizontal, vertical: unknown
+        QStringList log;
+        const TrainingCallbacks logged{.onMessage = [&](const QString& m) { log << m; }};
+        const TrainingResult r = TrainingJob(data_, c, tmp_.filePath("run-linear-head"), logged).run();
+        QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+        qInfo("test balanced accuracy, linear head: %.3f", r.test.balancedAccuracy);
+        QVERIFY(r.test.balancedAccuracy >= 0.85);
+        QCOMPARE(r.epochsRun, 1);
+        QVERIFY(r.teacher.isEmpty());
+        const QString text = log.join('\n');
+        QVERIFY2(text.contains(QRegularExpression("Penalty [0-9.]+ chosen by 5-fold cross-validation by identity")) &&
+                     text.contains("Linear head fitted on"),
+                 qPrintable(text));
+
+        QVERIFY(QDir(models).removeRecursively()); // the export needs no pretrained files
+        qputenv("EXEMPLAR_MODELS_DIR", saved);
+        const ExportedModel model = ExportedModel::load(r.modelDir);
+        QCOMPARE(model.sidecar()["network"].toObject()["test_time_views"].toInt(), 9);
+        const QJsonObject config = model.sidecar()["config"].toObject();
+        QCOMPARE(config["backbone_fit"].toString(), QStringLiteral("linear_head"));
+        QCOMPARE(networkLabel(config), QStringLiteral("emotion linear head"));
+        QCOMPARE(plannedEpochs(config), 1);
+        QStringList files;
+        for (const SamplePrediction& p : r.predictions) files << data_.samples[size_t(p.sample)].path;
+        const auto predictions = model.predictFiles(files);
+        QCOMPARE(int(predictions.size()), files.size());
+        double worst = 0;
+        for (size_t i = 0; i < predictions.size(); ++i) {
+            QCOMPARE(predictions[i].classIndex, r.predictions[i].predicted);
+            for (size_t k = 0; k < 2; ++k)
+                worst = std::max(worst, double(std::abs(predictions[i].probabilities[k] - r.predictions[i].probabilities[k])));
+        }
+        qInfo("largest probability difference, exported (9 views) vs in-memory: %g", worst);
+        QVERIFY(worst < 1e-5);
+
+        TrainingConfig scratch = smallConfig();
+        scratch.backboneFit = QStringLiteral("linear_head");
+        QVERIFY_THROWS_EXCEPTION(Error, scratch.validate()); // nothing pretrained to put a head on
+        QCOMPARE(TrainingConfig::fromJson(c.toJson()).backboneFit, QStringLiteral("linear_head"));
     }
 
     void missingModelsSayWhereAndHow()

@@ -508,6 +508,16 @@ private Q_SLOTS:
                  qPrintable(fitItem()->toolTip()));
         QCOMPARE(dialog->config().backboneFit, QStringLiteral("fine_tune"));
         QVERIFY(teacher->isEnabled() && dialog->auxiliaryBox()->isEnabled());
+        // A linear head learns classes the model does not know: offered for faceres too, one pass.
+        QStandardItem* linear =
+            qobject_cast<QStandardItemModel*>(fit->model())->item(fit->findData(QStringLiteral("linear_head")));
+        QVERIFY(linear->isEnabled());
+        QVERIFY2(linear->toolTip().contains(QStringLiteral("cross-validation by identity")), qPrintable(linear->toolTip()));
+        fit->setCurrentIndex(fit->findData(QStringLiteral("linear_head")));
+        QCOMPARE(dialog->config().backboneFit, QStringLiteral("linear_head"));
+        QVERIFY(!teacher->isEnabled() && !dialog->auxiliaryBox()->isEnabled());
+        fit->setCurrentIndex(fit->findData(QStringLiteral("fine_tune")));
+        QVERIFY(teacher->isEnabled() && dialog->auxiliaryBox()->isEnabled());
         backbone->setCurrentIndex(backbone->findData(QStringLiteral("none")));
         QVERIFY(!fit->isEnabled());
         QCOMPARE(dialog->config().backboneFit, QStringLiteral("fine_tune"));

@@ -68,8 +68,14 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     }
     fit_ = new QComboBox;
     fit_->addItem(tr("Every layer (fine-tune)"), QStringLiteral("fine_tune"));
+    fit_->addItem(tr("Linear head (pretrained layers kept, one pass)"), QStringLiteral("linear_head"));
     fit_->addItem(tr("Class biases only (calibrate the pretrained classifier)"), QStringLiteral("class_biases"));
     fit_->setItemData(0, tr("A new head for the task's classes trains first, then every layer at a lower learning rate"),
+                      Qt::ToolTipRole);
+    fit_->setItemData(1, tr("Keep every pretrained layer and fit a linear classifier on its features and its own class "
+                            "scores, each face scored over nine crops and paddings, in one pass; how far it may move "
+                            "from the pretrained classifier is chosen by cross-validation by identity on the training "
+                            "faces. Works for classes the model does not know too."),
                       Qt::ToolTipRole);
     teacher_ = new QComboBox;
     teacher_->addItem(tr("Automatic: + a pretrained model's judgement, if it does well here"), QStringLiteral("auto"));
@@ -390,8 +396,8 @@ void TrainingDialog::updateFit()
                  "already knows the classes and there are few faces per class."));
     if (!items->item(fit_->currentIndex())->isEnabled()) fit_->setCurrentIndex(0);
     fit_->setToolTip(pretrained ? items->item(fit_->currentIndex())->toolTip() : tr("Only for a pretrained model (Start from)"));
-    // Settings of gradient training mean nothing to a one-pass fit of the biases.
-    const bool gradient = !(pretrained && fit_->currentData().toString() == QLatin1String("class_biases"));
+    // Settings of gradient training mean nothing to a one-pass fit.
+    const bool gradient = !(pretrained && fit_->currentData().toString() != QLatin1String("fine_tune"));
     for (QWidget* w : std::initializer_list<QWidget*>{teacher_, auxiliary_, epochs_, batchSize_, learningRate_, augment_,
                                                      imbalance_, maxMinutes_, selectOn_})
         w->setEnabled(gradient);

@@ -20,6 +20,8 @@
 #include "core/learning/internal/Network.h"
 #include "core/learning/tfjs/TfjsGraphModule.h"
 
+#include <functional>
+
 namespace exemplar::learning {
 
 struct BackboneSpec {
@@ -35,7 +37,8 @@ struct BackboneSpec {
     QString featureNode, logitsNode;
     bool binaryLogit = false;
     // Evaluate over the nine test-time views (TestTimeViews.h) instead of the face alone: what a
-    // calibrated pretrained classifier (TrainingConfig::backboneFit "class_biases") is fitted on.
+    // calibrated pretrained classifier or linear head (TrainingConfig::backboneFit "class_biases",
+    // "linear_head") is fitted on.
     bool testTimeViews = false;
     int64_t inputSide = 64; // the images' side (TrainingConfig::imageSize); the export's views are cut for it
 };
@@ -60,6 +63,18 @@ public:
     // Adds `biases` ([K] for the first K outputs) to the logits (through the prior's bias).
     void addClassBiases(const torch::Tensor& biases);
 
+    // Pooled features and pretrained logits averaged as evaluation averages its logits (over the
+    // image and its mirror, or the test-time views and their mirrors), without gradients: in
+    // evaluation the task's logits are head(standardised features) + prior(logits) of these, since
+    // both layers are linear.
+    std::pair<torch::Tensor, torch::Tensor> evaluatedFeatures(torch::Tensor x);
+    // Standardise the features with the mean and deviation of `features` ([N, featureCount()]).
+    void setFeatureStatistics(const torch::Tensor& features);
+    torch::Tensor standardise(const torch::Tensor& features) const { return (features - featureMean_) * featureScale_; }
+    // Replaces the new layers: the head's weights [K, featureCount()], the prior's [K, pretrained
+    // classes] and one bias per class (K: every output).
+    void setLinearLayers(const torch::Tensor& headWeights, const torch::Tensor& priorWeights, const torch::Tensor& biases);
+
     bool backboneFrozen() const { return frozen_; }
     void setBackboneFrozen(bool frozen);
 
@@ -77,6 +92,11 @@ public:
     int mappedClasses() const { return mappedClasses_; }
 
 private:
+    // fn applied to each evaluated view of x together with its mirror ([2B, ...] in, [2B, ...]
+    // outs), each output averaged over the views and mirrors to [B, ...].
+    std::vector<torch::Tensor> averageOverViews(const torch::Tensor& x,
+                                                const std::function<std::vector<torch::Tensor>(const torch::Tensor&)>& fn);
+
     BackboneSpec spec_;
     TfjsGraphModule graph_{nullptr};
     QString featureNode_, logitsNode_;

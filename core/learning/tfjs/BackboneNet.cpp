@@ -61,7 +61,13 @@ void BackboneNetImpl::fitTrainingSample(const torch::Tensor& images)
     const int64_t chunk = facesPerChunk(images.size(3));
     for (int64_t b = 0; b < images.size(0); b += chunk)
         chunks.push_back(embed(images.slice(0, b, std::min<int64_t>(b + chunk, images.size(0)))));
-    const auto f = torch::cat(chunks);
+    setFeatureStatistics(torch::cat(chunks));
+}
+
+void BackboneNetImpl::setFeatureStatistics(const torch::Tensor& features)
+{
+    torch::NoGradGuard noGrad;
+    const auto f = features.to(torch::kFloat);
     const auto stdev = f.std(0, /*unbiased=*/false);
     // Channels that barely vary (dead ReLUs) must not be blown up into noise if fine-tuning wakes
     // them: the floor is a small fraction of the typical channel's deviation.
@@ -74,6 +80,19 @@ void BackboneNetImpl::addClassBiases(const torch::Tensor& biases)
 {
     torch::NoGradGuard noGrad;
     prior_->bias.narrow(0, 0, biases.size(0)).add_(biases);
+}
+
+void BackboneNetImpl::setLinearLayers(const torch::Tensor& headWeights, const torch::Tensor& priorWeights,
+                                      const torch::Tensor& biases)
+{
+    if (!headWeights.sizes().equals(head_->weight.sizes()) || !priorWeights.sizes().equals(prior_->weight.sizes()) ||
+        biases.numel() != head_->bias.numel())
+        throw Error(QStringLiteral("linear layers of the wrong shape for the %1 backbone's head").arg(spec_.name));
+    torch::NoGradGuard noGrad;
+    head_->weight.copy_(headWeights);
+    prior_->weight.copy_(priorWeights);
+    head_->bias.copy_(biases.reshape(head_->bias.sizes()));
+    prior_->bias.zero_();
 }
 
 void BackboneNetImpl::setBackboneFrozen(bool frozen)
@@ -108,24 +127,44 @@ torch::Tensor BackboneNetImpl::forward(torch::Tensor x)
 {
     auto logitsOf = [this](const torch::Tensor& images) {
         const auto [f, z] = features(images);
-        const auto standardised = (f - featureMean_) * featureScale_;
-        return head_->forward(torch::dropout(standardised, spec_.dropout, is_training())) + prior_->forward(z);
+        return head_->forward(torch::dropout(standardise(f), spec_.dropout, is_training())) + prior_->forward(z);
     };
     if (is_training()) return logitsOf(x);
     // In evaluation the logits are averaged over the image and its mirror image (training sees
     // both through its flip augmentation): steadier predictions for a second forward pass; with
-    // test-time views, over each view and its mirror. One view at a time bounds the memory.
+    // test-time views, over each view and its mirror.
+    return averageOverViews(x, [&](const torch::Tensor& v) { return std::vector<torch::Tensor>{logitsOf(v)}; })[0];
+}
+
+std::pair<torch::Tensor, torch::Tensor> BackboneNetImpl::evaluatedFeatures(torch::Tensor x)
+{
+    torch::NoGradGuard noGrad;
+    const auto out = averageOverViews(x, [&](const torch::Tensor& v) {
+        const auto [f, z] = features(v);
+        return std::vector<torch::Tensor>{f, z};
+    });
+    return {out[0], out[1]};
+}
+
+std::vector<torch::Tensor> BackboneNetImpl::averageOverViews(
+    const torch::Tensor& x, const std::function<std::vector<torch::Tensor>(const torch::Tensor&)>& fn)
+{
+    // One view at a time bounds the memory.
     const int64_t batch = x.size(0);
     const std::vector<TestTimeView> views =
         spec_.testTimeViews ? testTimeViews(x.size(2)) : std::vector<TestTimeView>{TestTimeView{0, 0, 0, x.size(2)}};
-    torch::Tensor sum;
+    std::vector<torch::Tensor> sums;
     for (const TestTimeView& view : views) {
         const auto v = viewOf(x, view);
-        const auto logits = logitsOf(torch::cat({v, v.flip({3})}));
-        const auto both = logits.slice(0, 0, batch) + logits.slice(0, batch);
-        sum = sum.defined() ? sum + both : both;
+        const std::vector<torch::Tensor> outs = fn(torch::cat({v, v.flip({3})}));
+        for (size_t i = 0; i < outs.size(); ++i) {
+            const auto both = outs[i].slice(0, 0, batch) + outs[i].slice(0, batch);
+            if (sums.size() <= i) sums.push_back(both);
+            else sums[i] = sums[i] + both;
+        }
     }
-    return sum / double(2 * views.size());
+    for (auto& s : sums) s = s / double(2 * views.size());
+    return sums;
 }
 
 void BackboneNetImpl::keepOutputs(int count)
@@ -170,7 +209,7 @@ std::shared_ptr<ClassifierNet> makeNetwork(const TrainingConfig& config, const Q
     spec.logitsNode = info.logitsNode;
     spec.binaryLogit = info.binaryLogit;
     spec.inputSide = config.imageSize;
-    spec.testTimeViews = config.backboneFit == QLatin1String("class_biases");
+    spec.testTimeViews = config.backboneFit != QLatin1String("fine_tune");
     return BackboneNet(spec).ptr();
 }
 
