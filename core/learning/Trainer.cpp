@@ -333,7 +333,9 @@ std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<Cla
     backbone.setFeatureStatistics(f);
     const int64_t featureCount = f.size(1);
     const auto inputs = torch::cat({backbone.standardise(f), z}, 1);
-    const auto start = torch::cat({torch::zeros({int64_t(classes.size()), featureCount}), backbone.prior()->weight.detach()}, 1);
+    const int64_t classCount = int64_t(classes.size()); // auxiliary outputs, if any, are never fitted
+    const auto start = torch::cat({torch::zeros({classCount, featureCount}),
+                                   backbone.prior()->weight.detach().narrow(0, 0, classCount)}, 1);
 
     std::vector<TrainingSample> fitted;
     for (int row : rows) fitted.push_back(samples[size_t(row)]);
@@ -473,10 +475,13 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                     .arg(auxiliaryTrainImages).arg(data.auxiliaryClassNames.join(", ")));
 
     // ---- model, optimiser, imbalance measures -------------------------------------------------
-    if (classBiasesOnly)
-        message(QStringLiteral("Starting from the pretrained %1 model, kept as it is: fitting one bias per class to "
-                               "the training faces, each scored over %2 views and their mirror images%3")
+    if (onePass)
+        message(QStringLiteral("Starting from the pretrained %1 model, %2: fitting %3 to the training faces, each "
+                               "scored over %4 views and their mirror images%5")
                     .arg(config.backbone)
+                    .arg(classBiasesOnly ? QStringLiteral("kept as it is") : QStringLiteral("every layer kept"))
+                    .arg(classBiasesOnly ? QStringLiteral("one bias per class")
+                                         : QStringLiteral("a linear classifier on its features and class scores"))
                     .arg(testTimeViews(config.imageSize).size())
                     .arg(auxiliary || config.distillFrom != QLatin1String("none")
                              ? QStringLiteral(" (no auxiliary classes or teacher in this mode)")

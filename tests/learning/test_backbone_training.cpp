@@ -495,7 +495,8 @@ private Q_SLOTS:
         QCOMPARE(r.epochsRun, 1);
         QVERIFY(r.teacher.isEmpty());
         const QString text = log.join('\n');
-        QVERIFY2(text.contains(QRegularExpression("Penalty [0-9.]+ chosen by 5-fold cross-validation by identity")) &&
+        QVERIFY2(text.contains("every layer kept: fitting a linear classifier") && !text.contains("new layers only") &&
+                     text.contains(QRegularExpression("Penalty [0-9.]+ chosen by 5-fold cross-validation by identity")) &&
                      text.contains("Linear head fitted on"),
                  qPrintable(text));
 

@@ -234,6 +234,9 @@ void RunHistoryView::compare(qint64 a, qint64 b)
         auto* loss = comparePlot_->addGraph(comparePlot_->xAxis, comparePlot_->yAxis2);
         loss->setName(tr("#%1 loss").arg(id));
         loss->setPen(QPen(colours[k], 1, Qt::DashLine));
+        // Marked per epoch: a one-pass run (class biases, linear head) has a single point, no line.
+        f1->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+        loss->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
         for (const EpochRecord& e : session_->catalogue().epochs(id)) {
             f1->addData(e.epoch, e.valMacroF1);
             loss->addData(e.epoch, e.valLoss);

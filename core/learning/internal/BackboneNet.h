@@ -71,8 +71,9 @@ public:
     // Standardise the features with the mean and deviation of `features` ([N, featureCount()]).
     void setFeatureStatistics(const torch::Tensor& features);
     torch::Tensor standardise(const torch::Tensor& features) const { return (features - featureMean_) * featureScale_; }
-    // Replaces the new layers: the head's weights [K, featureCount()], the prior's [K, pretrained
-    // classes] and one bias per class (K: every output).
+    // Replaces the new layers' first K outputs (the task's classes; auxiliary outputs after them
+    // are left as they are): the head's weights [K, featureCount()], the prior's [K, pretrained
+    // classes] and one bias per class.
     void setLinearLayers(const torch::Tensor& headWeights, const torch::Tensor& priorWeights, const torch::Tensor& biases);
 
     bool backboneFrozen() const { return frozen_; }

@@ -85,14 +85,15 @@ void BackboneNetImpl::addClassBiases(const torch::Tensor& biases)
 void BackboneNetImpl::setLinearLayers(const torch::Tensor& headWeights, const torch::Tensor& priorWeights,
                                       const torch::Tensor& biases)
 {
-    if (!headWeights.sizes().equals(head_->weight.sizes()) || !priorWeights.sizes().equals(prior_->weight.sizes()) ||
-        biases.numel() != head_->bias.numel())
+    const int64_t k = headWeights.dim() == 2 ? headWeights.size(0) : -1;
+    if (k < 1 || k > head_->weight.size(0) || headWeights.size(1) != head_->weight.size(1) || priorWeights.dim() != 2 ||
+        priorWeights.size(0) != k || priorWeights.size(1) != prior_->weight.size(1) || biases.numel() != k)
         throw Error(QStringLiteral("linear layers of the wrong shape for the %1 backbone's head").arg(spec_.name));
     torch::NoGradGuard noGrad;
-    head_->weight.copy_(headWeights);
-    prior_->weight.copy_(priorWeights);
-    head_->bias.copy_(biases.reshape(head_->bias.sizes()));
-    prior_->bias.zero_();
+    head_->weight.narrow(0, 0, k).copy_(headWeights);
+    prior_->weight.narrow(0, 0, k).copy_(priorWeights);
+    head_->bias.narrow(0, 0, k).copy_(biases.reshape({k}));
+    prior_->bias.narrow(0, 0, k).zero_();
 }
 
 void BackboneNetImpl::setBackboneFrozen(bool frozen)
