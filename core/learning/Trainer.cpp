@@ -602,8 +602,12 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         int64_t seen = 0;
         std::vector<int> epochTruth, epochPred;
         double lr = onePass ? 0 : config.learningRate;
-        if (classBiasesOnly) {
-            const auto fitted = fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, cancel);
+        if (onePass) {
+            const auto fitted =
+                classBiasesOnly
+                    ? fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, cancel)
+                    : fitLinearHeadToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, usable, data.classNames,
+                                                   config.seed, cancel, message);
             if (!fitted) {
                 cancelled = true;
             } else {
@@ -614,20 +618,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 QStringList biases;
                 for (int c = 0; c < classCount; ++c)
                     biases << QStringLiteral("%1 %2").arg(data.classNames[c]).arg(fitted->fit.biases[c].item<double>(), 0, 'f', 2);
-                message(QStringLiteral("Class biases fitted on %1 training faces: %2").arg(seen).arg(biases.join(", ")));
-            }
-        }
-        if (linearHead) {
-            const auto fitted = fitLinearHeadToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, usable,
-                                                             data.classNames, config.seed, cancel, message);
-            if (!fitted) {
-                cancelled = true;
-            } else {
-                lossSum = fitted->fit.loss * double(fitted->truth.size());
-                seen = int64_t(fitted->truth.size());
-                epochTruth = fitted->truth;
-                epochPred = fitted->fit.predicted;
-                message(QStringLiteral("Linear head fitted on %1 training faces").arg(seen));
+                message(classBiasesOnly
+                            ? QStringLiteral("Class biases fitted on %1 training faces: %2").arg(seen).arg(biases.join(", "))
+                            : QStringLiteral("Linear head fitted on %1 training faces").arg(seen));
             }
         }
         for (int64_t b = 0; b < batchesPerEpoch && !onePass; ++b) {
