@@ -3,12 +3,13 @@
 // Prints one table row per task and mode, and `name: value` lines.
 //
 //   bench_backbones [expression4|expression6|sex|all] [minutes=15] [seed=1]
-//                   [modes=zeroshot,finetuned,calibrated,scratch (default: all four)]
+//                   [modes=zeroshot,finetuned,linear,calibrated,scratch (default: all five)]
 //                   [key=value,... (TrainingConfig JSON keys, e.g. head_epochs=6,fine_tune_factor=0.03)]
 // Without overrides it measures the defaults, which is what the targets are about (scratch
 // therefore distils from the best suited installed model; distill_from=none,auxiliary_classes=false
 // trains from the labels alone). calibrated: the pretrained model with only its class biases fitted
-// (backbone_fit=class_biases). After the modes, each trained one averaged with zeroshot.
+// (backbone_fit=class_biases); linear: a linear head on its features and logits (backbone_fit=linear_head).
+// After the modes, each trained one averaged with zeroshot.
 // backbone=NAME picks the pretrained model of the zeroshot and finetuned modes (default: emotion
 // for expressions, gender for sex); its input size and colour follow unless also overridden.
 #include "FacesDevTasks.h"
@@ -84,7 +85,7 @@ int main(int argc, char** argv)
     const double minutes = argc > 2 ? atof(argv[2]) : 15;
     TrainingConfig config;
     if (argc > 3) config.seed = QByteArray(argv[3]).toULongLong();
-    const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,calibrated,scratch").split(',');
+    const QStringList modes = QString(argc > 4 ? argv[4] : "zeroshot,finetuned,linear,calibrated,scratch").split(',');
     if (argc > 5) {
         QJsonObject json = config.toJson();
         const QStringList pairs = QString(argv[5]).split(',', Qt::SkipEmptyParts);
@@ -146,7 +147,8 @@ int main(int argc, char** argv)
                         c.grayscale = TrainingConfig().grayscale;
                     }
                     if (mode == "calibrated") c.backboneFit = QStringLiteral("class_biases");
-                    const bool fromPretrained = mode == "finetuned" || mode == "calibrated";
+                    if (mode == "linear") c.backboneFit = QStringLiteral("linear_head");
+                    const bool fromPretrained = mode == "finetuned" || mode == "calibrated" || mode == "linear";
                     r = train(folder.data, c, fromPretrained ? pretrained : "none", minutes);
                     if (r.status != TrainingStatus::Finished) {
                         std::printf("training failed: %s\n", qPrintable(r.error));

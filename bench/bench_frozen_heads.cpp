@@ -30,6 +30,7 @@
 #include "core/learning/FaceImage.h"
 #include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/ImageTensors.h"
+#include "core/learning/internal/LinearFit.h"
 #include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/ModelLocator.h"
@@ -38,7 +39,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QHash>
 #include <QRegularExpression>
 #include <opencv2/core/utility.hpp>
@@ -47,6 +50,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <tuple>
 #include <cstdio>
@@ -61,18 +65,19 @@ namespace {
 struct FrozenFeatures {
     torch::Tensor features, logits; // [N, F] and [N, K], averaged over the face and its mirror
     torch::Tensor viewLogits;       // [N, K] averaged over the test-time views and their mirrors
+    torch::Tensor viewFeatures;     // [N, F] the same
 };
 
 FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, const QString& task,
                               const QString& decode)
 {
-    const QString cache = QDir::temp().filePath(QStringLiteral("exemplar-frozen-views-%1-%2-%3-%4.pt")
+    const QString cache = QDir::temp().filePath(QStringLiteral("exemplar-frozen-views2-%1-%2-%3-%4.pt")
                                                     .arg(model, task, decode)
                                                     .arg(data.samples.size()));
     if (QFileInfo::exists(cache)) {
         std::vector<torch::Tensor> saved;
         torch::load(saved, cache.toStdString());
-        return {saved[0], saved[1], saved[2]};
+        return {saved[0], saved[1], saved[2], saved[3]};
     }
     TrainingConfig config;
     config.backbone = model;
@@ -80,7 +85,7 @@ FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, co
     net->eval();
     const PretrainedModelInfo info = pretrainedModelInfo(model);
     const int size = info.inputSize, channels = info.grayscale ? 1 : 3;
-    std::vector<torch::Tensor> features, logits, viewLogits;
+    std::vector<torch::Tensor> features, logits, viewLogits, viewFeatures;
     const size_t chunk = 32;
     for (size_t start = 0; start < data.samples.size(); start += chunk) {
         const size_t end = std::min(data.samples.size(), start + chunk);
@@ -109,17 +114,22 @@ FrozenFeatures frozenFeatures(const TrainingData& data, const QString& model, co
         features.push_back((f0 + f1) / 2);
         logits.push_back((z0 + z1) / 2);
         // Views for the emotion model only: faceres at 224 px would take 18 times its single pass.
-        torch::Tensor sum = torch::zeros_like(z0);
+        torch::Tensor sum = torch::zeros_like(z0), featureSum = torch::zeros_like(f0);
         const std::vector<TestTimeView> views =
             model == QLatin1String("emotion") ? testTimeViews(size) : std::vector<TestTimeView>{{0, 0, 0, size}};
         for (const TestTimeView& view : views) {
             const auto v = viewOf(x, view);
-            sum += net->features(v).second + net->features(v.flip({3})).second;
+            const auto [fv, zv] = net->features(v);
+            const auto [fm, zm] = net->features(v.flip({3}));
+            sum += zv + zm;
+            featureSum += fv + fm;
         }
         viewLogits.push_back(sum / double(2 * views.size()));
+        viewFeatures.push_back(featureSum / double(2 * views.size()));
     }
-    FrozenFeatures out{torch::cat(features), torch::cat(logits), torch::cat(viewLogits)};
-    torch::save(std::vector<torch::Tensor>{out.features, out.logits, out.viewLogits}, cache.toStdString());
+    FrozenFeatures out{torch::cat(features), torch::cat(logits), torch::cat(viewLogits), torch::cat(viewFeatures)};
+    torch::save(std::vector<torch::Tensor>{out.features, out.logits, out.viewLogits, out.viewFeatures},
+                cache.toStdString());
     return out;
 }
 
@@ -135,33 +145,17 @@ double balancedAccuracy(const torch::Tensor& logits, const std::vector<int>& tru
     return computeMetrics(t, p, classes).balancedAccuracy;
 }
 
-// Class-weighted logistic regression, full batch: a few hundred Adam steps on a convex loss of at
-// most ~1,300 inputs converge; no need for a solver library. Returns the logits of every row of x.
+// The product's one-pass fit (internal/LinearFit.h: class-weighted logistic regression pulled
+// towards its start, solved to convergence); returns the logits of every row of x.
 torch::Tensor fitAndScore(const torch::Tensor& x, const std::vector<int64_t>& trainRows, const torch::Tensor& labels,
-                          int classes, double penalty, const torch::Tensor& start)
+                          int, double penalty, const torch::Tensor& start, const std::vector<double>& weights = {})
 {
     const auto rows = torch::tensor(trainRows);
-    const auto xTrain = x.index_select(0, rows), yTrain = labels.index_select(0, rows);
-    // An infinite penalty keeps the weights where they start: only the biases are fitted, as
-    // backbone_fit class_biases does.
-    const bool biasesOnly = std::isinf(penalty);
-    auto w = start.clone().requires_grad_(!biasesOnly);
-    auto b = torch::zeros({classes}).requires_grad_(true);
-    const auto counts = torch::bincount(yTrain, {}, classes).to(torch::kFloat);
-    const auto classWeights = counts.sum() / (classes * counts.clamp_min(1));
-    torch::optim::Adam optimiser(biasesOnly ? std::vector<torch::Tensor>{b} : std::vector<torch::Tensor>{w, b},
-                                 torch::optim::AdamOptions(0.05));
-    namespace F = torch::nn::functional;
-    for (int step = 0; step < 300; ++step) {
-        optimiser.zero_grad();
-        const auto loss = F::cross_entropy(xTrain.matmul(w.t()) + b, yTrain,
-                                           F::CrossEntropyFuncOptions().weight(classWeights)) +
-                          (biasesOnly ? 0.0 : penalty) * (w - start).pow(2).sum();
-        loss.backward();
-        optimiser.step();
-    }
+    const auto y = labels.index_select(0, rows);
+    const LinearFit fit = fitLinear(x.index_select(0, rows), std::vector<int>(y.data_ptr<int64_t>(), y.data_ptr<int64_t>() + y.numel()),
+                                    start, penalty, weights);
     torch::NoGradGuard noGrad;
-    return x.matmul(w.t()) + b;
+    return x.matmul(fit.weights.t()) + fit.biases;
 }
 
 } // namespace
@@ -203,6 +197,17 @@ int main(int argc, char** argv)
         for (size_t m = 0; m < taskOf.size(); ++m)
             if (taskOf[m] >= 0) mapping[taskOf[m]][int64_t(m)] = 1.0;
 
+        QStringList people;
+        for (const TrainingSample& s : data.samples) people << (s.identity.isEmpty() ? s.path : s.identity);
+        // Row weights 1 / (the person's faces of that class among `rows`)^alpha: alpha 1 makes each
+        // person weigh the same within a class, however long their photo series; 0: every face alike.
+        auto personWeights = [&](const std::vector<int64_t>& rows, double alpha) {
+            std::map<std::pair<int, QString>, int> count;
+            for (int64_t i : rows) ++count[{truth[size_t(i)], people[int(i)]}];
+            std::vector<double> w;
+            for (int64_t i : rows) w.push_back(std::pow(double(count[{truth[size_t(i)], people[int(i)]}]), -alpha));
+            return w;
+        };
         const std::vector<double> penalties{std::numeric_limits<double>::infinity(), 100, 10, 1, 0.3, 0.1};
         std::map<std::string, std::vector<double>> test, validation; // head -> score per split
         std::vector<std::string> order;
@@ -235,6 +240,9 @@ int main(int argc, char** argv)
                 {"prior views", emotion.viewLogits, mapping},
                 {"emotion+features", torch::cat({emotion.logits, emotionFeatures}, 1),
                  torch::cat({mapping, torch::zeros({classes, emotionFeatures.size(1)})}, 1)},
+                // What backbone_fit linear_head fits: both averaged over the views.
+                {"views+view features", torch::cat({emotion.viewLogits, standardised(emotion.viewFeatures)}, 1),
+                 torch::cat({mapping, torch::zeros({classes, emotionFeatures.size(1)})}, 1)},
             };
             if (withFaceres)
                 heads.push_back({"faceres+logits", torch::cat({emotion.logits, faceresFeatures}, 1),
@@ -245,6 +253,12 @@ int main(int argc, char** argv)
                 for (double penalty : penalties) {
                     const auto logits = fitAndScore(head.x, trainRows, labels, classes, penalty, head.start);
                     record(head.name + " penalty=" + QString::number(penalty).toStdString(), logits);
+                    if (head.name == "views+view features" && !std::isinf(penalty))
+                        for (double alpha : {0.5, 1.0})
+                            record(head.name + " person^" + QString::number(alpha).toStdString() +
+                                       " penalty=" + QString::number(penalty).toStdString(),
+                                   fitAndScore(head.x, trainRows, labels, classes, penalty, head.start,
+                                               personWeights(trainRows, alpha)));
                     const double v = balancedAccuracy(logits, truth, valRows, data.classNames);
                     if (v > bestValidation) bestValidation = v, chosen = logits;
                 }
@@ -258,9 +272,6 @@ int main(int argc, char** argv)
         // test face per split above) is measured on all of its faces rather than on one.
         {
             const int folds = 5;
-            QStringList people;
-            for (const TrainingSample& s : data.samples)
-                people << (s.identity.isEmpty() ? s.path : s.identity);
             QStringList unique = people;
             unique.removeDuplicates();
             std::sort(unique.begin(), unique.end());
@@ -268,32 +279,119 @@ int main(int argc, char** argv)
             std::shuffle(unique.begin(), unique.end(), shuffle);
             QHash<QString, int> foldOf;
             for (int i = 0; i < unique.size(); ++i) foldOf[unique[i]] = i % folds;
-            auto pooled = [&](const torch::Tensor& x, bool fit) {
+            // x(train rows) builds a head's inputs (features standardised on the fold's training faces).
+            using Inputs = std::function<torch::Tensor(const std::vector<int64_t>&)>;
+            double lastPersonBalanced = 0, lastBySource[2] = {0, 0};
+            QString lastSourceRecall[2]; // per class: recall/faces
+            std::vector<bool> filmStill;
+            {
+                QFile csv(facesDev + "/labels.csv");
+                if (!csv.open(QIODevice::ReadOnly)) throw Error(csv.fileName() + ": cannot be read");
+                QSet<QString> jhamski;
+                while (!csv.atEnd()) {
+                    const QStringList cells = QString::fromUtf8(csv.readLine()).trimmed().split(',');
+                    if (cells.size() >= 5 && cells[4] == QLatin1String("jhamski")) jhamski.insert(cells[0]);
+                }
+                for (const TrainingSample& s : data.samples) filmStill.push_back(jhamski.contains(QFileInfo(s.path).fileName()));
+            }
+            auto pooled = [&](const Inputs& x, bool fit, double penalty, const torch::Tensor& start, double alpha = 0) {
                 auto out = torch::zeros({int64_t(truth.size()), classes});
                 for (int f = 0; f < folds; ++f) {
                     std::vector<int64_t> train, held;
                     for (size_t i = 0; i < truth.size(); ++i) (foldOf[people[int(i)]] == f ? held : train).push_back(int64_t(i));
-                    const auto logits = fit ? fitAndScore(x, train, labels, classes,
-                                                          std::numeric_limits<double>::infinity(), mapping)
-                                            : x.matmul(mapping.t()) - (1 - mapping.sum(1)) * 1e9;
+                    const auto inputs = x(train);
+                    double chosen = penalty;
+                    const std::vector<double> weights = personWeights(train, alpha);
+                    if (std::isnan(penalty)) { // chosen as a training run chooses it: on the fold's training faces alone
+                        std::vector<TrainingSample> fitted;
+                        std::vector<int> fittedLabels;
+                        for (int64_t i : train) {
+                            fitted.push_back(data.samples[size_t(i)]);
+                            fittedLabels.push_back(truth[size_t(i)]);
+                        }
+                        chosen = choosePenaltyByGroupFolds(inputs.index_select(0, torch::tensor(train)), fittedLabels,
+                                                           identityFolds(fitted, folds, 1), start,
+                                                           {1.0, 0.3, 0.1, 0.03, 0.01}, weights)
+                                     .penalty;
+                        std::printf("    fold %d: penalty %g\n", f + 1, chosen);
+                    }
+                    const auto logits = fit ? fitAndScore(inputs, train, labels, classes, chosen, start, weights)
+                                            : inputs.matmul(mapping.t()) - (1 - mapping.sum(1)) * 1e9;
                     const auto rows = torch::tensor(held);
                     out.index_copy_(0, rows, logits.index_select(0, rows));
                 }
                 const auto predicted = out.argmax(1);
                 std::vector<int> p(truth.size());
                 for (size_t i = 0; i < truth.size(); ++i) p[i] = int(predicted[int64_t(i)].item<int64_t>());
+                // Also each class's recall averaged over its people (a person's faces weigh as much
+                // as another's, however many photos they have): the splits' test parts hold mostly
+                // people with few photos, the pooled figure is dominated by long photo series.
+                std::map<std::pair<int, QString>, std::pair<int, int>> perPerson; // (class, person) -> right, all
+                for (size_t i = 0; i < truth.size(); ++i) {
+                    auto& [right, all] = perPerson[{truth[i], people[int(i)]}];
+                    right += p[i] == truth[i];
+                    ++all;
+                }
+                std::vector<double> sum(size_t(classes), 0.0), count(size_t(classes), 0.0);
+                for (const auto& [key, tally] : perPerson) {
+                    sum[size_t(key.first)] += double(tally.first) / tally.second;
+                    count[size_t(key.first)] += 1;
+                }
+                double personBalanced = 0;
+                for (int k = 0; k < classes; ++k) personBalanced += sum[size_t(k)] / count[size_t(k)] / classes;
+                lastPersonBalanced = personBalanced;
+                // And by source: faces-dev mixes long film-still series (labeller jhamski) with
+                // press photos of people with few pictures; the rare classes come mostly from the former.
+                for (int source = 0; source < 2; ++source) {
+                    std::vector<int> t, q;
+                    for (size_t i = 0; i < truth.size(); ++i)
+                        if (filmStill[i] == (source == 0)) t.push_back(truth[i]), q.push_back(p[i]);
+                    const Metrics m = computeMetrics(t, q, data.classNames);
+                    lastBySource[source] = m.balancedAccuracy;
+                    lastSourceRecall[source].clear();
+                    for (size_t k = 0; k < m.perClass.size(); ++k)
+                        lastSourceRecall[source] += QStringLiteral(" %1 %2/%3").arg(data.classNames[int(k)])
+                                                        .arg(m.perClass[k].recall, 0, 'f', 2).arg(m.perClass[k].support);
+                }
                 return computeMetrics(truth, p, data.classNames);
             };
-            std::printf("\npooled %d-fold cross-validation by identity (every face scored once):\n", folds);
-            for (const auto& [name, x, fit] : {std::tuple{"zeroshot", emotion.logits, false},
-                                               std::tuple{"zeroshot views", emotion.viewLogits, false},
-                                               std::tuple{"prior biases", emotion.logits, true},
-                                               std::tuple{"prior views biases", emotion.viewLogits, true}}) {
-                const Metrics m = pooled(x, fit);
-                std::printf("  %-20s balanced accuracy %.4f  recall:", name, m.balancedAccuracy);
+            auto print = [&](const std::string& name, const Metrics& m) {
+                std::printf("  %-28s balanced accuracy %.4f  per person %.4f  film %.4f  photos %.4f  macro-F1 %.4f  recall:",
+                            name.c_str(), m.balancedAccuracy, lastPersonBalanced, lastBySource[0], lastBySource[1], m.macroF1);
                 for (size_t k = 0; k < m.perClass.size(); ++k)
                     std::printf(" %s %.3f", qPrintable(data.classNames[int(k)]), m.perClass[k].recall);
-                std::printf("\n");
+                std::printf("\n      film:%s\n      photos:%s\n", qPrintable(lastSourceRecall[0]), qPrintable(lastSourceRecall[1]));
+                std::fflush(stdout);
+            };
+            const double inf = std::numeric_limits<double>::infinity();
+            auto just = [](const torch::Tensor& t) { return [t](const std::vector<int64_t>&) { return t; }; };
+            auto withFeatures = [](const torch::Tensor& logits, const torch::Tensor& features) {
+                return [logits, features](const std::vector<int64_t>& train) {
+                    const auto onTrain = features.index_select(0, torch::tensor(train));
+                    return torch::cat({logits, (features - onTrain.mean(0)) / onTrain.std(0).clamp_min(1e-6)}, 1);
+                };
+            };
+            const auto featureStart = torch::cat({mapping, torch::zeros({classes, emotion.features.size(1)})}, 1);
+            std::printf("\npooled %d-fold cross-validation by identity (every face scored once):\n", folds);
+            print("zeroshot", pooled(just(emotion.logits), false, inf, mapping));
+            print("zeroshot views", pooled(just(emotion.viewLogits), false, inf, mapping));
+            print("prior biases", pooled(just(emotion.logits), true, inf, mapping));
+            print("prior views biases", pooled(just(emotion.viewLogits), true, inf, mapping));
+            // As backbone_fit linear_head fits: the penalty chosen by cross-validation within each fold.
+            print("views+view features chosen", pooled(withFeatures(emotion.viewLogits, emotion.viewFeatures), true,
+                                                       std::numeric_limits<double>::quiet_NaN(), featureStart));
+            print("  person^1 chosen", pooled(withFeatures(emotion.viewLogits, emotion.viewFeatures), true,
+                                              std::numeric_limits<double>::quiet_NaN(), featureStart, 1.0));
+            for (double penalty : {1.0, 0.3, 0.1, 0.03, 0.01}) {
+                const std::string p = " p=" + QString::number(penalty).toStdString();
+                print("prior views" + p, pooled(just(emotion.viewLogits), true, penalty, mapping));
+                print("views+features" + p, pooled(withFeatures(emotion.viewLogits, emotion.features), true, penalty,
+                                                   featureStart));
+                print("views+view features" + p, pooled(withFeatures(emotion.viewLogits, emotion.viewFeatures), true,
+                                                        penalty, featureStart));
+                for (double alpha : {0.5, 1.0})
+                    print("  person^" + QString::number(alpha).toStdString() + p,
+                          pooled(withFeatures(emotion.viewLogits, emotion.viewFeatures), true, penalty, featureStart, alpha));
             }
         }
 
