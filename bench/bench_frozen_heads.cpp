@@ -11,14 +11,20 @@
 // a class-weighted logistic regression fitted on the training part, its L2 penalty pulling the
 // weights towards where they start (the zero-shot mapping of the emotion model's logits; zero for
 // features), for several penalty strengths; "valsel" picks the strength on validation.
-// Heads: prior (the emotion logits only), emotion+features (+ its 256 pooled features),
-// faceres+logits (+ faceres' 1024-d embedding); "views": the emotion logits averaged over the nine
-// test-time views and their mirrors (internal/TestTimeViews.h, as backbone_fit class_biases scores
-// faces), zero-shot and as the prior's input; "penalty=inf" fits the biases alone (as backbone_fit
-// class_biases does). Prints `name: mean` lines and one row per head, then a pooled 5-fold
-// cross-validation by identity (every face scored once; splits=0 prints only that): the splits'
-// test sets hold few people of the rarest classes (expression6: one disgust face each), so their
-// balanced accuracy moves by 1/6 with that one face.
+// Heads (solved by the product's fitLinear): prior (the emotion logits only), emotion+features
+// (+ its 256 pooled features), faceres+logits (+ faceres' 1024-d embedding); "views": the emotion
+// logits averaged over the nine test-time views and their mirrors (internal/TestTimeViews.h, as
+// backbone_fit class_biases scores faces), zero-shot and as the prior's input; "views+view
+// features": logits and features both averaged over the views, what backbone_fit linear_head fits
+// ("person^a": each face weighted by 1/(its person's faces of that class)^a); "penalty=inf" fits
+// the biases alone (as backbone_fit class_biases does). Prints one row per head and `name: mean`
+// lines, after a pooled 5-fold cross-validation by identity (every face scored once; splits=0
+// prints only that; "chosen": the penalty picked inside each fold as a linear_head run picks it),
+// scored on every face, per person (each person's recall of a class weighted alike) and per
+// source (labeller jhamski's film stills vs the press photos). The splits' test sets hold few
+// people of the rarest classes (expression6: one disgust face each), so their balanced accuracy
+// moves by 1/6 with that one face; the pooled figure on every face rewards whatever tells the
+// sources apart, since faces-dev's rare classes are mostly film stills.
 // (Views cut from the decoded 350 px image instead of the 64 px input scored lower: 0.795
 // zero-shot, 4 classes.)
 #include "FacesDevTasks.h"
