@@ -12,6 +12,7 @@
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
+#include "tests/learning/ExportAgreement.h"
 #include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
@@ -438,19 +439,11 @@ private Q_SLOTS:
         const ExportedModel model = ExportedModel::load(calibrated.modelDir);
         QCOMPARE(model.sidecar()["network"].toObject()["test_time_views"].toInt(), 9);
         QCOMPARE(model.sidecar()["config"].toObject()["backbone_fit"].toString(), QStringLiteral("class_biases"));
-        QStringList files;
-        for (const SamplePrediction& p : calibrated.predictions) files << data_.samples[size_t(p.sample)].path;
-        const auto predictions = model.predictFiles(files);
-        QCOMPARE(int(predictions.size()), files.size());
-        double worst = 0;
-        for (size_t i = 0; i < predictions.size(); ++i) {
-            QCOMPARE(predictions[i].classIndex, calibrated.predictions[i].predicted);
-            for (size_t k = 0; k < 2; ++k)
-                worst = std::max(worst, double(std::abs(predictions[i].probabilities[k] -
-                                                        calibrated.predictions[i].probabilities[k])));
-        }
-        qInfo("largest probability difference, exported (9 views) vs in-memory: %g", worst);
-        QVERIFY(worst < 1e-5);
+        const test::ExportAgreement agreement = test::exportAgreement(model, calibrated, data_);
+        QCOMPARE(agreement.answers, agreement.compared);
+        QCOMPARE(agreement.classDisagreements, 0);
+        qInfo("largest probability difference, exported (9 views) vs in-memory: %g", agreement.largestDifference);
+        QVERIFY(agreement.largestDifference < 1e-5);
 
         // The stripes' own class names are not among the model's: refused, naming them.
         TrainingData strangers = data_;
@@ -508,18 +501,11 @@ private Q_SLOTS:
         QCOMPARE(config["backbone_fit"].toString(), QStringLiteral("linear_head"));
         QCOMPARE(networkLabel(config), QStringLiteral("emotion linear head"));
         QCOMPARE(plannedEpochs(config), 1);
-        QStringList files;
-        for (const SamplePrediction& p : r.predictions) files << data_.samples[size_t(p.sample)].path;
-        const auto predictions = model.predictFiles(files);
-        QCOMPARE(int(predictions.size()), files.size());
-        double worst = 0;
-        for (size_t i = 0; i < predictions.size(); ++i) {
-            QCOMPARE(predictions[i].classIndex, r.predictions[i].predicted);
-            for (size_t k = 0; k < 2; ++k)
-                worst = std::max(worst, double(std::abs(predictions[i].probabilities[k] - r.predictions[i].probabilities[k])));
-        }
-        qInfo("largest probability difference, exported (9 views) vs in-memory: %g", worst);
-        QVERIFY(worst < 1e-5);
+        const test::ExportAgreement agreement = test::exportAgreement(model, r, data_);
+        QCOMPARE(agreement.answers, agreement.compared);
+        QCOMPARE(agreement.classDisagreements, 0);
+        qInfo("largest probability difference, exported (9 views) vs in-memory: %g", agreement.largestDifference);
+        QVERIFY(agreement.largestDifference < 1e-5);
 
         TrainingConfig scratch = smallConfig();
         scratch.backboneFit = QStringLiteral("linear_head");
