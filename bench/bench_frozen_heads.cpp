@@ -204,7 +204,7 @@ int main(int argc, char** argv)
             if (taskOf[m] >= 0) mapping[taskOf[m]][int64_t(m)] = 1.0;
 
         QStringList people;
-        for (const TrainingSample& s : data.samples) people << (s.identity.isEmpty() ? s.path : s.identity);
+        for (size_t i = 0; i < data.samples.size(); ++i) people << personOf(data.samples, i);
         // Row weights 1 / (the person's faces of that class among `rows`)^alpha: alpha 1 makes each
         // person weigh the same within a class, however long their photo series; 0: every face alike.
         auto personWeights = [&](const std::vector<int64_t>& rows, double alpha) {

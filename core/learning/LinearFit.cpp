@@ -87,10 +87,7 @@ PenaltyChoice choosePenaltyByGroupFolds(const torch::Tensor& x, const std::vecto
     for (int c = 0; c < classes; ++c) names << QString::number(c);
     PenaltyChoice choice;
     double best = -1;
-    // Strongest first, so that a tie keeps the fit closest to where it starts.
-    std::vector<double> order = candidates;
-    std::sort(order.begin(), order.end(), std::greater<>());
-    for (double penalty : order) {
+    for (double penalty : candidates) {
         std::vector<int> predicted(labels.size(), -1);
         for (int f = 0; f < folds; ++f) {
             std::vector<int64_t> train, held;
@@ -127,16 +124,12 @@ PenaltyChoice choosePenaltyByGroupFolds(const torch::Tensor& x, const std::vecto
         if (truth.empty()) throw Error(QStringLiteral("penalty choice: no fold could be fitted"));
         const double score = computeMetrics(truth, guess, names).balancedAccuracy;
         choice.balancedAccuracy.push_back(score);
-        if (score > best) {
+        // A tie keeps the stronger penalty: the fit closer to where it starts.
+        if (score > best || (score == best && penalty > choice.penalty)) {
             best = score;
             choice.penalty = penalty;
         }
     }
-    // Report in the caller's candidate order.
-    std::vector<double> inOrder;
-    for (double c : candidates)
-        inOrder.push_back(choice.balancedAccuracy[size_t(std::find(order.begin(), order.end(), c) - order.begin())]);
-    choice.balancedAccuracy = inOrder;
     return choice;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 
 namespace exemplar::learning {
 
@@ -131,12 +132,8 @@ const char* partName(SplitPart part)
 
 std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed)
 {
-    // Group by person; an image without identity is a person of its own.
     std::map<QString, std::vector<int>> groups; // ordered: the result must not depend on hash order
-    for (size_t i = 0; i < samples.size(); ++i) {
-        const QString key = samples[i].identity.isEmpty() ? QStringLiteral("\x01#%1").arg(i) : samples[i].identity;
-        groups[key].push_back(int(i));
-    }
+    for (size_t i = 0; i < samples.size(); ++i) groups[personOf(samples, i)].push_back(int(i));
     if (folds < 2 || int(groups.size()) < folds)
         throw Error(QStringLiteral("cross-validation needs at least %1 people for %1 folds; there are %2")
                         .arg(std::max(2, folds)).arg(groups.size()));
@@ -153,6 +150,18 @@ std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int f
         sizes[size_t(f)] += int(g->size());
     }
     return fold;
+}
+
+QString personOf(const std::vector<TrainingSample>& samples, size_t index)
+{
+    return samples[index].identity.isEmpty() ? QStringLiteral("\x01#%1").arg(index) : samples[index].identity;
+}
+
+int countPeople(const std::vector<TrainingSample>& samples)
+{
+    std::set<QString> people;
+    for (size_t i = 0; i < samples.size(); ++i) people.insert(personOf(samples, i));
+    return int(people.size());
 }
 
 } // namespace exemplar::learning

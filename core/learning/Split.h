@@ -24,6 +24,11 @@ std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& sample
 // balanced in size and deterministic for a seed. Throws when there are fewer identities than folds.
 std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed);
 
+// Which person each sample is (its identity; an empty identity is a person of its own), and how
+// many people there are.
+QString personOf(const std::vector<TrainingSample>& samples, size_t index);
+int countPeople(const std::vector<TrainingSample>& samples);
+
 // Indices of the samples assigned to `part`.
 std::vector<int> indicesOf(const std::vector<SplitPart>& split, SplitPart part);
 

@@ -28,7 +28,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <set>
 #include <thread>
 
 namespace exemplar::learning {
@@ -339,9 +338,8 @@ std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<Cla
 
     std::vector<TrainingSample> fitted;
     for (int row : rows) fitted.push_back(samples[size_t(row)]);
-    std::set<QString> people;
-    for (const TrainingSample& s : fitted) people.insert(s.identity.isEmpty() ? s.path : s.identity);
-    const int folds = int(std::min<size_t>(5, people.size()));
+    const int people = countPeople(fitted);
+    const int folds = std::min(5, people);
     double penalty = 0.1; // too few people to cross-validate: the figure that did best on faces-dev
     if (folds >= 2) {
         if (cancel.isCancelled()) return std::nullopt;
@@ -356,7 +354,7 @@ std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<Cla
                     .arg(penalty).arg(folds).arg(tried.join(", ")));
     } else {
         message(QStringLiteral("Only %1 person among the training faces: no cross-validation, penalty %2")
-                    .arg(people.size()).arg(penalty));
+                    .arg(people).arg(penalty));
     }
     LinearFit fit = fitLinear(inputs, labels, start, penalty);
     backbone.setLinearLayers(fit.weights.narrow(1, 0, featureCount), fit.weights.narrow(1, featureCount, z.size(1)),
