@@ -85,7 +85,9 @@ int runTrain(const QStringList& args)
     const QCommandLineOption color("color", "Train on colour images (default grayscale).");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
     const QCommandLineOption maxMinutes("max-minutes", "Train for at most this many minutes, keeping the best epoch "
-                                        "(an epoch that cannot finish in time is not started, or left unfinished).", "M");
+                                        "(an epoch that cannot finish in time is not started, or left unfinished; a "
+                                        "one-pass fit scores as many training faces as leave time to fit and validate, "
+                                        "the classes in turn, and fits on those).", "M");
     const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
     const QCommandLineOption selectOn("select-on", "Validation score that picks the kept epoch and stops early: macro_f1 "
                                       "(default) or balanced_accuracy.", "SCORE");
@@ -181,6 +183,13 @@ int runTrain(const QStringList& args)
     };
     cb.onBatch = [&](const BatchProgress& b) {
         const int done = (b.epoch - 1) * b.batches + b.batch, total = b.epochs * b.batches;
+        if (b.scoring) {
+            progress.update(done, total,
+                            QStringLiteral("scoring training faces %1 img/s ETA %2 min")
+                                .arg(b.imagesPerSecond, 0, 'f', 0)
+                                .arg(b.etaSeconds / 60, 0, 'f', 1));
+            return;
+        }
         progress.update(done, total,
                         QStringLiteral("epoch %1/%2 loss %3 lr %4 %5 img/s ETA %6 min")
                             .arg(b.epoch).arg(b.epochs)

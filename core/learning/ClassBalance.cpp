@@ -2,6 +2,7 @@
 
 #include "core/learning/Random.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace exemplar::learning {
@@ -56,6 +57,22 @@ std::vector<int> shuffledIndices(int n, quint64 seed)
     SplitRng rng(seed);
     rng.shuffle(v);
     return v;
+}
+
+std::vector<int> classesInTurn(const std::vector<int>& labels, int classCount, quint64 seed)
+{
+    std::vector<std::vector<int>> byClass(size_t(std::max(classCount, 0)) + 1); // the last: other labels
+    for (int i = 0; i < int(labels.size()); ++i)
+        byClass[labels[i] >= 0 && labels[i] < classCount ? size_t(labels[i]) : byClass.size() - 1].push_back(i);
+    SplitRng rng(seed);
+    for (size_t c = 0; c + 1 < byClass.size(); ++c) rng.shuffle(byClass[c]);
+    std::vector<int> order;
+    order.reserve(labels.size());
+    for (size_t turn = 0; order.size() + byClass.back().size() < labels.size(); ++turn)
+        for (size_t c = 0; c + 1 < byClass.size(); ++c)
+            if (turn < byClass[c].size()) order.push_back(byClass[c][turn]);
+    order.insert(order.end(), byClass.back().begin(), byClass.back().end());
+    return order;
 }
 
 } // namespace exemplar::learning

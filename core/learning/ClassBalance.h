@@ -27,4 +27,10 @@ private:
 // A plain shuffled permutation of 0..n-1, deterministic for (seed).
 std::vector<int> shuffledIndices(int n, quint64 seed);
 
+// Every position of `labels` once, the classes taking turns (each class's positions in a seeded
+// shuffle; a class that runs out drops out of the turns), so that any prefix is as balanced over
+// the classes as the data allows and holds all of a rare class early. Positions whose label is
+// outside 0..classCount-1 come last. The order in which a time-limited one-pass fit scores faces.
+std::vector<int> classesInTurn(const std::vector<int>& labels, int classCount, quint64 seed);
+
 } // namespace exemplar::learning

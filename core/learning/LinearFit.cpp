@@ -76,7 +76,8 @@ LinearFit fitLinear(const torch::Tensor& x, const std::vector<int>& labels, cons
 
 PenaltyChoice choosePenaltyByGroupFolds(const torch::Tensor& x, const std::vector<int>& labels,
                                         const std::vector<int>& foldOfRow, const torch::Tensor& start,
-                                        const std::vector<double>& candidates, const std::vector<double>& rowWeights)
+                                        const std::vector<double>& candidates, const std::vector<double>& rowWeights,
+                                        const std::function<bool()>& timeIsUp)
 {
     if (candidates.empty()) throw Error(QStringLiteral("penalty choice: no candidate"));
     if (foldOfRow.size() != labels.size())
@@ -88,6 +89,7 @@ PenaltyChoice choosePenaltyByGroupFolds(const torch::Tensor& x, const std::vecto
     PenaltyChoice choice;
     double best = -1;
     for (double penalty : candidates) {
+        if (!choice.balancedAccuracy.empty() && timeIsUp && timeIsUp()) break;
         std::vector<int> predicted(labels.size(), -1);
         for (int f = 0; f < folds; ++f) {
             std::vector<int64_t> train, held;

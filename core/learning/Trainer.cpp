@@ -26,7 +26,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <thread>
 
@@ -253,6 +255,7 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
 struct FittedHead {
     LinearFit fit;
     std::vector<int> truth; // the label of each fitted face, in the order of fit.predicted
+    size_t offered = 0;     // the task's training faces, fitted or left unscored by the time limit
 };
 
 // The training rows of the task's classes (auxiliary images are never fitted) and their labels.
@@ -275,34 +278,132 @@ BackboneNetImpl& backboneOf(const std::shared_ptr<ClassifierNet>& net)
     return *backbone;
 }
 
+// How a one-pass fit keeps a time limit (TrainingConfig::maxMinutes), as gradient training keeps it
+// by not starting an epoch it cannot finish. Scoring the training faces is most of the work (nine
+// views each), so it stops when the faces still to score would not leave time to solve and then
+// validate (validation faces cost what training faces did); the fit uses the faces scored, and
+// cross-validation tries no further penalty once another one would overrun.
+class OnePassBudget {
+public:
+    using Progress = std::function<void(size_t scored, size_t total, const OnePassBudget&)>;
+    // seconds: what is left of the limit (0: no limit); solveShare: the part of it kept for solving;
+    // progress: told after each chunk scored.
+    OnePassBudget(double seconds, double solveShare, size_t validationFaces, Progress progress)
+        : seconds_(seconds), solveShare_(solveShare), validationFaces_(validationFaces), progress_(std::move(progress))
+    {
+        timer_.start();
+    }
+    double elapsed() const { return double(timer_.elapsed()) / 1000.0; }
+    void scored(size_t faces, size_t total)
+    {
+        scored_ = faces;
+        scoringSeconds_ = elapsed();
+        if (progress_) progress_(faces, total, *this);
+    }
+    // Seconds left to the end of the fit's pass: the faces still to score and the validation
+    // faces at the rate measured so far, within the limit.
+    double secondsToGo(size_t total) const
+    {
+        const double perFace = scored_ ? scoringSeconds_ / double(scored_) : 0;
+        const double toGo = perFace * double(total - std::min(total, scored_) + validationFaces_);
+        return seconds_ > 0 ? std::clamp(seconds_ - elapsed(), 0.0, toGo) : toGo;
+    }
+    bool scoringMayGoOn() const
+    {
+        return seconds_ <= 0 || elapsed() + validationSeconds() < (1 - solveShare_) * seconds_;
+    }
+    // Does work expected to take this long still fit in the limit, validation after it included?
+    bool roomFor(double seconds) const { return seconds_ <= 0 || elapsed() + seconds + validationSeconds() <= seconds_; }
+    double scoringSeconds() const { return scoringSeconds_; }
+
+private:
+    double validationSeconds() const
+    {
+        return scored_ ? scoringSeconds_ / double(scored_) * double(validationFaces_) : 0;
+    }
+    double seconds_, solveShare_;
+    size_t validationFaces_;
+    Progress progress_;
+    size_t scored_ = 0;
+    double scoringSeconds_ = 0;
+    QElapsedTimer timer_;
+};
+
+struct ScoredFaces {
+    std::vector<int> rows, labels;      // the faces scored and their labels, in training order
+    std::vector<torch::Tensor> outputs; // what `score` returned for them, face for face
+    size_t offered = 0;                 // the task's training faces, scored or not
+};
+
+// Scores the task's training faces chunk by chunk (between chunks a cancel request is honoured),
+// the classes taking turns (classesInTurn) so that when the budget stops the scoring early, the
+// faces scored are balanced over the classes and hold the rare ones whole. The first chunk is
+// always scored. nullopt when cancelled.
+std::optional<ScoredFaces> scoreTrainingFaces(const std::vector<int>& trainRows, const std::vector<int>& labelOfRow,
+                                              int classCount, size_t chunk, quint64 seed, OnePassBudget& budget,
+                                              const CancelFlag& cancel,
+                                              const std::function<std::vector<torch::Tensor>(const std::vector<int>&)>& score)
+{
+    const auto [rows, labels] = taskRows(trainRows, labelOfRow, classCount);
+    const std::vector<int> order = classesInTurn(labels, classCount, seed);
+    chunk = std::max(chunk, size_t(classCount)); // the first chunk holds every class
+    std::vector<std::vector<torch::Tensor>> chunks;
+    size_t done = 0;
+    while (done < order.size() && (done == 0 || budget.scoringMayGoOn())) {
+        if (cancel.isCancelled()) return std::nullopt;
+        const size_t end = std::min(order.size(), done + chunk);
+        std::vector<int> part;
+        for (size_t i = done; i < end; ++i) part.push_back(rows[size_t(order[i])]);
+        chunks.push_back(score(part));
+        done = end;
+        budget.scored(done, order.size());
+    }
+    // Back in training order, so that a fit that scored every face sees them as it would unlimited.
+    std::vector<int64_t> byPosition(done);
+    std::iota(byPosition.begin(), byPosition.end(), 0);
+    std::sort(byPosition.begin(), byPosition.end(), [&](int64_t a, int64_t b) { return order[size_t(a)] < order[size_t(b)]; });
+    ScoredFaces scored;
+    scored.offered = rows.size();
+    for (int64_t i : byPosition) {
+        scored.rows.push_back(rows[size_t(order[size_t(i)])]);
+        scored.labels.push_back(labels[size_t(order[size_t(i)])]);
+    }
+    const auto index = torch::tensor(byPosition, torch::kLong);
+    for (size_t k = 0; !chunks.empty() && k < chunks.front().size(); ++k) {
+        std::vector<torch::Tensor> parts;
+        for (const auto& c : chunks) parts.push_back(c[k]);
+        scored.outputs.push_back(torch::cat(parts).index_select(0, index));
+    }
+    return scored;
+}
+
 // Scores the training faces of the task's classes with the network as it is (in evaluation: over
 // its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
 std::optional<FittedHead> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
                                                      const std::vector<int>& trainRows,
                                                      const std::vector<int>& labelOfRow, const QStringList& classes,
-                                                     const CancelFlag& cancel)
+                                                     quint64 seed, OnePassBudget& budget, const CancelFlag& cancel)
 {
-    auto [rows, labels] = taskRows(trainRows, labelOfRow, int(classes.size()));
     BackboneNetImpl& backbone = backboneOf(net);
-    std::vector<torch::Tensor> logProbabilities;
-    const size_t chunk = 256; // between chunks a cancel request is honoured
-    for (size_t begin = 0; begin < rows.size(); begin += chunk) {
-        if (cancel.isCancelled()) return std::nullopt;
-        const std::vector<int> part(rows.begin() + ptrdiff_t(begin), rows.begin() + ptrdiff_t(std::min(rows.size(), begin + chunk)));
-        // Log-probabilities differ from the logits by one constant per face, which no bias changes.
-        logProbabilities.push_back(torch::log(evaluate(net, pixels, part, labelOfRow, classes).probabilities.clamp_min(1e-30)));
-    }
     const int classCount = int(classes.size());
-    LinearFit fit = fitLinear(torch::cat(logProbabilities), labels, torch::eye(classCount),
+    auto scored = scoreTrainingFaces(
+        trainRows, labelOfRow, classCount, size_t(facesPerChunk(pixels.size(3))), seed, budget, cancel,
+        [&](const std::vector<int>& part) {
+            // Log-probabilities differ from the logits by one constant per face, which no bias changes.
+            return std::vector<torch::Tensor>{
+                torch::log(evaluate(net, pixels, part, labelOfRow, classes).probabilities.clamp_min(1e-30))};
+        });
+    if (!scored) return std::nullopt;
+    LinearFit fit = fitLinear(scored->outputs[0], scored->labels, torch::eye(classCount),
                               std::numeric_limits<double>::infinity());
     backbone.addClassBiases(fit.biases);
-    return FittedHead{std::move(fit), std::move(labels)};
+    return FittedHead{std::move(fit), std::move(scored->labels), scored->offered};
 }
 
-// Penalties tried for a linear head: each pulls the weights towards the zero-shot mapping (on the
-// pretrained logits) and zero (on the features). On faces-dev (bench_frozen_heads) the figures
-// peak inside this range (0.1-1 depending on task and evaluation) and fall off at both ends, and
-// the best one depends on the data, so each run chooses among these.
+// Penalties tried for a linear head, strongest first (a time limit cuts the weakest): each pulls
+// the weights towards the zero-shot mapping (on the pretrained logits) and zero (on the features).
+// On faces-dev (bench_frozen_heads) the figures peak inside this range (0.1-1 depending on task and
+// evaluation) and fall off at both ends, and the best one depends on the data, so each run chooses.
 const std::vector<double> kLinearHeadPenalties{1.0, 0.3, 0.1, 0.03, 0.01};
 
 // Fits a linear classifier on the pretrained model's pooled features and its logits, both averaged
@@ -312,46 +413,55 @@ std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<Cla
                                                        const torch::Tensor& pixels, const std::vector<int>& trainRows,
                                                        const std::vector<int>& labelOfRow,
                                                        const std::vector<TrainingSample>& samples, const QStringList& classes,
-                                                       quint64 seed, const CancelFlag& cancel,
+                                                       quint64 seed, OnePassBudget& budget, const CancelFlag& cancel,
                                                        const std::function<void(const QString&)>& message)
 {
-    auto [rows, labels] = taskRows(trainRows, labelOfRow, int(classes.size()));
     BackboneNetImpl& backbone = backboneOf(net);
     backbone.eval();
-    std::vector<torch::Tensor> features, logits;
-    const size_t chunk = size_t(facesPerChunk(pixels.size(3))); // between chunks a cancel request is honoured
-    for (size_t begin = 0; begin < rows.size(); begin += chunk) {
-        if (cancel.isCancelled()) return std::nullopt;
-        const size_t end = std::min(rows.size(), begin + chunk);
-        const auto x = pixels.index_select(0, rowsTensor(rows, begin, end)).to(torch::kFloat).div_(255);
-        auto [f, z] = backbone.evaluatedFeatures(x);
-        features.push_back(f);
-        logits.push_back(z);
-    }
-    const auto f = torch::cat(features), z = torch::cat(logits);
+    const int64_t classCount = int64_t(classes.size()); // auxiliary outputs, if any, are never fitted
+    auto scored = scoreTrainingFaces(
+        trainRows, labelOfRow, int(classCount), size_t(facesPerChunk(pixels.size(3))), seed, budget, cancel,
+        [&](const std::vector<int>& part) {
+            const auto x = pixels.index_select(0, rowsTensor(part, 0, part.size())).to(torch::kFloat).div_(255);
+            auto [f, z] = backbone.evaluatedFeatures(x);
+            return std::vector<torch::Tensor>{f, z};
+        });
+    if (!scored) return std::nullopt;
+    const auto& f = scored->outputs[0];
+    const auto& z = scored->outputs[1];
+    const std::vector<int>& labels = scored->labels;
     backbone.setFeatureStatistics(f);
     const int64_t featureCount = f.size(1);
     const auto inputs = torch::cat({backbone.standardise(f), z}, 1);
-    const int64_t classCount = int64_t(classes.size()); // auxiliary outputs, if any, are never fitted
     const auto start = torch::cat({torch::zeros({classCount, featureCount}),
                                    backbone.prior()->weight.detach().narrow(0, 0, classCount)}, 1);
 
     std::vector<TrainingSample> fitted;
-    for (int row : rows) fitted.push_back(samples[size_t(row)]);
+    for (int row : scored->rows) fitted.push_back(samples[size_t(row)]);
     const int people = countPeople(fitted);
     const int folds = std::min(5, people);
     double penalty = 0.1; // too few people to cross-validate: the figure that did best on faces-dev
     if (folds >= 2) {
         if (cancel.isCancelled()) return std::nullopt;
-        const PenaltyChoice choice =
-            choosePenaltyByGroupFolds(inputs, labels, identityFolds(fitted, folds, seed), start, kLinearHeadPenalties);
+        QElapsedTimer sinceLast;
+        sinceLast.start();
+        // Another penalty takes about as long as the last; the final fit, about one fold of it.
+        const auto timeIsUp = [&] {
+            const double last = double(sinceLast.restart()) / 1000.0;
+            return !budget.roomFor(last * (1.0 + 1.0 / folds));
+        };
+        const PenaltyChoice choice = choosePenaltyByGroupFolds(inputs, labels, identityFolds(fitted, folds, seed), start,
+                                                               kLinearHeadPenalties, {}, timeIsUp);
         penalty = choice.penalty;
         QStringList tried;
-        for (size_t i = 0; i < kLinearHeadPenalties.size(); ++i)
+        for (size_t i = 0; i < choice.balancedAccuracy.size(); ++i)
             tried << QStringLiteral("%1: %2").arg(kLinearHeadPenalties[i]).arg(choice.balancedAccuracy[i], 0, 'f', 3);
+        const size_t untried = kLinearHeadPenalties.size() - choice.balancedAccuracy.size();
         message(QStringLiteral("Penalty %1 chosen by %2-fold cross-validation by identity on the training faces "
-                               "(balanced accuracy on the people each fit did not see: %3)")
-                    .arg(penalty).arg(folds).arg(tried.join(", ")));
+                               "(balanced accuracy on the people each fit did not see: %3%4)")
+                    .arg(penalty).arg(folds).arg(tried.join(", "))
+                    .arg(untried ? QStringLiteral("; the time limit left no room for the %1 weakest").arg(untried)
+                                 : QString()));
     } else {
         message(QStringLiteral("Only %1 person among the training faces: no cross-validation, penalty %2")
                     .arg(people).arg(penalty));
@@ -359,7 +469,7 @@ std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<Cla
     LinearFit fit = fitLinear(inputs, labels, start, penalty);
     backbone.setLinearLayers(fit.weights.narrow(1, 0, featureCount), fit.weights.narrow(1, featureCount, z.size(1)),
                              fit.biases);
-    return FittedHead{std::move(fit), std::move(labels)};
+    return FittedHead{std::move(fit), std::move(scored->labels), scored->offered};
 }
 
 } // namespace
@@ -601,11 +711,28 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         std::vector<int> epochTruth, epochPred;
         double lr = onePass ? 0 : config.learningRate;
         if (onePass) {
+            // Solving class biases takes moments; a linear head's cross-validation solves 26 times
+            // (on faces-dev's 6 classes 5-30 s for ~1,000 faces, the machine idle or busy) and
+            // tries no further penalty once another would overrun.
+            const auto scoring = [&](size_t scored, size_t total, const OnePassBudget& budget) {
+                if (!cb.onBatch) return;
+                BatchProgress p;
+                p.epoch = p.epochs = 1;
+                p.scoring = true;
+                p.batch = int(scored);
+                p.batches = int(total);
+                p.imagesPerSecond = budget.scoringSeconds() > 0 ? double(scored) / budget.scoringSeconds() : 0;
+                p.etaSeconds = budget.secondsToGo(total);
+                cb.onBatch(p);
+            };
+            OnePassBudget budget(limitSeconds > 0 ? limitSeconds - state.seconds : 0, classBiasesOnly ? 0.05 : 0.25,
+                                 valRows.size(), scoring);
             const auto fitted =
                 classBiasesOnly
-                    ? fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, cancel)
+                    ? fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, config.seed,
+                                               budget, cancel)
                     : fitLinearHeadToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, usable, data.classNames,
-                                                   config.seed, cancel, message);
+                                                   config.seed, budget, cancel, message);
             if (!fitted) {
                 cancelled = true;
             } else {
@@ -613,12 +740,23 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 seen = int64_t(fitted->truth.size());
                 epochTruth = fitted->truth;
                 epochPred = fitted->fit.predicted;
+                if (size_t(seen) < fitted->offered) {
+                    message(QStringLiteral("Time limit of %1 minutes: %2 of the %3 training faces scored in %4 s (the "
+                                           "classes in turn, so the rarest whole), leaving time to fit and validate; "
+                                           "fitted on those")
+                                .arg(config.maxMinutes).arg(seen).arg(fitted->offered)
+                                .arg(qRound(budget.scoringSeconds())));
+                    r.stoppedEarly = true;
+                }
                 QStringList biases;
                 for (int c = 0; c < classCount; ++c)
                     biases << QStringLiteral("%1 %2").arg(data.classNames[c]).arg(fitted->fit.biases[c].item<double>(), 0, 'f', 2);
                 message(classBiasesOnly
-                            ? QStringLiteral("Class biases fitted on %1 training faces: %2").arg(seen).arg(biases.join(", "))
-                            : QStringLiteral("Linear head fitted on %1 training faces").arg(seen));
+                            ? QStringLiteral("Class biases fitted on %1 training faces (scored in %2 s; %3 s in all): %4")
+                                  .arg(seen).arg(qRound(budget.scoringSeconds())).arg(qRound(budget.elapsed()))
+                                  .arg(biases.join(", "))
+                            : QStringLiteral("Linear head fitted on %1 training faces (scored in %2 s; %3 s in all)")
+                                  .arg(seen).arg(qRound(budget.scoringSeconds())).arg(qRound(budget.elapsed())));
             }
         }
         for (int64_t b = 0; b < batchesPerEpoch && !onePass; ++b) {

@@ -30,6 +30,9 @@ struct BatchProgress {
     int epochs = 0;
     int batch = 0; // 1-based
     int batches = 0;
+    // A one-pass fit (class biases, linear head) scoring the training faces: batch and batches
+    // count faces scored and to score; no loss, accuracy or learning rate yet.
+    bool scoring = false;
     double loss = 0;     // of this batch
     double accuracy = 0; // of this batch (augmented training images)
     double learningRate = 0;

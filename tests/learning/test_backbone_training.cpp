@@ -513,6 +513,67 @@ private Q_SLOTS:
         QCOMPARE(TrainingConfig::fromJson(c.toJson()).backboneFit, QStringLiteral("linear_head"));
     }
 
+    // The one-pass fits keep a time limit as gradient training does: with far too little time they
+    // score one chunk of the training faces (every class in it), fit on those, try one penalty,
+    // and still validate, test and export; unlimited, they fit on every training face.
+    void onePassFitsKeepATimeLimit()
+    {
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        const QString models = tmp_.filePath("time-limit-models");
+        writeStripesGraph(models, QStringLiteral("emotion"), true, 40.f); // knows the stripes, leans to happy
+        qputenv("EXEMPLAR_MODELS_DIR", models.toUtf8());
+        TrainingData data = data_;
+        data.classNames = {QStringLiteral("happiness"), QStringLiteral("sadness")}; // horizontal, vertical
+        const QRegularExpression scored(QStringLiteral("(\\d+) of the (\\d+) training faces scored"));
+        for (const QString fit : {QStringLiteral("linear_head"), QStringLiteral("class_biases")}) {
+            TrainingConfig c = smallConfig();
+            c.backbone = QStringLiteral("emotion");
+            c.backboneFit = fit;
+            c.maxMinutes = 1e-4; // 6 ms
+            QStringList log;
+            const TrainingCallbacks logged{.onMessage = [&](const QString& m) { log << m; }};
+            const TrainingResult r = TrainingJob(data, c, tmp_.filePath("run-limited-" + fit), logged).run();
+            QVERIFY2(r.status == TrainingStatus::Finished, qPrintable(r.error));
+            const QString text = log.join('\n');
+            const auto match = scored.match(text);
+            QVERIFY2(match.hasMatch() && text.contains("Time limit of 0.0001 minutes"), qPrintable(text));
+            const int fitted = match.captured(1).toInt(), offered = match.captured(2).toInt();
+            qInfo("%s: fitted on %d of %d training faces, test balanced accuracy %.3f", qPrintable(fit), fitted, offered,
+                  r.test.balancedAccuracy);
+            QCOMPARE(fitted, 128); // one chunk of faces at 32 px (facesPerChunk)
+            QVERIFY(offered > fitted);
+            QVERIFY(text.contains(QStringLiteral("fitted on %1 training faces").arg(fitted)));
+            if (fit == QLatin1String("linear_head"))
+                QVERIFY2(text.contains("the time limit left no room for the 4 weakest"), qPrintable(text));
+            QVERIFY(r.stoppedEarly);
+            QCOMPARE(r.epochsRun, 1);
+            QVERIFY(r.test.balancedAccuracy >= 0.75); // the stripes are easy: one balanced chunk suffices
+            QCOMPARE(ExportedModel::load(r.modelDir).sidecar()["config"].toObject()["backbone_fit"].toString(), fit);
+
+            c.maxMinutes = 0;
+            log.clear();
+            // Scoring reports its progress (faces scored of those to score), with no loss to plot.
+            std::vector<BatchProgress> progress;
+            const TrainingCallbacks watched{.onBatch = [&](const BatchProgress& b) { progress.push_back(b); },
+                                            .onMessage = [&](const QString& m) { log << m; }};
+            const TrainingResult unlimited = TrainingJob(data, c, tmp_.filePath("run-unlimited-" + fit), watched).run();
+            QCOMPARE(int(progress.size()), (offered + 127) / 128);
+            for (size_t i = 0; i < progress.size(); ++i) {
+                QVERIFY(progress[i].scoring);
+                QCOMPARE(progress[i].batches, offered);
+                QCOMPARE(progress[i].batch, std::min(offered, int(i + 1) * 128));
+                QVERIFY(progress[i].imagesPerSecond > 0 && progress[i].etaSeconds >= 0);
+            }
+            QVERIFY2(unlimited.status == TrainingStatus::Finished, qPrintable(unlimited.error));
+            const QString all = log.join('\n');
+            QVERIFY2(!all.contains("Time limit") && !all.contains("left no room") &&
+                         all.contains(QStringLiteral("fitted on %1 training faces").arg(offered)),
+                     qPrintable(all));
+            QVERIFY(!unlimited.stoppedEarly);
+        }
+        qputenv("EXEMPLAR_MODELS_DIR", saved);
+    }
+
     void missingModelsSayWhereAndHow()
     {
         const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");

@@ -119,6 +119,22 @@ private Q_SLOTS:
               strong.balancedAccuracy[4]);
         QVERIFY(strong.penalty >= 1);
         QVERIFY(strong.balancedAccuracy.front() > strong.balancedAccuracy.back());
+
+        // A time limit ends the choice among the candidates tried, each tried whole: asked before
+        // every candidate after the first, here saying stop at the third.
+        int asked = 0;
+        const PenaltyChoice cut = choosePenaltyByGroupFolds(informative.x, informative.labels, informative.groups, useless,
+                                                            candidates, {}, [&] { return ++asked == 2; });
+        QCOMPARE(asked, 2);
+        QCOMPARE(cut.balancedAccuracy.size(), size_t(2));
+        QCOMPARE(cut.balancedAccuracy[0], weak.balancedAccuracy[0]);
+        QCOMPARE(cut.balancedAccuracy[1], weak.balancedAccuracy[1]);
+        QCOMPARE(cut.penalty, weak.balancedAccuracy[1] > weak.balancedAccuracy[0] ? candidates[1] : candidates[0]);
+        asked = 0;
+        const PenaltyChoice first = choosePenaltyByGroupFolds(informative.x, informative.labels, informative.groups,
+                                                              useless, candidates, {}, [&] { return ++asked > 0; });
+        QCOMPARE(first.balancedAccuracy.size(), size_t(1)); // the first candidate is always tried
+        QCOMPARE(first.penalty, candidates[0]);
     }
 
     void badInputIsRefused()

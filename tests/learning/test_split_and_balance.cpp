@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QSet>
 #include <QTest>
+#include <algorithm>
 #include <random>
 
 using namespace exemplar;
@@ -167,6 +168,48 @@ private Q_SLOTS:
         QVERIFY(v != shuffledIndices(500, 4));
         std::sort(v.begin(), v.end());
         for (int i = 0; i < 500; ++i) QCOMPARE(v[i], i);
+    }
+
+    // The order a time-limited one-pass fit scores faces in: every prefix as balanced over the
+    // classes as the data allows, so the rare classes are whole early; foreign labels last.
+    void classesInTurnKeepsEveryPrefixBalanced()
+    {
+        std::vector<int> labels;
+        const int counts[3] = {300, 7, 40};
+        for (int c = 0; c < 3; ++c) labels.insert(labels.end(), size_t(counts[c]), c);
+        labels.insert(labels.end(), {5, -1, 3}); // outside 0..2
+        std::mt19937 rng(11);
+        std::shuffle(labels.begin(), labels.end(), rng);
+        const std::vector<int> order = classesInTurn(labels, 3, 9);
+
+        std::vector<int> sorted = order;
+        std::sort(sorted.begin(), sorted.end());
+        for (int i = 0; i < int(labels.size()); ++i) QCOMPARE(sorted[size_t(i)], i);
+        std::vector<int> seen(3, 0);
+        for (size_t n = 0; n < order.size(); ++n) {
+            const int label = labels[size_t(order[n])];
+            if (n >= 347) {
+                QVERIFY2(label < 0 || label >= 3, qPrintable(QString::number(n)));
+                continue;
+            }
+            QVERIFY(label >= 0 && label < 3);
+            ++seen[size_t(label)];
+            // In any prefix a class not yet whole is at most one face behind the class seen most.
+            const int most = std::max({seen[0], seen[1], seen[2]});
+            for (int c = 0; c < 3; ++c)
+                QVERIFY2(seen[size_t(c)] == counts[c] || seen[size_t(c)] >= most - 1,
+                         qPrintable(QStringLiteral("prefix %1: %2 %3 %4").arg(n + 1).arg(seen[0]).arg(seen[1]).arg(seen[2])));
+        }
+        // The rare class is whole after 3 x 7 faces, the middle one after 7 + 2 x 40.
+        std::vector<int> firstFaces(3, 0);
+        for (size_t n = 0; n < 21; ++n) ++firstFaces[size_t(labels[size_t(order[n])])];
+        QCOMPARE(firstFaces, (std::vector<int>{7, 7, 7}));
+        for (size_t n = 21; n < 87; ++n) ++firstFaces[size_t(labels[size_t(order[n])])];
+        QCOMPARE(firstFaces, (std::vector<int>{40, 7, 40}));
+
+        QVERIFY(classesInTurn(labels, 3, 9) == order);
+        QVERIFY(classesInTurn(labels, 3, 10) != order); // the seed shuffles within each class
+        QVERIFY(classesInTurn({}, 3, 1).empty());
     }
 };
 

@@ -198,6 +198,23 @@ private Q_SLOTS:
             QCOMPARE(monitor->metricsPlot()->graph(g)->dataCount(), 2);
         QCOMPARE(monitor->progressBar()->value(), monitor->progressBar()->maximum());
         QVERIFY(monitor->speedText().contains(QStringLiteral("images/s")));
+        {
+            // A one-pass fit's scoring progress (test_backbone_training runs one) moves the bar and
+            // the ETA, and plots no loss.
+            learning::BatchProgress scoring;
+            scoring.epoch = scoring.epochs = 1;
+            scoring.scoring = true;
+            scoring.batch = 128;
+            scoring.batches = 512;
+            scoring.imagesPerSecond = 25;
+            scoring.etaSeconds = 90;
+            const int points = monitor->batchPoints();
+            Q_EMIT studio->controller()->batchDone(scoring);
+            QCOMPARE(monitor->progressBar()->format(), QStringLiteral("scoring training faces: 128 of 512"));
+            QCOMPARE(monitor->progressBar()->value(), monitor->progressBar()->maximum() / 4);
+            QCOMPARE(monitor->batchPoints(), points);
+            QVERIFY2(monitor->etaText().contains(QStringLiteral("1 min 30 s")), qPrintable(monitor->etaText()));
+        }
 
         Catalogue disk = f.reopen();
         const auto run = disk.run(runId);
@@ -516,6 +533,9 @@ private Q_SLOTS:
         fit->setCurrentIndex(fit->findData(QStringLiteral("linear_head")));
         QCOMPARE(dialog->config().backboneFit, QStringLiteral("linear_head"));
         QVERIFY(!teacher->isEnabled() && !dialog->auxiliaryBox()->isEnabled());
+        QVERIFY(dialog->timeLimitBox()->isEnabled()); // one-pass fits keep a time limit too
+        dialog->timeLimitBox()->setValue(3);
+        QCOMPARE(dialog->config().maxMinutes, 3.0);
         fit->setCurrentIndex(fit->findData(QStringLiteral("fine_tune")));
         QVERIFY(teacher->isEnabled() && dialog->auxiliaryBox()->isEnabled());
         backbone->setCurrentIndex(backbone->findData(QStringLiteral("none")));

@@ -207,7 +207,7 @@ void TrainingController::onDatasetReady(std::shared_ptr<CatalogueDataset> datase
     callbacks.onBatch = [this](const BatchProgress& b) {
         QMetaObject::invokeMethod(
             this, [this, b] {
-                batchLoss_.add(b);
+                if (!b.scoring) batchLoss_.add(b); // scoring faces has no loss
                 Q_EMIT batchDone(b);
             }, Qt::QueuedConnection);
     };

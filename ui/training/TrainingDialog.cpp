@@ -125,7 +125,9 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     maxMinutes_->setSuffix(tr(" min"));
     maxMinutes_->setSpecialValueText(tr("No limit"));
     maxMinutes_->setToolTip(tr("Training stops in time and keeps its best epoch so far: an epoch that "
-                               "cannot finish within the limit is not started."));
+                               "cannot finish within the limit is not started. A one-pass fit (class biases, "
+                               "linear head) scores as many training faces as leave time to fit and validate, "
+                               "the classes in turn so the rarest are whole, and fits on those."));
     selectOn_ = new QComboBox;
     selectOn_->addItem(tr("Validation macro-F1"), QStringLiteral("macro_f1"));
     selectOn_->addItem(tr("Validation balanced accuracy"), QStringLiteral("balanced_accuracy"));
@@ -396,10 +398,10 @@ void TrainingDialog::updateFit()
                  "already knows the classes and there are few faces per class."));
     if (!items->item(fit_->currentIndex())->isEnabled()) fit_->setCurrentIndex(0);
     fit_->setToolTip(pretrained ? items->item(fit_->currentIndex())->toolTip() : tr("Only for a pretrained model (Start from)"));
-    // Settings of gradient training mean nothing to a one-pass fit.
+    // Settings of gradient training mean nothing to a one-pass fit (the time limit does: it keeps it too).
     const bool gradient = !(pretrained && fit_->currentData().toString() != QLatin1String("fine_tune"));
     for (QWidget* w : std::initializer_list<QWidget*>{teacher_, auxiliary_, epochs_, batchSize_, learningRate_, augment_,
-                                                     imbalance_, maxMinutes_, selectOn_})
+                                                     imbalance_, selectOn_})
         w->setEnabled(gradient);
 }
 

@@ -189,13 +189,14 @@ void TrainingMonitor::onStarted(qint64 runId)
 
 void TrainingMonitor::onBatch(const learning::BatchProgress& b)
 {
-    if (!controller_->batchLoss().points().isEmpty()) {
+    if (!b.scoring && !controller_->batchLoss().points().isEmpty()) {
         const QPointF p = controller_->batchLoss().points().last();
         loss_->graph(BatchLoss)->addData(p.x(), p.y());
     }
     const double done = ((b.epoch - 1) * double(b.batches) + b.batch) / std::max(1.0, double(b.epochs) * b.batches);
     progress_->setValue(qRound(1000 * done));
-    progress_->setFormat(tr("epoch %1/%2, batch %3/%4").arg(b.epoch).arg(b.epochs).arg(b.batch).arg(b.batches));
+    progress_->setFormat(b.scoring ? tr("scoring training faces: %1 of %2").arg(b.batch).arg(b.batches)
+                                   : tr("epoch %1/%2, batch %3/%4").arg(b.epoch).arg(b.epochs).arg(b.batch).arg(b.batches));
     speed_->setText(tr("%1 images/s").arg(b.imagesPerSecond, 0, 'f', 0));
     eta_->setText(tr("ETA %1").arg(formatDuration(b.etaSeconds)));
     replot();

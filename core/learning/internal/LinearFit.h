@@ -5,6 +5,7 @@
 // the common classes, with the weights pulled towards where they start.
 #include <torch/torch.h>
 
+#include <functional>
 #include <vector>
 
 namespace exemplar::learning {
@@ -33,9 +34,12 @@ struct PenaltyChoice {
 // The candidate penalty whose fits score the best balanced accuracy on the rows they did not see,
 // pooled over a k-fold split by group (a person's rows all in one fold: the fit is judged on people
 // it never saw, as the model will be). Ties go to the stronger penalty. foldOfRow: 0..k-1 per row.
+// Candidates are tried in the order given; timeIsUp, when set, is asked before each one after the
+// first, and true ends the choice among those tried (balancedAccuracy then holds fewer figures).
 PenaltyChoice choosePenaltyByGroupFolds(const torch::Tensor& x, const std::vector<int>& labels,
                                         const std::vector<int>& foldOfRow, const torch::Tensor& start,
                                         const std::vector<double>& candidates,
-                                        const std::vector<double>& rowWeights = {});
+                                        const std::vector<double>& rowWeights = {},
+                                        const std::function<bool()>& timeIsUp = {});
 
 } // namespace exemplar::learning
