@@ -712,8 +712,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         double lr = onePass ? 0 : config.learningRate;
         if (onePass) {
             // Solving class biases takes moments; a linear head's cross-validation solves 26 times
-            // (on faces-dev's 6 classes 5-30 s for ~1,000 faces, the machine idle or busy) and
-            // tries no further penalty once another would overrun.
+            // (~1,000 faces of faces-dev: 5-30 s for the emotion model's 6 classes, the machine idle
+            // or busy; 3 s for faceres' 2), and tries no further penalty once another would overrun.
             const auto scoring = [&](size_t scored, size_t total, const OnePassBudget& budget) {
                 if (!cb.onBatch) return;
                 BatchProgress p;
@@ -725,7 +725,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 p.etaSeconds = budget.secondsToGo(total);
                 cb.onBatch(p);
             };
-            OnePassBudget budget(limitSeconds > 0 ? limitSeconds - state.seconds : 0, classBiasesOnly ? 0.05 : 0.25,
+            OnePassBudget budget(limitSeconds > 0 ? limitSeconds - state.seconds : 0, classBiasesOnly ? 0.05 : 0.1,
                                  valRows.size(), scoring);
             const auto fitted =
                 classBiasesOnly
