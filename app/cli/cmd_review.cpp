@@ -1,11 +1,16 @@
 // exemplar-cli review: the labelled faces the model disagrees with most, from k-fold
 // cross-validated (out-of-fold) predictions: each face is scored by a model that never trained on
-// that person. Survey labels are often wrong; this lists the ones worth a second look.
+// that person. Survey labels are often wrong; this lists the ones worth a second look, and says
+// how well those models did on every labelled face (an estimate for new people that does not hang
+// on one test split's few faces of a rare class). The training options are train's (--backbone,
+// --backbone-fit ...), with shorter defaults.
 // Ctrl-C stops after the current batch; nothing is stored then.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "app/cli/DatasetOptions.h"
+#include "app/cli/MetricsText.h"
 #include "app/cli/MiningSupport.h"
+#include "app/cli/TrainingOptions.h"
 #include "core/learning/Mining.h"
 #include "core/learning/OutOfFold.h"
 
@@ -21,14 +26,15 @@ int runReview(const QStringList& args)
     const DatasetOptions data({.task = "The task.", .seed = "Seed of the folds and the training (default 1)."});
     const QCommandLineOption top("top", "How many labels to list (default 50).", "N");
     const QCommandLineOption folds("folds", "Cross-validation folds (default 5).", "K");
-    const QCommandLineOption epochs("epochs", "Epochs per fold (default 10).", "E");
-    const QCommandLineOption size("size", "Input size in pixels (default 48).", "PX");
-    const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
-    const QCommandLineOption maxMinutes("max-minutes", "Training time limit per fold.", "M");
+    const TrainingOptions training({.epochs = "Epochs per fold (default 10).",
+                                    .size = "Input size in pixels (default 48; a pretrained model's own with --backbone).",
+                                    .maxMinutes = "Training time limit per fold."});
     const QCommandLineOption reuse("reuse", "List from the latest stored cross-validation instead of training again.");
     const QCommandLineOption json("json", "Print the list as JSON.");
-    p.addOptions({data.catalog, data.task, data.classes, top, folds, epochs, size, model, data.seed, maxMinutes, reuse,
-                  json});
+    p.addOptions({data.catalog, data.task, data.classes, top, folds, training.configFile, training.epochs, training.size,
+                  training.model, training.backbone, training.backboneFit, training.distillFrom, training.auxiliary,
+                  training.noAuxiliary, training.color, data.seed, training.threads, training.maxMinutes,
+                  training.imbalance, training.selectOn, training.face, reuse, json});
     int code = kExitOk;
     if (!parseArguments(p, "review", "List the labels that cross-validated models dispute most.", args, code))
         return code;
@@ -46,16 +52,19 @@ int runReview(const QStringList& args)
     Catalogue catalogue = data.openCatalogue(p);
     const TaskInfo taskInfo = data.requireTask(catalogue, p);
     if (!p.isSet(reuse)) {
+        // Short runs from scratch unless told otherwise: the review ranks labels, it needs no best model.
+        TrainingConfig defaults;
+        defaults.epochs = 10;
+        defaults.imageSize = 48;
+        defaults.patience = 0;
+        const std::optional<TrainingConfig> config = training.config(p, defaults, QStringLiteral("review"));
+        if (!config) return kExitUsage;
         OutOfFoldRequest request;
         request.selection = data.selection(p);
         request.selection.task = taskInfo.name;
         request.folds = p.isSet(folds) ? p.value(folds).toInt() : 5;
-        request.config.epochs = p.isSet(epochs) ? p.value(epochs).toInt() : 10;
-        request.config.imageSize = p.isSet(size) ? p.value(size).toInt() : 48;
-        request.config.patience = 0;
-        if (p.isSet(model)) request.config.model = p.value(model);
+        request.config = *config;
         data.applySeed(p, request.config);
-        if (p.isSet(maxMinutes)) request.config.maxMinutes = p.value(maxMinutes).toDouble();
         CancelFlag cancel;
         InterruptGuard guard(cancel);
         ProgressLine progress(QStringLiteral("Cross-validating"));
@@ -74,6 +83,11 @@ int runReview(const QStringList& args)
     const Scoring scoring = requireScoring(catalogue, taskInfo, ScoreStore::kOutOfFoldKind);
     auto disputed = rankDisputedLabels(ScoreStore(catalogue).scores(scoring.id),
                                        labelIndexes(catalogue, taskInfo, scoring.classes));
+    // Against the labels as they are now: a label fixed since the scoring counts as fixed.
+    const Metrics crossValidated = crossValidatedMetrics(disputed, scoring.classes);
+    if (!p.isSet(json))
+        printError(QStringLiteral("Cross-validated (each face scored by a model that never trained on that person): %1\n%2")
+                       .arg(metricsLine(crossValidated), metricsTable(crossValidated)));
     if (int(disputed.size()) > count) disputed.resize(size_t(count));
     QVector<qint64> ids;
     for (const auto& d : disputed) ids << d.imageId;
@@ -91,7 +105,11 @@ int runReview(const QStringList& args)
                                      {"label_probability", double(d.labelProbability)},
                                      {"disagreement", d.score}});
         }
-        printJson(QJsonObject{{"scoring_id", scoring.id}, {"folds", scoring.info["folds"]}, {"disputed", items}});
+        printJson(QJsonObject{{"scoring_id", scoring.id},
+                              {"folds", scoring.info["folds"]},
+                              {"network", scoring.info["network"]},
+                              {"cross_validated", crossValidated.toJson()},
+                              {"disputed", items}});
     } else {
         printOut(QStringLiteral("file\tlabel\tmodel_class\tprobability\tp(label)"));
         for (size_t i = 0; i < disputed.size(); ++i)

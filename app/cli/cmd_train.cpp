@@ -4,54 +4,17 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "app/cli/DatasetOptions.h"
+#include "app/cli/MetricsText.h"
+#include "app/cli/TrainingOptions.h"
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
-#include "core/learning/FaceImage.h"
 #include "core/learning/TrainingJob.h"
-#include "core/learning/tfjs/ModelLocator.h"
 
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace exemplar::cli {
 
 using namespace exemplar::learning;
-
-namespace {
-
-QString metricsLine(const Metrics& m)
-{
-    return QStringLiteral("accuracy %1, balanced accuracy %2, macro-F1 %3 (%4 images)")
-        .arg(m.accuracy, 0, 'f', 3)
-        .arg(m.balancedAccuracy, 0, 'f', 3)
-        .arg(m.macroF1, 0, 'f', 3)
-        .arg(m.count);
-}
-
-QString metricsTable(const Metrics& m)
-{
-    QString out = QStringLiteral("  %1 %2 %3 %4 %5\n")
-                      .arg(QStringLiteral("class").leftJustified(14), QStringLiteral("precision").rightJustified(10),
-                           QStringLiteral("recall").rightJustified(8), QStringLiteral("f1").rightJustified(7),
-                           QStringLiteral("support").rightJustified(8));
-    for (const auto& c : m.perClass)
-        out += QStringLiteral("  %1 %2 %3 %4 %5\n")
-                   .arg(c.name.leftJustified(14))
-                   .arg(c.precision, 10, 'f', 3)
-                   .arg(c.recall, 8, 'f', 3)
-                   .arg(c.f1, 7, 'f', 3)
-                   .arg(c.support, 8);
-    out += QStringLiteral("  confusion (rows: true, columns: predicted, order as above)\n");
-    for (const auto& row : m.confusion) {
-        QString line = QStringLiteral("   ");
-        for (int v : row) line += QStringLiteral(" %1").arg(v, 6);
-        out += line + '\n';
-    }
-    return out;
-}
-
-} // namespace
 
 int runTrain(const QStringList& args)
 {
@@ -60,44 +23,18 @@ int runTrain(const QStringList& args)
                                .seed = "Seed of the split and the training (default 1).",
                                .exemplarsOnly = "Train on exemplar images only."});
     const QCommandLineOption out("out", "Work folder: checkpoints, split and the exported model (OUT/model).", "DIR");
-    const QCommandLineOption configFile("config", "Training configuration JSON (keys as in the run records); options below override it.", "FILE");
-    const QCommandLineOption epochs("epochs", "Maximum epochs (default 40; early stopping may end sooner).", "N");
-    const QCommandLineOption model("model", "Network: compact (default) or vgg.", "NAME");
-    const QCommandLineOption backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres or none "
-                                      "(default none: train from scratch). faceres reads 224 px colour images "
-                                      "(the defaults of --size and --color then follow it).", "NAME");
-    const QCommandLineOption backboneFit("backbone-fit", "What of the pretrained model (--backbone) learns: fine_tune "
-                                         "(default: a new head, then every layer), linear_head (every pretrained layer "
-                                         "kept; a linear classifier on its features and its own class scores, fitted "
-                                         "in one pass, its penalty chosen by cross-validation by identity; faces scored "
-                                         "over nine views) or class_biases (the pretrained classifier kept as it is, one "
-                                         "bias per class fitted; the model must know every chosen class).", "FIT");
-    const QCommandLineOption distillFrom("distill-from", "Also learn from a pretrained model's judgement of every "
-                                         "training image (knowledge distillation): auto (default: the installed model "
-                                         "that knows all the chosen classes and scores best on the validation faces, "
-                                         "if clearly better than chance), emotion, gender, faceres or none. The model "
-                                         "must know all the chosen classes.", "NAME");
-    const QCommandLineOption auxiliary("auxiliary-classes", "Also learn from the images of the task's other classes "
-                                       "(default; extra outputs, dropped before testing and export; a teacher "
-                                       "labels them too).");
-    const QCommandLineOption noAuxiliary("no-auxiliary-classes", "Learn from the chosen classes' images only.");
-    const QCommandLineOption size("size", "Input size in pixels (default 64).", "PX");
-    const QCommandLineOption color("color", "Train on colour images (default grayscale).");
-    const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
-    const QCommandLineOption maxMinutes("max-minutes", "Train for at most this many minutes, keeping the best epoch "
-                                        "(an epoch that cannot finish in time is not started, or left unfinished; a "
-                                        "one-pass fit scores as many training faces as leave time to fit and validate, "
-                                        "the classes in turn, and fits on those).", "M");
-    const QCommandLineOption imbalance("imbalance", "sampler (default), weights, both or none.", "MODE");
-    const QCommandLineOption selectOn("select-on", "Validation score that picks the kept epoch and stops early: macro_f1 "
-                                      "(default) or balanced_accuracy.", "SCORE");
-    const QCommandLineOption face("face", "Face framing: whole (default: the whole image), box (the detected face) or "
-                                  "aligned (the face with its eyes levelled); recorded in the model, which "
-                                  "predict and eval then frame alike.", "FRAMING");
+    const TrainingOptions training({.epochs = "Maximum epochs (default 40; early stopping may end sooner).",
+                                    .size = "Input size in pixels (default 64; a pretrained model's own with --backbone).",
+                                    .maxMinutes = "Train for at most this many minutes, keeping the best epoch (an epoch "
+                                                  "that cannot finish in time is not started, or left unfinished; a "
+                                                  "one-pass fit scores as many training faces as leave time to fit and "
+                                                  "validate, the classes in turn, and fits on those)."});
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
-    p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, configFile, epochs, model, backbone,
-                  backboneFit, distillFrom, auxiliary, noAuxiliary, size, color, data.seed, threads, maxMinutes, imbalance, selectOn, face, fresh, json});
+    p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, training.configFile, training.epochs,
+                  training.model, training.backbone, training.backboneFit, training.distillFrom, training.auxiliary,
+                  training.noAuxiliary, training.size, training.color, data.seed, training.threads, training.maxMinutes,
+                  training.imbalance, training.selectOn, training.face, fresh, json});
     int code = kExitOk;
     if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
@@ -106,57 +43,10 @@ int runTrain(const QStringList& args)
         return kExitUsage;
     }
 
-    TrainingConfig config;
-    if (p.isSet(configFile)) {
-        QFile f(p.value(configFile));
-        if (!f.open(QIODevice::ReadOnly))
-            throw Error(QStringLiteral("%1: cannot read the configuration").arg(f.fileName()));
-        const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
-        if (!doc.isObject()) throw Error(QStringLiteral("%1: not a JSON object").arg(f.fileName()));
-        config = TrainingConfig::fromJson(doc.object());
-    }
-    auto intValue = [&](const QCommandLineOption& o, int& target) {
-        if (!p.isSet(o)) return true;
-        bool ok = false;
-        target = p.value(o).toInt(&ok);
-        if (!ok) printError(QStringLiteral("exemplar-cli train: --%1 needs a number").arg(o.names().front()));
-        return ok;
-    };
-    if (!intValue(epochs, config.epochs) || !intValue(size, config.imageSize) || !intValue(threads, config.threads))
-        return kExitUsage;
-    if (p.isSet(model)) config.model = p.value(model);
-    if (p.isSet(backbone)) config.backbone = p.value(backbone);
-    if (p.isSet(backbone) && config.backbone == QLatin1String("faceres")) {
-        if (!p.isSet(size)) config.imageSize = 224; // the backbone dictates its input
-        if (!p.isSet(color)) config.grayscale = false;
-    }
-    if (p.isSet(color)) config.grayscale = false;
-    if (p.isSet(backboneFit)) config.backboneFit = p.value(backboneFit);
-    if (p.isSet(distillFrom)) config.distillFrom = p.value(distillFrom);
-    if (p.isSet(auxiliary) && p.isSet(noAuxiliary)) {
-        printError("exemplar-cli train: --auxiliary-classes and --no-auxiliary-classes contradict each other");
-        return kExitUsage;
-    }
-    if (p.isSet(auxiliary)) config.auxiliaryClasses = true;
-    if (p.isSet(noAuxiliary)) config.auxiliaryClasses = false;
+    std::optional<TrainingConfig> parsed = training.config(p, TrainingConfig{}, QStringLiteral("train"));
+    if (!parsed) return kExitUsage;
+    TrainingConfig config = *parsed;
     data.applySeed(p, config);
-    if (p.isSet(maxMinutes)) config.maxMinutes = p.value(maxMinutes).toDouble();
-    if (p.isSet(imbalance)) config.imbalance = p.value(imbalance);
-    if (p.isSet(selectOn)) config.selectOn = p.value(selectOn);
-    if (p.isSet(face)) {
-        config.face = p.value(face);
-        try {
-            faceFramingFromName(config.face);
-        } catch (const Error& e) {
-            printError(QStringLiteral("exemplar-cli train: --face: %1").arg(e.message()));
-            return kExitUsage;
-        }
-    }
-    config.validate();
-    // Before touching the catalogue: a missing pretrained model is the user's to install.
-    if (config.backbone != QLatin1String("none")) requirePretrainedModel(config.backbone);
-    if (config.distillFrom != QLatin1String("none") && config.distillFrom != QLatin1String("auto"))
-        requirePretrainedModel(config.distillFrom);
 
     Catalogue catalogue = data.openCatalogue(p);
     DatasetSelection selection = data.selection(p);

@@ -178,6 +178,16 @@ std::vector<DisputedLabel> rankDisputedLabels(const QVector<ImageScore>& scores,
     return out;
 }
 
+Metrics crossValidatedMetrics(const std::vector<DisputedLabel>& labelled, const QStringList& classes)
+{
+    std::vector<int> truth, predicted;
+    for (const DisputedLabel& d : labelled) {
+        truth.push_back(d.labelIndex);
+        predicted.push_back(d.predicted);
+    }
+    return computeMetrics(truth, predicted, classes);
+}
+
 QVector<qint64> rankedIds(const std::vector<RankedImage>& ranking, int top)
 {
     QVector<qint64> ids;

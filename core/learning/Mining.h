@@ -8,6 +8,7 @@
 // models; the direction is what separates expressions). An image with no embedding is compared by
 // its probabilities instead (models exported before embed() existed).
 #include "core/catalogue/ScoreStore.h"
+#include "core/learning/Metrics.h"
 
 #include <QHash>
 #include <QSet>
@@ -56,6 +57,12 @@ struct DisputedLabel {
 // Labelled images (labelIndex: image id -> class index in the scoring's order; images whose class
 // the scoring lacks are left out by the caller), most disputed first.
 std::vector<DisputedLabel> rankDisputedLabels(const QVector<ImageScore>& scores, const QHash<qint64, int>& labelIndex);
+
+// How the cross-validated models did on every labelled image they scored: their most probable
+// class against its label, over `classes` (the scoring's, in its order). Each image was scored by
+// a model that never trained on that person, so this is an estimate for new people that rests on
+// every labelled face, not on one test split.
+Metrics crossValidatedMetrics(const std::vector<DisputedLabel>& labelled, const QStringList& classes);
 
 // Image ids of a ranking, in order, at most `top` (top <= 0: all).
 QVector<qint64> rankedIds(const std::vector<RankedImage>& ranking, int top = 0);

@@ -92,6 +92,8 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
     scoring.info = QJsonObject{{"folds", k},
                                {"epochs", config.epochs},
                                {"model", config.model},
+                               {"network", networkLabel(config.toJson())},
+                               {"config", config.toJson()},
                                {"image_size", config.imageSize},
                                {"seed", QString::number(config.seed)},
                                {"labelled_images", int(samples.size())},

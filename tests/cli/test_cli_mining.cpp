@@ -7,9 +7,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 
 using namespace exemplar;
 
@@ -117,12 +119,48 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(found >= 5, qPrintable(QString::number(found)));
+        // How the fold models did on every labelled face: the full list (--reuse, every labelled
+        // face) gives each face's label and model class, from which the figures follow.
+        const QJsonObject figures = r.json()["cross_validated"].toObject();
+        QCOMPARE(r.json()["network"].toString(), QStringLiteral("compact"));
+        const test::CliResult all = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "100000", "--reuse",
+                                         "--json"});
+        QVERIFY2(all.exitCode == 0, all.err.constData());
+        QCOMPARE(all.json()["cross_validated"].toObject(), figures);
+        const QJsonArray every = all.json()["disputed"].toArray();
+        QCOMPARE(every.size(), int(set_.ids.size() - set_.hidden.size()));
+        QCOMPARE(figures["count"].toInt(), every.size());
+        QMap<QString, int> right, total;
+        int correct = 0;
+        for (const auto& v : every) {
+            const QString label = v.toObject()["label"].toString();
+            ++total[label];
+            if (label == v.toObject()["model_class"].toString()) {
+                ++right[label];
+                ++correct;
+            }
+        }
+        const double balanced = (double(right["smile"]) / total["smile"] + double(right["frown"]) / total["frown"]) / 2;
+        qInfo("cross-validated accuracy %.3f, balanced %.3f", figures["accuracy"].toDouble(),
+              figures["balanced_accuracy"].toDouble());
+        QCOMPARE(qRound(figures["accuracy"].toDouble() * every.size()), correct);
+        QVERIFY(std::abs(figures["balanced_accuracy"].toDouble() - balanced) < 1e-9);
+        QVERIFY(balanced > 0.6 && balanced < 1); // the flipped labels cannot all be right
 
         const test::CliResult reuse = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "5", "--reuse"});
         QVERIFY2(reuse.exitCode == 0, reuse.err.constData());
         const auto lines = reuse.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 6); // header + 5
         QCOMPARE(lines[0], QByteArray("file\tlabel\tmodel_class\tprobability\tp(label)"));
+        QVERIFY2(reuse.err.contains("Cross-validated (each face scored by a model that never trained on that person): "
+                                    "accuracy ") && reuse.err.contains("confusion"),
+                 reuse.err.constData());
+
+        // The training options are train's: a one-pass fit needs a pretrained model, as in train.
+        const test::CliResult refused = cli({"review", "--catalog", catalog_, "--task", "mouth", "--backbone-fit",
+                                             "class_biases"});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("needs a pretrained backbone"), refused.err.constData());
     }
 };
 

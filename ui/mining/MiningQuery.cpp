@@ -75,11 +75,19 @@ MiningResult runMiningQuery(const MiningRequest& request)
             ranking.insert(ranking.begin(), RankedImage{request.imageId, 0, -1, 0});
             break;
         }
-        case MiningView::Disputed:
-            for (const auto& d : rankDisputedLabels(scores, labelIndex))
+        case MiningView::Disputed: {
+            const auto disputed = rankDisputedLabels(scores, labelIndex);
+            for (const auto& d : disputed)
                 ranking.push_back(RankedImage{d.imageId, d.score, d.predicted, d.predictedProbability});
-            result.caption = QStringLiteral("Disputed labels");
+            // How the models did, against the labels as they are now: the estimate for new people.
+            const Metrics m = crossValidatedMetrics(disputed, scoring->classes);
+            result.caption = QStringLiteral("Disputed labels (cross-validated on %1 labelled faces: balanced accuracy "
+                                            "%2, macro-F1 %3)")
+                                 .arg(QLocale().toString(m.count))
+                                 .arg(m.balancedAccuracy, 0, 'f', 3)
+                                 .arg(m.macroF1, 0, 'f', 3);
             break;
+        }
         }
         if (int(ranking.size()) > request.top) ranking.resize(size_t(request.top));
         QVector<qint64> ids = rankedIds(ranking);
