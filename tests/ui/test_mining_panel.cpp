@@ -1,6 +1,7 @@
 // The "Find exemplars" panel on generated faces: scoring runs in the background while the event
 // loop keeps ticking, the candidates land in the gallery where the digit keys label them, and
 // "Review labels" lists the flipped labels with the model's class beside the label.
+#include "core/catalogue/ScoreStore.h"
 #include "tests/learning/SyntheticCatalogue.h"
 #include "tests/support/MiningStudio.h"
 #include "tests/support/TestSupport.h"
@@ -12,6 +13,7 @@
 #include "ui/mining/MiningPanel.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QRegularExpression>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -98,7 +100,7 @@ private Q_SLOTS:
         QVERIFY(shown.wait(300000));
         // The caption says how the fold models did on every labelled face (the one labelled above included).
         const QRegularExpression caption(QStringLiteral(
-            "^Disputed labels \\(cross-validated on (\\d+) labelled faces: balanced accuracy ([0-9.]+), macro-F1 ([0-9.]+)\\)$"));
+            "^Disputed labels \\(compact, cross-validated on (\\d+) labelled faces: balanced accuracy ([0-9.]+), macro-F1 ([0-9.]+)\\)$"));
         const auto figures = caption.match(view->model()->imageListCaption());
         QVERIFY2(figures.hasMatch(), qPrintable(view->model()->imageListCaption()));
         qInfo("%s", qPrintable(view->model()->imageListCaption()));
@@ -113,6 +115,21 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(flippedOnTop >= 5, qPrintable(QString::number(flippedOnTop)));
+        const ScoreStore store(window.session()->catalogue());
+        QCOMPARE(store.latest(set_.task.id, ScoreStore::kOutOfFoldKind)->info["epochs"].toInt(), 25);
+
+        // The fold models can be the latest run's setup instead (its epochs, size and classes).
+        QVERIFY(panel->foldModelsBox()->isEnabled());
+        panel->foldModelsBox()->setCurrentIndex(panel->foldModelsBox()->findData(QStringLiteral("latest")));
+        shown.clear();
+        panel->crossValidate();
+        QVERIFY(panel->isBusy());
+        QVERIFY(shown.wait(300000));
+        const auto latest = store.latest(set_.task.id, ScoreStore::kOutOfFoldKind);
+        QCOMPARE(latest->info["epochs"].toInt(), test::quickSyntheticConfig().epochs);
+        QCOMPARE(latest->info["image_size"].toInt(), test::quickSyntheticConfig().imageSize);
+        QVERIFY2(caption.match(view->model()->imageListCaption()).hasMatch(), qPrintable(view->model()->imageListCaption()));
+        panel->foldModelsBox()->setCurrentIndex(panel->foldModelsBox()->findData(QStringLiteral("quick")));
 
         // Near-duplicates of the current face: the face itself leads, its neighbours follow.
         view->gallery()->selectRow(3);

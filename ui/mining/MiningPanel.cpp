@@ -82,6 +82,13 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     epochs_ = new QSpinBox;
     epochs_->setRange(1, 100);
     epochs_->setValue(8);
+    foldModels_ = new QComboBox;
+    foldModels_->addItem(tr("Quick network"), QStringLiteral("quick"));
+    foldModels_->addItem(tr("Latest run's settings"), QStringLiteral("latest"));
+    foldModels_->setToolTip(tr("The models cross-validation trains, one per fold: a quick network from scratch "
+                               "(the epochs beside it), or the classes and settings of the task's latest finished "
+                               "run (a pretrained model's class biases take minutes; its figures are then those "
+                               "of that setup)."));
     crossValidate_ = new QPushButton(tr("Cross-validate labels"));
     retrain_ = new QPushButton(tr("Retrain and rescore"));
     progress_ = new QProgressBar;
@@ -124,8 +131,11 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     cv->addWidget(folds_);
     cv->addWidget(new QLabel(tr("Epochs")));
     cv->addWidget(epochs_);
-    cv->addWidget(crossValidate_, 1);
     modelForm->addRow(cv);
+    auto* cvModels = new QHBoxLayout;
+    cvModels->addWidget(foldModels_);
+    cvModels->addWidget(crossValidate_, 1);
+    modelForm->addRow(cvModels);
     auto* busy = new QHBoxLayout;
     busy->addWidget(progress_, 1);
     busy->addWidget(cancel_);
@@ -145,6 +155,7 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     connect(session, &CurationSession::tasksChanged, this, &MiningPanel::refreshTaskDependent);
     connect(session, &CurationSession::labelsChanged, this, &MiningPanel::refreshLabelColumn);
     connect(mode_, &QComboBox::currentIndexChanged, this, &MiningPanel::updateEnabled);
+    connect(foldModels_, &QComboBox::currentIndexChanged, this, &MiningPanel::updateEnabled);
     connect(class_, &QComboBox::currentIndexChanged, this, &MiningPanel::updateExplanation);
     connect(show_, &QPushButton::clicked, this, &MiningPanel::showCandidates);
     connect(score_, &QPushButton::clicked, this, &MiningPanel::scoreWithLatestModel);
@@ -224,8 +235,9 @@ void MiningPanel::updateEnabled()
     const MiningView v = view();
     class_->setEnabled(v == MiningView::Likely);
     unlabelledOnly_->setEnabled(v == MiningView::Likely || v == MiningView::Uncertain || v == MiningView::Different);
-    for (QWidget* w : std::initializer_list<QWidget*>{show_, score_, crossValidate_, retrain_, mode_})
+    for (QWidget* w : std::initializer_list<QWidget*>{show_, score_, crossValidate_, retrain_, mode_, foldModels_})
         w->setEnabled(open && !busy_);
+    epochs_->setEnabled(open && !busy_ && foldModels_->currentData().toString() == QLatin1String("quick"));
     cancel_->setEnabled(busy_);
     progress_->setVisible(busy_);
     cancel_->setVisible(busy_);
@@ -432,17 +444,24 @@ void MiningPanel::crossValidate()
 {
     const auto task = window_->session()->activeTask();
     if (!task || busy_) return;
+    OutOfFoldRequest request;
+    request.selection.task = task->name;
+    request.folds = folds_->value();
+    if (foldModels_->currentData().toString() == QLatin1String("latest")) {
+        const auto setup = latestRunSetup();
+        if (!setup) return;
+        request.selection = setup->selection;
+        request.config = setup->config;
+    } else {
+        request.config.epochs = epochs_->value();
+        request.config.imageSize = cvImageSize_;
+        request.config.patience = 0;
+    }
+    request.config.threads = std::max(1, QThread::idealThreadCount() - 1);
     setBusy(tr("Cross-validating"));
     cancelFlag_ = std::make_shared<CancelFlag>();
     const auto flag = cancelFlag_;
     const QString path = window_->session()->path();
-    OutOfFoldRequest request;
-    request.selection.task = task->name;
-    request.folds = folds_->value();
-    request.config.epochs = epochs_->value();
-    request.config.imageSize = cvImageSize_;
-    request.config.patience = 0;
-    request.config.threads = std::max(1, QThread::idealThreadCount() - 1);
     worker_ = QtConcurrent::run([this, flag, path, request] {
         QString message;
         bool ok = false;
@@ -478,11 +497,10 @@ void MiningPanel::setCrossValidation(int folds, int epochs, int imageSize)
     cvImageSize_ = imageSize;
 }
 
-void MiningPanel::retrainAndRescore()
+std::optional<MiningPanel::RunSetup> MiningPanel::latestRunSetup()
 {
-    TrainingStudio* training = TrainingStudio::of(window_);
     const auto task = window_->session()->activeTask();
-    if (!training || !task || busy_) return;
+    if (!task) return std::nullopt;
     std::optional<RunRecord> last;
     for (const RunRecord& r : window_->session()->catalogue().runs())
         if (r.taskId == task->id && r.status == QLatin1String("finished")) {
@@ -491,26 +509,35 @@ void MiningPanel::retrainAndRescore()
         }
     if (!last) {
         status_->setText(tr("No finished run of '%1' to repeat: start one from Training > New training run.").arg(task->name));
-        return;
+        return std::nullopt;
     }
-    DatasetSelection selection;
-    selection.task = task->name;
+    RunSetup setup;
+    setup.runId = last->id;
+    setup.selection.task = task->name;
     for (const auto& c : QJsonDocument::fromJson(last->classesJson.toUtf8()).array())
-        selection.classes << c.toObject()[QStringLiteral("name")].toString();
-    TrainingConfig config;
+        setup.selection.classes << c.toObject()[QStringLiteral("name")].toString();
     try {
-        config = TrainingConfig::fromJson(QJsonDocument::fromJson(last->configJson.toUtf8()).object());
+        setup.config = TrainingConfig::fromJson(QJsonDocument::fromJson(last->configJson.toUtf8()).object());
     } catch (const std::exception& e) {
         status_->setText(QString::fromUtf8(e.what()));
-        return;
+        return std::nullopt;
     }
+    return setup;
+}
+
+void MiningPanel::retrainAndRescore()
+{
+    TrainingStudio* training = TrainingStudio::of(window_);
+    if (!training || busy_) return;
+    const auto setup = latestRunSetup();
+    if (!setup) return;
     rescoreAfterTraining_ = true;
     trainingRun_ = 0;
-    if (!training->startRun(selection, config)) {
+    if (!training->startRun(setup->selection, setup->config)) {
         rescoreAfterTraining_ = false;
         return;
     }
-    setBusy(tr("Retraining run %1's setup").arg(last->id));
+    setBusy(tr("Retraining run %1's setup").arg(setup->runId));
     progress_->setRange(0, 0);
     busy_ = false; // the training controller owns the work; the panel stays usable
     updateEnabled();
@@ -518,7 +545,7 @@ void MiningPanel::retrainAndRescore()
     cancel_->setEnabled(true);
     progress_->setVisible(true);
     status_->setText(tr("Retraining with run %1's settings on the current labels; the faces are rescored when it finishes.")
-                         .arg(last->id));
+                         .arg(setup->runId));
 }
 
 MiningPanel* installMiningPanel(MainWindow* window)

@@ -41,8 +41,11 @@ public:
     // Scores every face with the model of the task's latest finished run (background).
     void scoreWithLatestModel();
     // k-fold out-of-fold predictions over the labelled faces (background), then "Review labels".
+    // The fold models are a quick network from scratch (folds, epochs and size of
+    // setCrossValidation) or, chosen in foldModelsBox(), the latest finished run's classes and settings.
     void crossValidate();
     void setCrossValidation(int folds, int epochs, int imageSize = 48);
+    QComboBox* foldModelsBox() const { return foldModels_; }
     // Trains again with the latest run's settings on the current labels; when it finishes, rescores
     // and shows the candidates again.
     void retrainAndRescore();
@@ -70,6 +73,13 @@ private:
     void onResultActivated();
     void refreshLabelColumn(const QVector<qint64>& imageIds);
     std::optional<qint64> activeTaskId() const;
+    struct RunSetup {
+        qint64 runId = 0;
+        learning::DatasetSelection selection;
+        learning::TrainingConfig config;
+    };
+    // The active task's latest finished run: its classes and settings; nullopt after saying why.
+    std::optional<RunSetup> latestRunSetup();
 
     MainWindow* window_;
     QLabel* summary_;
@@ -81,6 +91,7 @@ private:
     QPushButton* score_;
     QSpinBox* folds_;
     QSpinBox* epochs_;
+    QComboBox* foldModels_;
     QPushButton* crossValidate_;
     QPushButton* retrain_;
     QProgressBar* progress_;

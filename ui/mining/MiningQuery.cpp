@@ -81,8 +81,10 @@ MiningResult runMiningQuery(const MiningRequest& request)
                 ranking.push_back(RankedImage{d.imageId, d.score, d.predicted, d.predictedProbability});
             // How the models did, against the labels as they are now: the estimate for new people.
             const Metrics m = crossValidatedMetrics(disputed, scoring->classes);
-            result.caption = QStringLiteral("Disputed labels (cross-validated on %1 labelled faces: balanced accuracy "
-                                            "%2, macro-F1 %3)")
+            const QString network = scoring->info[QStringLiteral("network")].toString(); // empty before it was kept
+            result.caption = QStringLiteral("Disputed labels (%1cross-validated on %2 labelled faces: balanced accuracy "
+                                            "%3, macro-F1 %4)")
+                                 .arg(network.isEmpty() ? QString() : network + QStringLiteral(", "))
                                  .arg(QLocale().toString(m.count))
                                  .arg(m.balancedAccuracy, 0, 'f', 3)
                                  .arg(m.macroF1, 0, 'f', 3);
