@@ -86,8 +86,11 @@ int runReview(const QStringList& args)
     // Against the labels as they are now: a label fixed since the scoring counts as fixed.
     const Metrics crossValidated = crossValidatedMetrics(disputed, scoring.classes);
     if (!p.isSet(json))
-        printError(QStringLiteral("Cross-validated (each face scored by a model that never trained on that person): %1\n%2")
-                       .arg(metricsLine(crossValidated), metricsTable(crossValidated)));
+        printError(QStringLiteral("Cross-validated%1 (each face scored by a model that never trained on that person): %2\n%3")
+                       .arg(scoring.info["network"].isString()
+                                ? QStringLiteral(" %1 models").arg(scoring.info["network"].toString())
+                                : QString(),
+                            metricsLine(crossValidated), metricsTable(crossValidated)));
     if (int(disputed.size()) > count) disputed.resize(size_t(count));
     QVector<qint64> ids;
     for (const auto& d : disputed) ids << d.imageId;

@@ -152,7 +152,7 @@ private Q_SLOTS:
         const auto lines = reuse.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 6); // header + 5
         QCOMPARE(lines[0], QByteArray("file\tlabel\tmodel_class\tprobability\tp(label)"));
-        QVERIFY2(reuse.err.contains("Cross-validated (each face scored by a model that never trained on that person): "
+        QVERIFY2(reuse.err.contains("Cross-validated compact models (each face scored by a model that never trained on that person): "
                                     "accuracy ") && reuse.err.contains("confusion"),
                  reuse.err.constData());
 
