@@ -304,8 +304,7 @@ public:
     // faces at the rate measured so far, within the limit.
     double secondsToGo(size_t total) const
     {
-        const double perFace = scored_ ? scoringSeconds_ / double(scored_) : 0;
-        const double toGo = perFace * double(total - std::min(total, scored_) + validationFaces_);
+        const double toGo = secondsPerFace() * double(total - std::min(total, scored_) + validationFaces_);
         return seconds_ > 0 ? std::clamp(seconds_ - elapsed(), 0.0, toGo) : toGo;
     }
     bool scoringMayGoOn() const
@@ -317,10 +316,8 @@ public:
     double scoringSeconds() const { return scoringSeconds_; }
 
 private:
-    double validationSeconds() const
-    {
-        return scored_ ? scoringSeconds_ / double(scored_) * double(validationFaces_) : 0;
-    }
+    double secondsPerFace() const { return scored_ ? scoringSeconds_ / double(scored_) : 0; }
+    double validationSeconds() const { return secondsPerFace() * double(validationFaces_); }
     double seconds_, solveShare_;
     size_t validationFaces_;
     Progress progress_;
