@@ -75,7 +75,7 @@ int runTrain(const QStringList& args)
         const int done = (b.epoch - 1) * b.batches + b.batch, total = b.epochs * b.batches;
         if (b.scoring) {
             progress.update(done, total,
-                            QStringLiteral("scoring training faces %1 img/s ETA %2 min")
+                            QStringLiteral("scoring faces %1 img/s ETA %2 min")
                                 .arg(b.imagesPerSecond, 0, 'f', 0)
                                 .arg(b.etaSeconds / 60, 0, 'f', 1));
             return;
