@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QHash>
+#include <QJsonArray>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -18,8 +19,13 @@ namespace exemplar::learning {
 OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& request, const CancelFlag* cancel,
                               const std::function<void(const OutOfFoldProgress&)>& progress)
 {
-    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, request.selection);
+    // As train does: the task's other classes teach the fold models when the setup learns from them;
+    // they are never held out for scoring (the models do not predict them).
+    DatasetSelection selection = request.selection;
+    selection.auxiliaryClasses = request.config.usesAuxiliaryClasses();
+    const CatalogueDataset dataset = trainingDataFromCatalogue(catalogue, selection);
     const auto& samples = dataset.data.samples;
+    const int classCount = int(dataset.data.classNames.size());
     const std::vector<int> fold = identityFolds(samples, request.folds, request.config.seed);
     TrainingConfig config = request.config;
     config.testFraction = 0; // the held-out fold is the test
@@ -51,8 +57,8 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
         train.auxiliaryClassNames = dataset.data.auxiliaryClassNames;
         QStringList heldOut;
         for (size_t i = 0; i < samples.size(); ++i) {
-            if (fold[i] == f) heldOut << samples[i].path;
-            else train.samples.push_back(samples[i]);
+            if (fold[i] != f) train.samples.push_back(samples[i]);
+            else if (samples[i].label < classCount) heldOut << samples[i].path;
         }
         report(f, QStringLiteral("training"), 0);
         TrainingJob* jobPtr = nullptr;
@@ -96,7 +102,9 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
                                {"config", config.toJson()},
                                {"image_size", config.imageSize},
                                {"seed", QString::number(config.seed)},
-                               {"labelled_images", int(samples.size())},
+                               {"labelled_images", int(std::count_if(samples.begin(), samples.end(),
+                                                                     [&](const TrainingSample& s) { return s.label < classCount; }))},
+                               {"auxiliary_classes", QJsonArray::fromStringList(dataset.data.auxiliaryClassNames)},
                                {"left_out", int(outcome.issues.size())}};
     outcome.scoringId = ScoreStore(catalogue).addScoring(scoring, scores);
     outcome.scored = int(scores.size());

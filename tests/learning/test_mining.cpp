@@ -8,6 +8,8 @@
 #include "core/learning/Scoring.h"
 #include "tests/support/TestSupport.h"
 
+#include <QJsonArray>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <opencv2/imgcodecs.hpp>
@@ -303,6 +305,45 @@ private Q_SLOTS:
         cancel.cancel();
         QVERIFY(runOutOfFold(c, request, &cancel).cancelled);
         QCOMPARE(store.scorings(set.task.id).size(), 1);
+    }
+
+    // With some classes chosen, the task's other classes teach the fold models as they teach a
+    // training run (auxiliary classes), and are never scored: the models do not predict them.
+    void outOfFoldLearnsFromTheOtherClassesWithoutScoringThem()
+    {
+        const QString catalogPath = tmp_.filePath("review-auxiliary.exemplar");
+        const auto set = test::makeSyntheticCatalogue(catalogPath, tmp_.filePath("review-auxiliary"), 180, 23, 0, 0);
+        Catalogue c = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
+        const qint64 other = c.addClass(set.task.id, QStringLiteral("other"));
+        QVector<LabelEdit> edits;
+        QSet<qint64> others;
+        for (int i = 0; i < set.ids.size() && others.size() < 30; ++i)
+            if (set.faces.samples[size_t(i)].label == 0) {
+                others << set.ids[i];
+                LabelEdit e;
+                e.imageId = set.ids[i];
+                e.taskId = set.task.id;
+                e.classId = other;
+                edits << e;
+            }
+        c.applyLabelEdits(edits, "a third class");
+        OutOfFoldRequest request;
+        request.selection = {"mouth", {"smile", "frown"}, false};
+        request.folds = 3;
+        request.config = test::quickSyntheticConfig(3);
+        QVERIFY(request.config.usesAuxiliaryClasses()); // the default
+        const auto outcome = runOutOfFold(c, request);
+        QCOMPARE(outcome.scored, 150);
+        ScoreStore store(c);
+        const auto scoring = store.latest(set.task.id, ScoreStore::kOutOfFoldKind);
+        QCOMPARE(scoring->classes, QStringList({"smile", "frown"}));
+        QCOMPARE(scoring->info["auxiliary_classes"].toArray(), QJsonArray({"other"}));
+        QCOMPARE(scoring->info["labelled_images"].toInt(), 150);
+        for (const auto& s : store.scores(scoring->id)) QVERIFY(!others.contains(s.imageId));
+
+        request.config.auxiliaryClasses = false;
+        QCOMPARE(runOutOfFold(c, request).scored, 150);
+        QVERIFY(store.latest(set.task.id, ScoreStore::kOutOfFoldKind)->info["auxiliary_classes"].toArray().isEmpty());
     }
 };
 
