@@ -45,6 +45,11 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
     QHash<QString, qint64> idOfFile;
     for (const auto& s : samples) idOfFile.insert(s.path, s.imageId);
     const int k = request.folds;
+    // One-pass fits leave the pretrained model as it is: each fold's run scores its held-out faces as
+    // its test part, from the scores the cache shares between folds, so no face is scored twice.
+    // Gradient-trained fold models are exported and score the held-out files as a user's model would.
+    const bool frozen = config.backboneFit != QLatin1String("fine_tune");
+    const auto cache = std::make_shared<FoldCache>();
     auto report = [&](int f, const QString& phase, double withinFold) {
         if (progress) progress({f + 1, k, phase, (f + withinFold) / k});
     };
@@ -57,8 +62,12 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
         train.auxiliaryClassNames = dataset.data.auxiliaryClassNames;
         QStringList heldOut;
         for (size_t i = 0; i < samples.size(); ++i) {
-            if (fold[i] != f) train.samples.push_back(samples[i]);
-            else if (samples[i].label < classCount) heldOut << samples[i].path;
+            const bool held = fold[i] == f;
+            if (held && samples[i].label >= classCount) continue; // never scored
+            if (held) heldOut << samples[i].path;
+            if (held && !frozen) continue;
+            train.samples.push_back(samples[i]);
+            if (frozen) train.testOnly.push_back(held);
         }
         report(f, QStringLiteral("training"), 0);
         TrainingJob* jobPtr = nullptr;
@@ -70,12 +79,26 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
         };
         TrainingJob job(train, config, QDir(root).filePath(QStringLiteral("fold-%1").arg(f + 1)), callbacks,
                         TrainingJob::Resume::Never);
+        job.shareWork(cache);
         jobPtr = &job;
         const TrainingResult result = job.run();
         if (result.status == TrainingStatus::Cancelled || (cancel && cancel->isCancelled())) break;
         if (result.status != TrainingStatus::Finished)
             throw Error(QStringLiteral("cross-validation fold %1 of %2 failed: %3").arg(f + 1).arg(k).arg(result.error));
-        outcome.issues.insert(outcome.issues.end(), result.issues.begin(), result.issues.end());
+        for (const Issue& issue : result.issues) // each fold meets the same unreadable files
+            if (std::none_of(outcome.issues.begin(), outcome.issues.end(), [&](const Issue& i) { return i.file == issue.file; }))
+                outcome.issues.push_back(issue);
+        if (frozen) {
+            for (const SamplePrediction& p : result.predictions) {
+                if (p.part != SplitPart::Test) continue;
+                ImageScore s;
+                s.imageId = train.samples[size_t(p.sample)].imageId;
+                s.probabilities = QVector<float>(p.probabilities.begin(), p.probabilities.end());
+                s.embedding = QVector<float>(p.embedding.begin(), p.embedding.end());
+                scores << std::move(s);
+            }
+            continue;
+        }
         report(f, QStringLiteral("scoring"), 0.9);
         const ExportedModel model = ExportedModel::load(result.modelDir);
         const auto predictions = model.scoreFiles(heldOut, &outcome.issues, cancel);
@@ -108,6 +131,8 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
                                {"left_out", int(outcome.issues.size())}};
     outcome.scoringId = ScoreStore(catalogue).addScoring(scoring, scores);
     outcome.scored = int(scores.size());
+    outcome.facesDecoded = cache->facesDecoded();
+    outcome.facesScoredByPretrainedModel = cache->facesScored();
     if (progress) progress({k, k, QStringLiteral("done"), 1.0});
     return outcome;
 }

@@ -39,6 +39,10 @@ struct OutOfFoldOutcome {
     int scored = 0;
     QStringList classes;
     std::vector<Issue> issues;
+    // Work done once for all folds (FoldCache): images decoded, and faces scored by a pretrained
+    // model that the folds' one-pass fits leave as it is (0 for gradient-trained folds).
+    int facesDecoded = 0;
+    int facesScoredByPretrainedModel = 0;
 };
 
 OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& request,

@@ -6,6 +6,7 @@
 #include "core/learning/internal/Augmenter.h"
 #include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/Checkpoint.h"
+#include "core/learning/internal/FoldCacheState.h"
 #include "core/learning/internal/LinearFit.h"
 #include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/ModelExport.h"
@@ -22,6 +23,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QSet>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
@@ -41,6 +43,7 @@ struct Evaluation {
     Metrics metrics;
     std::vector<int> predicted;
     torch::Tensor probabilities; // [n, K]
+    torch::Tensor embeddings;    // [n, F] when the model gives them here (one-pass fits), else undefined
 };
 
 torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end)
@@ -49,28 +52,29 @@ torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end)
     return torch::tensor(v, torch::kLong);
 }
 
-Evaluation evaluate(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels, const std::vector<int>& rows,
+// The logits (all outputs) of the faces at some rows and, when the model gives them, their embeddings.
+using RowLogits = std::function<std::pair<torch::Tensor, torch::Tensor>(const std::vector<int>& rows)>;
+
+Evaluation evaluate(const RowLogits& logitsOf, size_t chunk, const std::vector<int>& rows,
                     const std::vector<int>& labelOfRow, const QStringList& classes)
 {
-    net->eval();
     torch::NoGradGuard noGrad;
     Evaluation e;
     std::vector<int> truth;
-    std::vector<torch::Tensor> probs;
+    std::vector<torch::Tensor> probs, embeddings;
     double lossSum = 0;
-    const size_t chunk = size_t(facesPerChunk(pixels.size(3)));
     for (size_t b = 0; b < rows.size(); b += chunk) {
         const size_t end = std::min(rows.size(), b + chunk);
-        const auto idx = rowsTensor(rows, b, end);
-        const auto x = pixels.index_select(0, idx).to(torch::kFloat).div_(255);
+        const std::vector<int> part(rows.begin() + b, rows.begin() + end);
         std::vector<int64_t> y;
-        for (size_t i = b; i < end; ++i) {
-            y.push_back(labelOfRow[rows[i]]);
-            truth.push_back(labelOfRow[rows[i]]);
+        for (int row : part) {
+            y.push_back(labelOfRow[row]);
+            truth.push_back(labelOfRow[row]);
         }
         const auto target = torch::tensor(y, torch::kLong);
+        const auto [all, embedding] = logitsOf(part);
         // Auxiliary outputs (after the task's classes) are never predicted.
-        const auto logits = net->forward(x).narrow(1, 0, classes.size());
+        const auto logits = all.narrow(1, 0, classes.size());
         lossSum += torch::nn::functional::cross_entropy(
                        logits, target,
                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -79,11 +83,24 @@ Evaluation evaluate(const std::shared_ptr<ClassifierNet>& net, const torch::Tens
         const auto pred = p.argmax(1);
         for (int64_t i = 0; i < pred.size(0); ++i) e.predicted.push_back(int(pred[i].item<int64_t>()));
         probs.push_back(p);
+        if (embedding.defined()) embeddings.push_back(embedding);
     }
     e.loss = rows.empty() ? 0 : lossSum / double(rows.size());
     e.probabilities = probs.empty() ? torch::zeros({0, classes.size()}) : torch::cat(probs);
+    if (!embeddings.empty() && embeddings.size() == probs.size()) e.embeddings = torch::cat(embeddings);
     e.metrics = computeMetrics(truth, e.predicted, classes);
     return e;
+}
+
+Evaluation evaluate(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels, const std::vector<int>& rows,
+                    const std::vector<int>& labelOfRow, const QStringList& classes)
+{
+    net->eval();
+    const auto logitsOf = [&](const std::vector<int>& part) {
+        const auto x = pixels.index_select(0, rowsTensor(part, 0, part.size())).to(torch::kFloat).div_(255);
+        return std::pair{net->forward(x), torch::Tensor()};
+    };
+    return evaluate(logitsOf, size_t(facesPerChunk(pixels.size(3))), rows, labelOfRow, classes);
 }
 
 double learningRateAt(const TrainingConfig& c, int64_t step, int64_t stepsPerEpoch, int64_t totalSteps)
@@ -252,6 +269,10 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
     return best;
 }
 
+// The frozen pretrained model's evaluated outputs for some rows (BackboneNetImpl::evaluated, through
+// the fold cache when there is one).
+using EvaluatedRows = std::function<EvaluatedFaces(const std::vector<int>& rows)>;
+
 struct FittedHead {
     LinearFit fit;
     std::vector<int> truth; // the label of each fitted face, in the order of fit.predicted
@@ -376,19 +397,17 @@ std::optional<ScoredFaces> scoreTrainingFaces(const std::vector<int>& trainRows,
 
 // Scores the training faces of the task's classes with the network as it is (in evaluation: over
 // its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
-std::optional<FittedHead> fitBiasesToTrainingFaces(const std::shared_ptr<ClassifierNet>& net, const torch::Tensor& pixels,
-                                                     const std::vector<int>& trainRows,
+std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, const EvaluatedRows& evaluated,
+                                                     size_t chunk, const std::vector<int>& trainRows,
                                                      const std::vector<int>& labelOfRow, const QStringList& classes,
                                                      quint64 seed, OnePassBudget& budget, const CancelFlag& cancel)
 {
-    BackboneNetImpl& backbone = backboneOf(net);
     const int classCount = int(classes.size());
     auto scored = scoreTrainingFaces(
-        trainRows, labelOfRow, classCount, size_t(facesPerChunk(pixels.size(3))), seed, budget, cancel,
-        [&](const std::vector<int>& part) {
+        trainRows, labelOfRow, classCount, chunk, seed, budget, cancel, [&](const std::vector<int>& part) {
             // Log-probabilities differ from the logits by one constant per face, which no bias changes.
             return std::vector<torch::Tensor>{
-                torch::log(evaluate(net, pixels, part, labelOfRow, classes).probabilities.clamp_min(1e-30))};
+                torch::log_softmax(backbone.logitsOfEvaluated(evaluated(part)).narrow(1, 0, classCount), 1)};
         });
     if (!scored) return std::nullopt;
     LinearFit fit = fitLinear(scored->outputs[0], scored->labels, torch::eye(classCount),
@@ -406,22 +425,18 @@ const std::vector<double> kLinearHeadPenalties{1.0, 0.3, 0.1, 0.03, 0.01};
 // Fits a linear classifier on the pretrained model's pooled features and its logits, both averaged
 // over the test-time views as evaluation averages them, in one convex solve; its L2 penalty chosen
 // by cross-validation by identity over the training faces. nullopt when cancelled.
-std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<ClassifierNet>& net,
-                                                       const torch::Tensor& pixels, const std::vector<int>& trainRows,
+std::optional<FittedHead> fitLinearHeadToTrainingFaces(BackboneNetImpl& backbone, const EvaluatedRows& evaluated,
+                                                       size_t chunk, const std::vector<int>& trainRows,
                                                        const std::vector<int>& labelOfRow,
                                                        const std::vector<TrainingSample>& samples, const QStringList& classes,
                                                        quint64 seed, OnePassBudget& budget, const CancelFlag& cancel,
                                                        const std::function<void(const QString&)>& message)
 {
-    BackboneNetImpl& backbone = backboneOf(net);
-    backbone.eval();
     const int64_t classCount = int64_t(classes.size()); // auxiliary outputs, if any, are never fitted
     auto scored = scoreTrainingFaces(
-        trainRows, labelOfRow, int(classCount), size_t(facesPerChunk(pixels.size(3))), seed, budget, cancel,
-        [&](const std::vector<int>& part) {
-            const auto x = pixels.index_select(0, rowsTensor(part, 0, part.size())).to(torch::kFloat).div_(255);
-            auto [f, z] = backbone.evaluatedFeatures(x);
-            return std::vector<torch::Tensor>{f, z};
+        trainRows, labelOfRow, int(classCount), chunk, seed, budget, cancel, [&](const std::vector<int>& part) {
+            const EvaluatedFaces faces = evaluated(part);
+            return std::vector<torch::Tensor>{faces.features, faces.logits};
         });
     if (!scored) return std::nullopt;
     const auto& f = scored->outputs[0];
@@ -469,6 +484,35 @@ std::optional<FittedHead> fitLinearHeadToTrainingFaces(const std::shared_ptr<Cla
     return FittedHead{std::move(fit), std::move(scored->labels), scored->offered};
 }
 
+// The split of the usable samples: by identity, except that test-only samples (TrainingData::testOnly,
+// indexed like the data; `kept` maps usable rows to data indices) are the test part whatever it says.
+std::vector<SplitPart> splitWithTestOnly(const std::vector<TrainingSample>& usable, const std::vector<int>& kept,
+                                         const std::vector<bool>& testOnly, int classCount, SplitFractions fractions,
+                                         quint64 seed)
+{
+    if (testOnly.empty()) return splitByIdentity(usable, classCount, fractions, seed);
+    std::vector<TrainingSample> rest;
+    std::vector<size_t> restRows;
+    QSet<QString> testPeople;
+    for (size_t row = 0; row < usable.size(); ++row) {
+        if (testOnly[size_t(kept[row])]) {
+            if (!usable[row].identity.isEmpty()) testPeople.insert(usable[row].identity); // else a person of its own
+        } else {
+            rest.push_back(usable[row]);
+            restRows.push_back(row);
+        }
+    }
+    std::vector<SplitPart> split(usable.size(), SplitPart::Test);
+    const std::vector<SplitPart> restSplit = splitByIdentity(rest, classCount, fractions, seed);
+    for (size_t i = 0; i < rest.size(); ++i) {
+        if (testPeople.contains(rest[i].identity))
+            throw Error(QStringLiteral("%1: %2 is among the test-only faces and the others")
+                            .arg(rest[i].path, rest[i].identity));
+        split[restRows[i]] = restSplit[i];
+    }
+    return split;
+}
+
 } // namespace
 
 QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config)
@@ -476,6 +520,7 @@ QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (const auto& s : data.samples)
         hash.addData(QStringLiteral("%1\t%2\t%3\n").arg(s.path).arg(s.label).arg(s.identity).toUtf8());
+    for (bool test : data.testOnly) hash.addData(test ? "t" : "-");
     QJsonObject setup = config.toJson();
     setup["classes"] = QJsonArray::fromStringList(data.classNames);
     if (!data.auxiliaryClassNames.isEmpty())
@@ -486,7 +531,7 @@ QJsonObject trainingSetup(const TrainingData& data, const TrainingConfig& config
 
 TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config,
                           const QString& workDir, const TrainingCallbacks& cb,
-                          TrainingJob::Resume resume, const CancelFlag& cancel)
+                          TrainingJob::Resume resume, const CancelFlag& cancel, FoldCache* cache)
 {
     QElapsedTimer wall;
     wall.start();
@@ -529,9 +574,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     message(QStringLiteral("Decoding %1 images at %2x%2 on %3 threads")
                 .arg(paths.size()).arg(config.imageSize).arg(threads));
     // Framed as the exported model will frame files (ExportedModel reads config.face back).
-    const DecodedImages decoded = decodeImages(paths, config.imageSize, config.grayscale, &cancel, {},
-                                               faceFramingFromName(config.face), nullptr,
-                                               faceSamplingFromName(config.faceSampling()));
+    const DecodedImages decoded = decodeImagesOnce(cache, paths, config.imageSize, config.grayscale, &cancel,
+                                                   faceFramingFromName(config.face),
+                                                   faceSamplingFromName(config.faceSampling()));
     auto finishCancelled = [&] {
         r.status = TrainingStatus::Cancelled;
         r.seconds = wall.elapsed() / 1000.0;
@@ -547,9 +592,9 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         usable.push_back(data.samples[i]);
         labelOfRow.push_back(data.samples[i].label);
     }
-    const auto usableSplit = splitByIdentity(usable, classCount,
-                                             {config.validationFraction, config.testFraction},
-                                             config.seed);
+    const std::vector<SplitPart> usableSplit =
+        splitWithTestOnly(usable, decoded.kept, data.testOnly, classCount, {config.validationFraction, config.testFraction},
+                          config.seed);
     r.split.assign(data.samples.size(), SplitPart::Train);
     std::vector<int> trainRows, valRows, testRows;
     for (size_t row = 0; row < usable.size(); ++row) {
@@ -606,6 +651,27 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
         }
     }
+    // A one-pass fit leaves the pretrained model as it is: every face is scored by it once (over its
+    // views; shared by the folds of a cross-validation through the cache) and its fitted layers
+    // applied to that, in fitting and evaluation alike.
+    // Without a cross-validation's cache, one of the run's own still spares validating twice.
+    FoldCache ownScores;
+    FoldCache* scoreCache = cache ? cache : &ownScores;
+    const QString scorer = QStringLiteral("%1 %2 px, %3 views").arg(config.backbone).arg(config.imageSize)
+                               .arg(testTimeViews(config.imageSize).size());
+    const EvaluatedRows evaluatedRows = [&](const std::vector<int>& rows) {
+        return evaluateOnce(scoreCache, backboneOf(net), scorer, decoded.pixels, rows,
+                            [&](int row) { return usable[size_t(row)].path; });
+    };
+    const auto evaluateRows = [&](const std::vector<int>& rows) {
+        if (!onePass) return evaluate(net, decoded.pixels, rows, labelOfRow, data.classNames);
+        net->eval();
+        const RowLogits logitsOf = [&](const std::vector<int>& part) {
+            const EvaluatedFaces faces = evaluatedRows(part);
+            return std::pair{backboneOf(net).logitsOfEvaluated(faces), faces.embedding};
+        };
+        return evaluate(logitsOf, size_t(facesPerChunk(decoded.pixels.size(3))), rows, labelOfRow, data.classNames);
+    };
     auto optimizer = makeOptimizer(config, net);
     torch::Tensor teacher; // [usable rows, classes]
     const QString teacherModel =
@@ -724,12 +790,14 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             };
             OnePassBudget budget(limitSeconds > 0 ? limitSeconds - state.seconds : 0, classBiasesOnly ? 0.05 : 0.1,
                                  valRows.size(), scoring);
+            net->eval();
+            const size_t chunk = size_t(facesPerChunk(decoded.pixels.size(3)));
             const auto fitted =
                 classBiasesOnly
-                    ? fitBiasesToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, data.classNames, config.seed,
-                                               budget, cancel)
-                    : fitLinearHeadToTrainingFaces(net, decoded.pixels, trainRows, labelOfRow, usable, data.classNames,
-                                                   config.seed, budget, cancel, message);
+                    ? fitBiasesToTrainingFaces(backboneOf(net), evaluatedRows, chunk, trainRows, labelOfRow,
+                                               data.classNames, config.seed, budget, cancel)
+                    : fitLinearHeadToTrainingFaces(backboneOf(net), evaluatedRows, chunk, trainRows, labelOfRow, usable,
+                                                   data.classNames, config.seed, budget, cancel, message);
             if (!fitted) {
                 cancelled = true;
             } else {
@@ -849,7 +917,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         // Validated (and kept when best) with the averaged weights; trained on with its own.
         std::optional<WeightAverage::Swap> averaged;
         if (average) averaged.emplace(*average);
-        const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
+        const Evaluation val = evaluateRows(valRows);
         const Metrics trainMetrics = computeMetrics(epochTruth, epochPred, data.classNames);
         const double epochSeconds = epochTimer.elapsed() / 1000.0;
         ++epochsThisRun;
@@ -914,8 +982,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         torch::load(module, bestWeightsPath(workDir).toStdString());
     }
     if (auxiliary) net->keepOutputs(classCount);
-    const Evaluation val = evaluate(net, decoded.pixels, valRows, labelOfRow, data.classNames);
-    const Evaluation test = evaluate(net, decoded.pixels, testRows, labelOfRow, data.classNames);
+    const Evaluation val = evaluateRows(valRows);
+    const Evaluation test = evaluateRows(testRows);
     r.validation = val.metrics;
     r.test = test.metrics;
     auto addPredictions = [&](const std::vector<int>& rows, const Evaluation& ev, SplitPart part) {
@@ -928,6 +996,10 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             p.predicted = ev.predicted[i];
             const float* row = probs.data_ptr<float>() + i * classCount;
             p.probabilities.assign(row, row + classCount);
+            if (ev.embeddings.defined()) {
+                const auto e = ev.embeddings[int64_t(i)].contiguous();
+                p.embedding.assign(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
+            }
             r.predictions.push_back(std::move(p));
         }
     };

@@ -23,6 +23,10 @@ struct TrainingData {
     // A sample's label indexes classNames + auxiliaryClassNames.
     QStringList auxiliaryClassNames;
     std::vector<TrainingSample> samples;
+    // Empty, or one flag per sample: true puts the sample in the test part whatever the split
+    // (cross-validation's held-out fold); the rest is split as usual. Its people must not be
+    // among the others'.
+    std::vector<bool> testOnly;
 };
 
 } // namespace exemplar::learning

@@ -77,6 +77,7 @@ struct TrainingJob::State {
     QString workDir;
     TrainingCallbacks callbacks;
     Resume resume;
+    std::shared_ptr<FoldCache> cache;
     CancelFlag cancel;
     std::thread thread;
     std::atomic<bool> running{false};
@@ -94,6 +95,8 @@ TrainingJob::TrainingJob(TrainingData data, TrainingConfig config, QString workD
         if (s.label < 0 || s.label >= outputs)
             throw Error(QStringLiteral("%1: class index %2 outside the %3 classes")
                             .arg(s.path).arg(s.label).arg(outputs));
+    if (!data.testOnly.empty() && data.testOnly.size() != data.samples.size())
+        throw Error(QStringLiteral("%1 test-only flags for %2 samples").arg(data.testOnly.size()).arg(data.samples.size()));
     d->data = std::move(data);
     d->config = std::move(config);
     d->workDir = std::move(workDir);
@@ -112,7 +115,7 @@ TrainingResult TrainingJob::run()
     d->running = true;
     TrainingResult r;
     try {
-        r = trainModel(d->data, d->config, d->workDir, d->callbacks, d->resume, d->cancel);
+        r = trainModel(d->data, d->config, d->workDir, d->callbacks, d->resume, d->cancel, d->cache.get());
     } catch (const std::exception& e) {
         r.status = TrainingStatus::Failed;
         // c10 errors carry a C++ backtrace after the first line; the user needs the first line.
@@ -122,6 +125,8 @@ TrainingResult TrainingJob::run()
     d->running = false;
     return r;
 }
+
+void TrainingJob::shareWork(std::shared_ptr<FoldCache> cache) { d->cache = std::move(cache); }
 
 void TrainingJob::start()
 {

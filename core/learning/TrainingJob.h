@@ -12,6 +12,7 @@
 //   model/       exported model (model.pt TorchScript + model.json sidecar), see ExportedModel.h
 //   split.json   the split used (file, identity, part)
 #include "core/catalogue/Types.h"
+#include "core/learning/FoldCache.h"
 #include "core/learning/Metrics.h"
 #include "core/learning/TrainingConfig.h"
 #include "core/learning/TrainingData.h"
@@ -66,6 +67,7 @@ struct SamplePrediction {
     int truth = 0;
     int predicted = 0;
     std::vector<float> probabilities; // in class order
+    std::vector<float> embedding;     // the exported model's embedding; one-pass fits only (else empty)
 };
 
 enum class TrainingStatus { Finished, Cancelled, Failed };
@@ -111,6 +113,10 @@ public:
     ~TrainingJob(); // cancels and waits for the background thread
     TrainingJob(const TrainingJob&) = delete;
     TrainingJob& operator=(const TrainingJob&) = delete;
+
+    // Decoded faces (and a frozen pretrained model's scores) shared with other jobs on the same
+    // faces: the folds of a cross-validation. Call before start() or run().
+    void shareWork(std::shared_ptr<FoldCache> cache);
 
     void start();          // trains in a background std::thread
     TrainingResult wait(); // joins; returns the result (once)

@@ -7,12 +7,16 @@
 // - the backbone choice round-trips through the configuration JSON;
 // - missing pretrained models give an error naming the folders searched and how to install them,
 //   in training and in `exemplar-cli baseline` / `train --backbone`.
+#include "core/catalogue/ScoreStore.h"
+#include "core/learning/CatalogueTraining.h"
 #include "core/learning/ExportedModel.h"
+#include "core/learning/OutOfFold.h"
 #include "core/learning/TrainingJob.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
 #include "tests/learning/ExportAgreement.h"
+#include "tests/learning/SyntheticCatalogue.h"
 #include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
@@ -572,6 +576,90 @@ private Q_SLOTS:
             QVERIFY(!unlimited.stoppedEarly);
         }
         qputenv("EXEMPLAR_MODELS_DIR", saved);
+    }
+
+    // Cross-validation with a one-pass fit (Find exemplars, `exemplar-cli review`): every face is
+    // decoded once and scored by the pretrained model once for all the folds (FoldCache); each
+    // fold's run holds its held-out faces as its test part, and what is stored for them is what
+    // that fold's exported model gives their files, embeddings included.
+    void crossValidationScoresEachFaceOnce()
+    {
+        const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
+        const QString models = tmp_.filePath("fold-models");
+        writeStripesGraph(models, QStringLiteral("emotion"));
+        qputenv("EXEMPLAR_MODELS_DIR", models.toUtf8());
+        const QString catalogPath = tmp_.filePath("folds.exemplar");
+        const auto set = test::makeSyntheticCatalogue(catalogPath, tmp_.filePath("fold-faces"), 150, 31, 0, 0);
+        Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
+        // Class names the pretrained model knows, so that class biases can be fitted too.
+        catalogue.renameClass(set.task.classes[0].id, QStringLiteral("happiness"));
+        catalogue.renameClass(set.task.classes[1].id, QStringLiteral("sadness"));
+        const DatasetSelection selection{"mouth", {}, false};
+        QHash<QString, qint64> idOfFile;
+        for (const auto& s : trainingDataFromCatalogue(catalogue, selection).data.samples) idOfFile.insert(s.path, s.imageId);
+        QCOMPARE(idOfFile.size(), 150);
+
+        for (const QString fit : {QStringLiteral("class_biases"), QStringLiteral("linear_head")}) {
+            OutOfFoldRequest request;
+            request.selection = selection;
+            request.folds = 3;
+            request.config = smallConfig();
+            request.config.backbone = QStringLiteral("emotion");
+            request.config.backboneFit = fit;
+            request.workDir = tmp_.filePath("folds-" + fit);
+            const OutOfFoldOutcome outcome = runOutOfFold(catalogue, request);
+            QCOMPARE(outcome.scored, 150);
+            QCOMPARE(outcome.facesDecoded, 150);
+            QCOMPARE(outcome.facesScoredByPretrainedModel, 150);
+
+            ScoreStore store(catalogue);
+            const auto scoring = store.latest(set.task.id, ScoreStore::kOutOfFoldKind);
+            QVERIFY(scoring && scoring->id == outcome.scoringId);
+            QHash<qint64, ImageScore> stored;
+            for (const ImageScore& s : store.scores(scoring->id)) stored.insert(s.imageId, s);
+            int compared = 0;
+            double largest = 0, largestInEmbedding = 0;
+            for (int f = 1; f <= request.folds; ++f) {
+                const QString dir = QStringLiteral("%1/fold-%2").arg(request.workDir).arg(f);
+                QFile splitFile(dir + "/split.json");
+                QVERIFY(splitFile.open(QIODevice::ReadOnly));
+                QStringList heldOut;
+                for (const QJsonValue item : QJsonDocument::fromJson(splitFile.readAll()).array())
+                    if (item["part"].toString() == QLatin1String("test")) heldOut << item["file"].toString();
+                QVERIFY(!heldOut.isEmpty());
+                const auto exported = ExportedModel::load(dir + "/model").scoreFiles(heldOut);
+                QCOMPARE(exported.size(), size_t(heldOut.size()));
+                for (const auto& p : exported) {
+                    QVERIFY(stored.contains(idOfFile.value(p.file)));
+                    const ImageScore& s = stored[idOfFile.value(p.file)];
+                    QCOMPARE(size_t(s.probabilities.size()), p.probabilities.size());
+                    QCOMPARE(size_t(s.embedding.size()), p.embedding.size());
+                    QVERIFY(!p.embedding.empty());
+                    for (size_t k = 0; k < p.probabilities.size(); ++k)
+                        largest = std::max(largest, double(std::abs(s.probabilities[qsizetype(k)] - p.probabilities[k])));
+                    for (size_t k = 0; k < p.embedding.size(); ++k)
+                        largestInEmbedding =
+                            std::max(largestInEmbedding, double(std::abs(s.embedding[qsizetype(k)] - p.embedding[k])));
+                    ++compared;
+                }
+            }
+            qInfo("%s: largest difference, stored vs the fold's exported model: probabilities %g, embeddings %g",
+                  qPrintable(fit), largest, largestInEmbedding);
+            QCOMPARE(compared, 150); // every face held out once
+            QVERIFY(largest < 1e-5);
+            QVERIFY(largestInEmbedding < 1e-4);
+        }
+        qputenv("EXEMPLAR_MODELS_DIR", saved);
+
+        // Test-only faces must be other people than the rest: a person on both sides is refused.
+        TrainingData mixed = data_;
+        mixed.testOnly.assign(mixed.samples.size(), false);
+        mixed.testOnly[0] = true;
+        QCOMPARE(mixed.samples[1].identity, mixed.samples[0].identity);
+        const TrainingResult refused = TrainingJob(mixed, smallConfig(), tmp_.filePath("run-mixed")).run();
+        QCOMPARE(QString::fromLatin1(statusName(refused.status)), QStringLiteral("failed"));
+        QVERIFY2(refused.error.contains(mixed.samples[0].identity) && refused.error.contains("test-only"),
+                 qPrintable(refused.error));
     }
 
     void missingModelsSayWhereAndHow()

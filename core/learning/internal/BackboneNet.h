@@ -43,6 +43,11 @@ struct BackboneSpec {
     int64_t inputSide = 64; // the images' side (TrainingConfig::imageSize); the export's views are cut for it
 };
 
+// A pretrained model's evaluated outputs for some faces, row for row (BackboneNetImpl::evaluated).
+struct EvaluatedFaces {
+    torch::Tensor features, logits, embedding;
+};
+
 class BackboneNetImpl : public ClassifierNet {
 public:
     // Throws exemplar::Error naming the file when the model cannot be read or has no head to cut.
@@ -64,10 +69,13 @@ public:
     void addClassBiases(const torch::Tensor& biases);
 
     // Pooled features and pretrained logits averaged as evaluation averages its logits (over the
-    // image and its mirror, or the test-time views and their mirrors), without gradients: in
+    // image and its mirror, or the test-time views and their mirrors), and the embedding (the
+    // pooled features of the face itself, as the export gives it), without gradients. In
     // evaluation the task's logits are head(standardised features) + prior(logits) of these, since
-    // both layers are linear.
-    std::pair<torch::Tensor, torch::Tensor> evaluatedFeatures(torch::Tensor x);
+    // both layers are linear (logitsOfEvaluated): what a one-pass fit leaves unchanged can be
+    // computed once (FoldCache).
+    EvaluatedFaces evaluated(torch::Tensor x);
+    torch::Tensor logitsOfEvaluated(const EvaluatedFaces& faces);
     // Standardise the features with the mean and deviation of `features` ([N, featureCount()]).
     void setFeatureStatistics(const torch::Tensor& features);
     torch::Tensor standardise(const torch::Tensor& features) const { return (features - featureMean_) * featureScale_; }

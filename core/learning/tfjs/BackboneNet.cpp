@@ -137,14 +137,23 @@ torch::Tensor BackboneNetImpl::forward(torch::Tensor x)
     return averageOverViews(x, [&](const torch::Tensor& v) { return std::vector<torch::Tensor>{logitsOf(v)}; })[0];
 }
 
-std::pair<torch::Tensor, torch::Tensor> BackboneNetImpl::evaluatedFeatures(torch::Tensor x)
+EvaluatedFaces BackboneNetImpl::evaluated(torch::Tensor x)
 {
     torch::NoGradGuard noGrad;
+    torch::Tensor embedding;
     const auto out = averageOverViews(x, [&](const torch::Tensor& v) {
         const auto [f, z] = features(v);
+        // The first view is the face itself (testTimeViews), given with its mirror after it.
+        if (!embedding.defined()) embedding = f.slice(0, 0, x.size(0));
         return std::vector<torch::Tensor>{f, z};
     });
-    return {out[0], out[1]};
+    return {out[0], out[1], embedding};
+}
+
+torch::Tensor BackboneNetImpl::logitsOfEvaluated(const EvaluatedFaces& faces)
+{
+    torch::NoGradGuard noGrad;
+    return head_->forward(standardise(faces.features)) + prior_->forward(faces.logits);
 }
 
 std::vector<torch::Tensor> BackboneNetImpl::averageOverViews(
