@@ -77,8 +77,13 @@ int runReview(const QStringList& args)
             printError("Cancelled; nothing was stored.");
             return kExitCancelled;
         }
-        printError(QStringLiteral("Cross-validated %1 labelled images in %2 folds: scoring %3.")
-                       .arg(outcome.scored).arg(request.folds).arg(outcome.scoringId));
+        printError(QStringLiteral("Cross-validated %1 labelled images in %2 folds: scoring %3. %4 images decoded once "
+                                  "for all folds%5.")
+                       .arg(outcome.scored).arg(request.folds).arg(outcome.scoringId).arg(outcome.facesDecoded)
+                       .arg(outcome.facesScoredByPretrainedModel > 0
+                                ? QStringLiteral("; the %1 model, left as it is by the fits, scored each face once")
+                                      .arg(request.config.backbone)
+                                : QString()));
     }
     const Scoring scoring = requireScoring(catalogue, taskInfo, ScoreStore::kOutOfFoldKind);
     auto disputed = rankDisputedLabels(ScoreStore(catalogue).scores(scoring.id),
