@@ -2,6 +2,7 @@
 // loop keeps ticking, the candidates land in the gallery where the digit keys label them, and
 // "Review labels" lists the flipped labels with the model's class beside the label.
 #include "core/catalogue/ScoreStore.h"
+#include "tests/learning/StripesGraph.h"
 #include "tests/learning/SyntheticCatalogue.h"
 #include "tests/support/MiningStudio.h"
 #include "tests/support/TestSupport.h"
@@ -14,6 +15,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QRegularExpression>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -140,6 +142,77 @@ private Q_SLOTS:
         QVERIFY(shown.wait(20000));
         QCOMPARE(view->model()->imageIdAt(0), current);
         QVERIFY(view->model()->rowCount() > 10);
+    }
+
+    // The fold models can be the installed emotion model with class biases fitted per fold, on the
+    // labelled classes it knows; the others are named as not reviewed. Without the model, or with
+    // classes it does not know, the panel says so and starts nothing.
+    void emotionModelClassBiasesAsFoldModels()
+    {
+        const QString noModels = tmp_.filePath("no-models");
+        QDir().mkpath(noModels);
+        qputenv("EXEMPLAR_MODELS_DIR", noModels.toUtf8());
+        qputenv("XDG_DATA_HOME", noModels.toUtf8()); // the user's own installed models must not answer
+        auto emotionFolds = [](MiningPanel* panel) {
+            panel->foldModelsBox()->setCurrentIndex(panel->foldModelsBox()->findData(QStringLiteral("emotion")));
+            panel->crossValidate();
+        };
+        {
+            test::MiningStudio studio(tmp_.filePath("settings-no-model.ini"));
+            QVERIFY(studio.open(catalog_, set_.task.id));
+            emotionFolds(studio.panel);
+            QVERIFY(!studio.panel->isBusy());
+            QVERIFY2(studio.panel->status().contains("not installed") && studio.panel->status().contains(noModels),
+                     qPrintable(studio.panel->status()));
+
+            const QString models = tmp_.filePath("models");
+            test::writeStripesGraph(models, QStringLiteral("emotion"), false, 0, 64);
+            qputenv("EXEMPLAR_MODELS_DIR", models.toUtf8());
+            emotionFolds(studio.panel); // smile and frown: not the model's classes
+            QVERIFY(!studio.panel->isBusy());
+            QVERIFY2(studio.panel->status().contains("knows none of the labelled classes of 'mouth'") &&
+                         studio.panel->status().contains("happy"),
+                     qPrintable(studio.panel->status()));
+        }
+
+        const QString catalogPath = tmp_.filePath("emotion.exemplar");
+        const auto set = test::makeSyntheticCatalogue(catalogPath, tmp_.filePath("emotion-faces"), 150, 9, 0, 0);
+        {
+            Catalogue c = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
+            c.renameClass(set.task.classes[0].id, QStringLiteral("happiness"));
+            c.renameClass(set.task.classes[1].id, QStringLiteral("sadness"));
+            const qint64 contempt = c.addClass(set.task.id, QStringLiteral("contempt"));
+            QVector<LabelEdit> edits;
+            for (int i = 0; i < 12; ++i) {
+                LabelEdit e;
+                e.imageId = set.ids[i];
+                e.taskId = set.task.id;
+                e.classId = contempt;
+                edits << e;
+            }
+            c.applyLabelEdits(edits, "a class the emotion model does not know");
+        }
+        test::MiningStudio studio(tmp_.filePath("settings-emotion.ini"));
+        QVERIFY(studio.open(catalogPath, set.task.id));
+        QSignalSpy shown(studio.panel, &MiningPanel::candidatesShown);
+        emotionFolds(studio.panel);
+        QVERIFY(studio.panel->isBusy());
+        QVERIFY(shown.wait(300000));
+        const ScoreStore store(studio.window.session()->catalogue());
+        const auto scoring = store.latest(set.task.id, ScoreStore::kOutOfFoldKind);
+        QVERIFY(scoring);
+        QCOMPARE(scoring->classes, QStringList({"happiness", "sadness"}));
+        QCOMPARE(scoring->info["network"].toString(), QStringLiteral("emotion class biases"));
+        QCOMPARE(scoring->info["image_size"].toInt(), 64);
+        QCOMPARE(scoring->info["labelled_images"].toInt(), 138);
+        const QString caption = studio.window.curationView()->model()->imageListCaption();
+        QVERIFY2(QRegularExpression(QStringLiteral("^Disputed labels \\(emotion class biases, cross-validated on 138 labelled "
+                                                   "faces: balanced accuracy [0-9.]+, macro-F1 [0-9.]+; contempt not reviewed\\)$"))
+                     .match(caption)
+                     .hasMatch(),
+                 qPrintable(caption));
+        qunsetenv("EXEMPLAR_MODELS_DIR");
+        qunsetenv("XDG_DATA_HOME");
     }
 };
 

@@ -2,6 +2,8 @@
 
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/ZeroShot.h"
 #include "ui/MainWindow.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/curation/CurationView.h"
@@ -85,10 +87,14 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     foldModels_ = new QComboBox;
     foldModels_->addItem(tr("Quick network"), QStringLiteral("quick"));
     foldModels_->addItem(tr("Latest run's settings"), QStringLiteral("latest"));
+    foldModels_->addItem(tr("Emotion model's class biases"), QStringLiteral("emotion"));
     foldModels_->setToolTip(tr("The models cross-validation trains, one per fold: a quick network from scratch "
-                               "(the epochs beside it), or the classes and settings of the task's latest finished "
-                               "run (a pretrained model's class biases take minutes; its figures are then those "
-                               "of that setup)."));
+                               "(the epochs beside it); the classes and settings of the task's latest finished "
+                               "run (its figures are then those of that setup); or the installed emotion model "
+                               "with one bias per class fitted in each fold, on the classes it knows (it scores "
+                               "each face once for all folds: faces-dev's 2,757 faces of four classes took 2 "
+                               "minutes, against 6 for the quick network, with a balanced accuracy of 0.77 "
+                               "against 0.64)."));
     crossValidate_ = new QPushButton(tr("Cross-validate labels"));
     retrain_ = new QPushButton(tr("Retrain and rescore"));
     progress_ = new QProgressBar;
@@ -447,8 +453,9 @@ void MiningPanel::crossValidate()
     OutOfFoldRequest request;
     request.selection.task = task->name;
     request.folds = folds_->value();
-    if (foldModels_->currentData().toString() == QLatin1String("latest")) {
-        const auto setup = latestRunSetup();
+    const QString foldModels = foldModels_->currentData().toString();
+    if (foldModels == QLatin1String("latest") || foldModels == QLatin1String("emotion")) {
+        const auto setup = foldModels == QLatin1String("latest") ? latestRunSetup() : emotionBiasesSetup();
         if (!setup) return;
         request.selection = setup->selection;
         request.config = setup->config;
@@ -522,6 +529,38 @@ std::optional<MiningPanel::RunSetup> MiningPanel::latestRunSetup()
         status_->setText(QString::fromUtf8(e.what()));
         return std::nullopt;
     }
+    return setup;
+}
+
+std::optional<MiningPanel::RunSetup> MiningPanel::emotionBiasesSetup()
+{
+    const auto task = window_->session()->activeTask();
+    if (!task) return std::nullopt;
+    const QString model = QStringLiteral("emotion");
+    try {
+        requirePretrainedModel(model);
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromUtf8(e.what()));
+        return std::nullopt;
+    }
+    RunSetup setup;
+    setup.selection.task = task->name;
+    for (const ClassCount& c : window_->session()->catalogue().classCounts(task->id)) {
+        if (c.retired || c.total() == 0) continue;
+        if (unmappedTaskClasses(model, {c.className}).isEmpty()) setup.selection.classes << c.className;
+    }
+    if (setup.selection.classes.size() < 2) {
+        status_->setText(tr("The emotion model knows %1 of the labelled classes of '%2' (it knows %3): cross-validate "
+                            "with the quick network or the latest run's settings instead.")
+                             .arg(setup.selection.classes.isEmpty() ? tr("none") : setup.selection.classes.join(", "),
+                                  task->name, pretrainedModelClasses(model).join(", ")));
+        return std::nullopt;
+    }
+    setup.config.backbone = model;
+    setup.config.backboneFit = QStringLiteral("class_biases");
+    const PretrainedModelInfo info = pretrainedModelInfo(model);
+    setup.config.imageSize = info.inputSize;
+    setup.config.grayscale = info.grayscale;
     return setup;
 }
 

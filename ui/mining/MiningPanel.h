@@ -42,7 +42,8 @@ public:
     void scoreWithLatestModel();
     // k-fold out-of-fold predictions over the labelled faces (background), then "Review labels".
     // The fold models are a quick network from scratch (folds, epochs and size of
-    // setCrossValidation) or, chosen in foldModelsBox(), the latest finished run's classes and settings.
+    // setCrossValidation) or, chosen in foldModelsBox(), the latest finished run's classes and
+    // settings, or the pretrained emotion model's class biases on the classes it knows.
     void crossValidate();
     void setCrossValidation(int folds, int epochs, int imageSize = 48);
     QComboBox* foldModelsBox() const { return foldModels_; }
@@ -80,6 +81,9 @@ private:
     };
     // The active task's latest finished run: its classes and settings; nullopt after saying why.
     std::optional<RunSetup> latestRunSetup();
+    // The installed emotion model with class biases fitted per fold, on the task's labelled classes
+    // it knows; nullopt after saying why (not installed, too few of them).
+    std::optional<RunSetup> emotionBiasesSetup();
 
     MainWindow* window_;
     QLabel* summary_;
