@@ -74,6 +74,20 @@ inline SyntheticCatalogue makeSyntheticCatalogue(const QString& catalogPath, con
     return out;
 }
 
+// Labels `imageIds` with one class of a task, as a curator would (one undoable edit).
+inline void labelAs(Catalogue& c, qint64 taskId, qint64 classId, const QVector<qint64>& imageIds, const QString& why)
+{
+    QVector<LabelEdit> edits;
+    for (qint64 id : imageIds) {
+        LabelEdit e;
+        e.imageId = id;
+        e.taskId = taskId;
+        e.classId = classId;
+        edits << e;
+    }
+    c.applyLabelEdits(edits, why);
+}
+
 // A small, quick network for the synthetic faces (as in test_training).
 inline learning::TrainingConfig quickSyntheticConfig(int epochs = 12)
 {

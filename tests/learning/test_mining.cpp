@@ -315,18 +315,10 @@ private Q_SLOTS:
         const auto set = test::makeSyntheticCatalogue(catalogPath, tmp_.filePath("review-auxiliary"), 180, 23, 0, 0);
         Catalogue c = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
         const qint64 other = c.addClass(set.task.id, QStringLiteral("other"));
-        QVector<LabelEdit> edits;
         QSet<qint64> others;
         for (int i = 0; i < set.ids.size() && others.size() < 30; ++i)
-            if (set.faces.samples[size_t(i)].label == 0) {
-                others << set.ids[i];
-                LabelEdit e;
-                e.imageId = set.ids[i];
-                e.taskId = set.task.id;
-                e.classId = other;
-                edits << e;
-            }
-        c.applyLabelEdits(edits, "a third class");
+            if (set.faces.samples[size_t(i)].label == 0) others << set.ids[i];
+        test::labelAs(c, set.task.id, other, QVector<qint64>(others.begin(), others.end()), "a third class");
         OutOfFoldRequest request;
         request.selection = {"mouth", {"smile", "frown"}, false};
         request.folds = 3;

@@ -182,15 +182,7 @@ private Q_SLOTS:
             c.renameClass(set.task.classes[0].id, QStringLiteral("happiness"));
             c.renameClass(set.task.classes[1].id, QStringLiteral("sadness"));
             const qint64 contempt = c.addClass(set.task.id, QStringLiteral("contempt"));
-            QVector<LabelEdit> edits;
-            for (int i = 0; i < 12; ++i) {
-                LabelEdit e;
-                e.imageId = set.ids[i];
-                e.taskId = set.task.id;
-                e.classId = contempt;
-                edits << e;
-            }
-            c.applyLabelEdits(edits, "a class the emotion model does not know");
+            test::labelAs(c, set.task.id, contempt, set.ids.mid(0, 12), "a class the emotion model does not know");
         }
         test::MiningStudio studio(tmp_.filePath("settings-emotion.ini"));
         QVERIFY(studio.open(catalogPath, set.task.id));
