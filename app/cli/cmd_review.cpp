@@ -78,11 +78,15 @@ int runReview(const QStringList& args)
             return kExitCancelled;
         }
         printError(QStringLiteral("Cross-validated %1 labelled images in %2 folds: scoring %3. %4 images decoded once "
-                                  "for all folds%5.")
+                                  "for all folds%5%6.")
                        .arg(outcome.scored).arg(request.folds).arg(outcome.scoringId).arg(outcome.facesDecoded)
                        .arg(outcome.facesScoredByPretrainedModel > 0
                                 ? QStringLiteral("; the %1 model, left as it is by the fits, scored each face once")
                                       .arg(request.config.backbone)
+                                : QString())
+                       .arg(outcome.facesLabelledByTeacher > 0
+                                ? QStringLiteral("; the teacher labelled %1 training faces once (distillation)")
+                                      .arg(outcome.facesLabelledByTeacher)
                                 : QString()));
     }
     const Scoring scoring = requireScoring(catalogue, taskInfo, ScoreStore::kOutOfFoldKind);

@@ -9,7 +9,13 @@ namespace exemplar::learning {
 FoldCache::FoldCache() : d_(std::make_unique<State>()) {}
 FoldCache::~FoldCache() = default;
 int FoldCache::facesDecoded() const { return int(d_->pixels.size() + d_->unreadable.size()); }
-int FoldCache::facesScored() const { return int(d_->scored.size()); }
+int FoldCache::facesScored() const { return int(d_->scored.rows.size()); }
+int FoldCache::facesTaught() const
+{
+    int n = 0;
+    for (const auto& [model, memo] : d_->taught) n += int(memo.rows.size());
+    return n;
+}
 
 namespace {
 
@@ -19,7 +25,7 @@ void requireSame(QString& recorded, const QString& now, const char* what)
 {
     if (recorded.isEmpty()) recorded = now;
     else if (recorded != now)
-        throw Error(QStringLiteral("internal error: a fold cache %1 %2 is asked for %3").arg(what, recorded, now));
+        throw Error(QStringLiteral("internal error: a fold cache kept %1 %2 is asked for %3").arg(what, recorded, now));
 }
 
 } // namespace
@@ -32,7 +38,7 @@ DecodedImages decodeImagesOnce(FoldCache* cache, const QStringList& paths, int s
     requireSame(s.decodedWith,
                 QStringLiteral("%1 px %2 framing %3 sampling %4")
                     .arg(size).arg(grayscale ? "grey" : "colour").arg(int(framing)).arg(int(sampling)),
-                "decoding");
+                "decoded at");
     QStringList unseen;
     QSet<QString> listed;
     for (const QString& p : paths)
@@ -61,36 +67,48 @@ DecodedImages decodeImagesOnce(FoldCache* cache, const QStringList& paths, int s
     return out;
 }
 
+std::vector<torch::Tensor> rowsOnce(FaceMemo* memo, const QString& setting, const std::vector<int>& rows,
+                                    const std::function<QString(int)>& pathOfRow,
+                                    const std::function<std::vector<torch::Tensor>(const std::vector<int>&)>& compute)
+{
+    if (!memo) return compute(rows);
+    requireSame(memo->setting, setting, "for");
+    std::vector<int> unseen;
+    for (int row : rows)
+        if (!memo->rows.contains(pathOfRow(row))) unseen.push_back(row);
+    if (!unseen.empty()) {
+        const std::vector<torch::Tensor> fresh = compute(unseen);
+        for (size_t i = 0; i < unseen.size(); ++i) {
+            std::vector<torch::Tensor> face;
+            for (const auto& output : fresh) face.push_back(output[int64_t(i)].clone());
+            memo->rows.insert(pathOfRow(unseen[i]), std::move(face));
+        }
+    }
+    std::vector<std::vector<torch::Tensor>> outputs;
+    for (int row : rows) {
+        const std::vector<torch::Tensor>& face = memo->rows[pathOfRow(row)];
+        outputs.resize(face.size());
+        for (size_t k = 0; k < face.size(); ++k) outputs[k].push_back(face[k]);
+    }
+    std::vector<torch::Tensor> stacked;
+    for (const auto& o : outputs) stacked.push_back(torch::stack(o));
+    return stacked;
+}
+
 EvaluatedFaces evaluateOnce(FoldCache* cache, BackboneNetImpl& backbone, const QString& scorer,
                             const torch::Tensor& pixels, const std::vector<int>& rows,
                             const std::function<QString(int)>& pathOfRow)
 {
-    auto evaluate = [&](const std::vector<int64_t>& which) {
-        const auto x = pixels.index_select(0, torch::tensor(which, torch::kLong)).to(torch::kFloat).div_(255);
-        return backbone.evaluated(x);
-    };
-    if (!cache) return evaluate(std::vector<int64_t>(rows.begin(), rows.end()));
-    FoldCache::State& s = cache->state();
-    requireSame(s.scoredWith, scorer, "scoring with");
-    std::vector<int64_t> unseen;
-    for (int row : rows)
-        if (!s.scored.contains(pathOfRow(row))) unseen.push_back(row);
-    if (!unseen.empty()) {
-        const EvaluatedFaces fresh = evaluate(unseen);
-        for (size_t i = 0; i < unseen.size(); ++i) {
-            const auto k = int64_t(i);
-            s.scored.insert(pathOfRow(int(unseen[i])),
-                            {fresh.features[k].clone(), fresh.logits[k].clone(), fresh.embedding[k].clone()});
-        }
-    }
-    std::vector<torch::Tensor> f, z, e;
-    for (int row : rows) {
-        const EvaluatedFaces& face = s.scored[pathOfRow(row)];
-        f.push_back(face.features);
-        z.push_back(face.logits);
-        e.push_back(face.embedding);
-    }
-    return {torch::stack(f), torch::stack(z), torch::stack(e)};
+    const auto out = rowsOnce(cache ? &cache->state().scored : nullptr, scorer, rows, pathOfRow,
+                              [&](const std::vector<int>& which) {
+                                  const std::vector<int64_t> index(which.begin(), which.end());
+                                  const auto x = pixels.index_select(0, torch::tensor(index, torch::kLong))
+                                                     .to(torch::kFloat)
+                                                     .div_(255);
+                                  const EvaluatedFaces faces = backbone.evaluated(x);
+                                  return std::vector<torch::Tensor>{faces.features, faces.logits, faces.embedding};
+                              });
+    return {out[0], out[1], out[2]};
 }
 
 } // namespace exemplar::learning

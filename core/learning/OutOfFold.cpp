@@ -133,6 +133,7 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
     outcome.scored = int(scores.size());
     outcome.facesDecoded = cache->facesDecoded();
     outcome.facesScoredByPretrainedModel = cache->facesScored();
+    outcome.facesLabelledByTeacher = cache->facesTaught();
     if (progress) progress({k, k, QStringLiteral("done"), 1.0});
     return outcome;
 }

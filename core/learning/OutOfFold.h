@@ -39,10 +39,12 @@ struct OutOfFoldOutcome {
     int scored = 0;
     QStringList classes;
     std::vector<Issue> issues;
-    // Work done once for all folds (FoldCache): images decoded, and faces scored by a pretrained
-    // model that the folds' one-pass fits leave as it is (0 for gradient-trained folds).
+    // Work done once for all folds (FoldCache): images decoded, faces scored by a pretrained model
+    // that the folds' one-pass fits leave as it is (0 for gradient-trained folds), and faces a
+    // teacher model labelled for gradient-trained folds (distillation; per teacher tried).
     int facesDecoded = 0;
     int facesScoredByPretrainedModel = 0;
+    int facesLabelledByTeacher = 0;
 };
 
 OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& request,

@@ -179,7 +179,8 @@ std::pair<torch::Tensor, torch::Tensor> channelStatistics(const torch::Tensor& p
 // The images are those decoded for the student; they are converted to what the teacher reads
 // (gray or colour, its input size), as the zero-shot baseline would frame them.
 torch::Tensor teacherProbabilities(const QString& model, const TrainingConfig& config, const QStringList& classes,
-                                   const torch::Tensor& pixels, const std::vector<int>& rows, double t)
+                                   const torch::Tensor& pixels, const std::vector<int>& rows, double t, FoldCache* cache,
+                                   const std::function<QString(int)>& pathOfRow)
 {
     const QStringList unknown = unmappedTaskClasses(model, classes);
     if (!unknown.isEmpty())
@@ -189,14 +190,14 @@ torch::Tensor teacherProbabilities(const QString& model, const TrainingConfig& c
     const PretrainedModelInfo info = pretrainedModelInfo(model);
     TrainingConfig teacherConfig = config;
     teacherConfig.backbone = model;
-    const auto teacher = makeNetwork(teacherConfig, classes);
-    teacher->eval();
+    std::shared_ptr<ClassifierNet> teacher; // made when a face is not in the cache
     torch::NoGradGuard noGrad;
-    auto probs = torch::zeros({pixels.size(0), int64_t(classes.size())});
-    const size_t chunk = size_t(facesPerChunk(std::max<int64_t>(pixels.size(3), info.inputSize)));
-    for (size_t b = 0; b < rows.size(); b += chunk) {
-        const auto idx = rowsTensor(rows, b, std::min(rows.size(), b + chunk));
-        auto x = pixels.index_select(0, idx).to(torch::kFloat).div_(255);
+    const auto logitsOf = [&](const std::vector<int>& part) {
+        if (!teacher) {
+            teacher = makeNetwork(teacherConfig, classes);
+            teacher->eval();
+        }
+        auto x = pixels.index_select(0, rowsTensor(part, 0, part.size())).to(torch::kFloat).div_(255);
         if (info.grayscale && x.size(1) == 3)
             x = (x.select(1, 0) * kFaceModelLuma[0] + x.select(1, 1) * kFaceModelLuma[1] +
                  x.select(1, 2) * kFaceModelLuma[2])
@@ -209,7 +210,16 @@ torch::Tensor teacherProbabilities(const QString& model, const TrainingConfig& c
                        .size(std::vector<int64_t>{info.inputSize, info.inputSize})
                        .mode(torch::kBilinear)
                        .align_corners(false));
-        probs.index_copy_(0, idx, torch::softmax(teacher->forward(x) / t, 1));
+        return std::vector<torch::Tensor>{teacher->forward(x)};
+    };
+    FaceMemo* memo = cache ? &cache->state().taught[model] : nullptr;
+    const QString setting = QStringLiteral("%1 px %2").arg(pixels.size(3)).arg(classes.join(QStringLiteral(",")));
+    auto probs = torch::zeros({pixels.size(0), int64_t(classes.size())});
+    const size_t chunk = size_t(facesPerChunk(std::max<int64_t>(pixels.size(3), info.inputSize)));
+    for (size_t b = 0; b < rows.size(); b += chunk) {
+        const std::vector<int> part(rows.begin() + b, rows.begin() + std::min(rows.size(), b + chunk));
+        const torch::Tensor logits = rowsOnce(memo, setting, part, pathOfRow, logitsOf)[0];
+        probs.index_copy_(0, rowsTensor(part, 0, part.size()), torch::softmax(logits / t, 1));
     }
     return probs;
 }
@@ -232,8 +242,8 @@ double skillAboveChance(double balancedAccuracy, int classCount)
 // the best balanced accuracy on the validation faces, if it is skilled enough; else "none".
 // Says why in messages, so the run's log explains its teacher.
 QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, const torch::Tensor& pixels,
-                      const std::vector<int>& valRows, const std::vector<int>& labelOfRow,
-                      const std::function<void(const QString&)>& message)
+                      const std::vector<int>& valRows, const std::vector<int>& labelOfRow, FoldCache* cache,
+                      const std::function<QString(int)>& pathOfRow, const std::function<void(const QString&)>& message)
 {
     std::vector<int> truth;
     for (int row : valRows) truth.push_back(labelOfRow[row]);
@@ -243,7 +253,7 @@ QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, 
     for (const QString& model : candidates) {
         torch::Tensor probs;
         try {
-            probs = teacherProbabilities(model, config, classes, pixels, valRows, 1.0)
+            probs = teacherProbabilities(model, config, classes, pixels, valRows, 1.0, cache, pathOfRow)
                         .index_select(0, rowsTensor(valRows, 0, valRows.size()));
         } catch (const Error& e) { // a damaged optional model must not stop training
             message(QStringLiteral("Teacher candidate: the %1 model cannot be used: %2").arg(model, e.message()));
@@ -651,6 +661,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             net->fitTrainingSample(decoded.pixels.index_select(0, torch::tensor(sample)).to(torch::kFloat).div_(255));
         }
     }
+    // Faces are known to the fold cache by their files.
+    const std::function<QString(int)> pathOfRow = [&](int row) { return usable[size_t(row)].path; };
     // A one-pass fit leaves the pretrained model as it is: every face is scored by it once (over its
     // views; shared by the folds of a cross-validation through the cache) and its fitted layers
     // applied to that, in fitting and evaluation alike.
@@ -660,8 +672,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const QString scorer = QStringLiteral("%1 %2 px, %3 views").arg(config.backbone).arg(config.imageSize)
                                .arg(testTimeViews(config.imageSize).size());
     const EvaluatedRows evaluatedRows = [&](const std::vector<int>& rows) {
-        return evaluateOnce(scoreCache, backboneOf(net), scorer, decoded.pixels, rows,
-                            [&](int row) { return usable[size_t(row)].path; });
+        return evaluateOnce(scoreCache, backboneOf(net), scorer, decoded.pixels, rows, pathOfRow);
     };
     const auto evaluateRows = [&](const std::vector<int>& rows) {
         if (!onePass) return evaluate(net, decoded.pixels, rows, labelOfRow, data.classNames);
@@ -677,12 +688,12 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const QString teacherModel =
         onePass ? QStringLiteral("none")
         : config.distillFrom == QLatin1String("auto")
-            ? chooseTeacher(config, data.classNames, decoded.pixels, valRows, labelOfRow, message)
+            ? chooseTeacher(config, data.classNames, decoded.pixels, valRows, labelOfRow, cache, pathOfRow, message)
             : config.distillFrom;
     if (teacherModel != QLatin1String("none")) {
         message(QStringLiteral("Labelling the training images with the %1 model (distillation)").arg(teacherModel));
         teacher = teacherProbabilities(teacherModel, config, data.classNames, decoded.pixels, trainRows,
-                                       config.distillTemperature);
+                                       config.distillTemperature, cache, pathOfRow);
         r.teacher = teacherModel;
     }
     const bool useSampler = config.imbalance == "sampler" || config.imbalance == "both";

@@ -25,6 +25,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSet>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -475,7 +476,8 @@ private Q_SLOTS:
     // Cross-validation with a one-pass fit (Find exemplars, `exemplar-cli review`): every face is
     // decoded once and scored by the pretrained model once for all the folds (FoldCache); each
     // fold's run holds its held-out faces as its test part, and what is stored for them is what
-    // that fold's exported model gives their files, embeddings included.
+    // that fold's exported model gives their files, embeddings included. Gradient-trained folds
+    // share the decoding and their teacher's labels.
     void crossValidationScoresEachFaceOnce()
     {
         const QByteArray saved = qgetenv("EXEMPLAR_MODELS_DIR");
@@ -543,6 +545,32 @@ private Q_SLOTS:
             QVERIFY(largest < 1e-5);
             QVERIFY(largestInEmbedding < 1e-4);
         }
+
+        // Gradient-trained folds distilling from the model: the teacher labels each training face
+        // once for all folds (faces in some fold's training part), the held-out faces are scored by
+        // the exported fold models, and the pretrained model is not asked for anything else.
+        OutOfFoldRequest distilled;
+        distilled.selection = selection;
+        distilled.folds = 3;
+        distilled.config = smallConfig();
+        distilled.config.distillFrom = QStringLiteral("emotion");
+        distilled.config.auxiliaryClasses = false;
+        distilled.workDir = tmp_.filePath("folds-distilled");
+        const OutOfFoldOutcome outcome = runOutOfFold(catalogue, distilled);
+        QCOMPARE(outcome.scored, 150);
+        QCOMPARE(outcome.facesDecoded, 150);
+        QCOMPARE(outcome.facesScoredByPretrainedModel, 0);
+        QSet<QString> trainedOn;
+        for (int f = 1; f <= distilled.folds; ++f) {
+            QFile splitFile(QStringLiteral("%1/fold-%2/split.json").arg(distilled.workDir).arg(f));
+            QVERIFY(splitFile.open(QIODevice::ReadOnly));
+            for (const QJsonValue item : QJsonDocument::fromJson(splitFile.readAll()).array())
+                if (item["part"].toString() == QLatin1String("train")) trainedOn.insert(item["file"].toString());
+        }
+        qInfo("distilled folds: %d faces labelled by the teacher, %d in some fold's training part",
+              outcome.facesLabelledByTeacher, int(trainedOn.size()));
+        QVERIFY(trainedOn.size() > 100);
+        QCOMPARE(outcome.facesLabelledByTeacher, int(trainedOn.size()));
         qputenv("EXEMPLAR_MODELS_DIR", saved);
 
         // Test-only faces must be other people than the rest: a person on both sides is refused.

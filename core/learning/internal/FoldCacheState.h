@@ -1,21 +1,35 @@
 #pragma once
-// INTERNAL (includes torch): what a FoldCache keeps, and the two lookups the trainer makes.
+// INTERNAL (includes torch): what a FoldCache keeps, and the lookups the trainer makes.
 #include "core/learning/FoldCache.h"
 #include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/ImageTensors.h"
 
 #include <QHash>
+
+#include <map>
 #include <QString>
 
 namespace exemplar::learning {
 
+// Each face's rows of some outputs, for one setting (what they depend on besides the file).
+struct FaceMemo {
+    QString setting;
+    QHash<QString, std::vector<torch::Tensor>> rows; // path -> one row of each output
+};
+
 struct FoldCache::State {
-    // What the cached results depend on besides the file; a second, different use is a bug.
-    QString decodedWith, scoredWith;
+    QString decodedWith; // decoding settings: a second, different use is a bug
     QHash<QString, torch::Tensor> pixels; // path -> [C,S,S] uint8
     QHash<QString, Issue> unreadable;
-    QHash<QString, EvaluatedFaces> scored; // path -> that face's outputs ([F], [K], [F])
+    FaceMemo scored; // a frozen pretrained model's evaluated features, logits, embedding
+    std::map<QString, FaceMemo> taught; // per teacher model (distillation): its logits
 };
+
+// compute(rows) gives outputs with one row per face; through `memo` (none: computed for all) only
+// the faces it lacks are computed, keyed by `pathOfRow`.
+std::vector<torch::Tensor> rowsOnce(FaceMemo* memo, const QString& setting, const std::vector<int>& rows,
+                                    const std::function<QString(int)>& pathOfRow,
+                                    const std::function<std::vector<torch::Tensor>(const std::vector<int>&)>& compute);
 
 // decodeImages(...) through the cache: only paths it has not seen are decoded. Without a cache,
 // decodeImages itself.
