@@ -494,15 +494,20 @@ private Q_SLOTS:
         QHash<QString, qint64> idOfFile;
         for (const auto& s : trainingDataFromCatalogue(catalogue, selection).data.samples) idOfFile.insert(s.path, s.imageId);
         QCOMPARE(idOfFile.size(), 150);
-
-        for (const QString fit : {QStringLiteral("class_biases"), QStringLiteral("linear_head")}) {
+        const auto foldRequest = [&](const TrainingConfig& config, const QString& workDir) {
             OutOfFoldRequest request;
             request.selection = selection;
             request.folds = 3;
-            request.config = smallConfig();
-            request.config.backbone = QStringLiteral("emotion");
-            request.config.backboneFit = fit;
-            request.workDir = tmp_.filePath("folds-" + fit);
+            request.config = config;
+            request.workDir = tmp_.filePath(workDir);
+            return request;
+        };
+
+        for (const QString fit : {QStringLiteral("class_biases"), QStringLiteral("linear_head")}) {
+            TrainingConfig config = smallConfig();
+            config.backbone = QStringLiteral("emotion");
+            config.backboneFit = fit;
+            const OutOfFoldRequest request = foldRequest(config, "folds-" + fit);
             const OutOfFoldOutcome outcome = runOutOfFold(catalogue, request);
             QCOMPARE(outcome.scored, 150);
             QCOMPARE(outcome.facesDecoded, 150);
@@ -549,13 +554,10 @@ private Q_SLOTS:
         // Gradient-trained folds distilling from the model: the teacher labels each training face
         // once for all folds (faces in some fold's training part), the held-out faces are scored by
         // the exported fold models, and the pretrained model is not asked for anything else.
-        OutOfFoldRequest distilled;
-        distilled.selection = selection;
-        distilled.folds = 3;
-        distilled.config = smallConfig();
-        distilled.config.distillFrom = QStringLiteral("emotion");
-        distilled.config.auxiliaryClasses = false;
-        distilled.workDir = tmp_.filePath("folds-distilled");
+        TrainingConfig teaching = smallConfig();
+        teaching.distillFrom = QStringLiteral("emotion");
+        teaching.auxiliaryClasses = false;
+        const OutOfFoldRequest distilled = foldRequest(teaching, "folds-distilled");
         const OutOfFoldOutcome outcome = runOutOfFold(catalogue, distilled);
         QCOMPARE(outcome.scored, 150);
         QCOMPARE(outcome.facesDecoded, 150);
