@@ -50,6 +50,13 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
     // Gradient-trained fold models are exported and score the held-out files as a user's model would.
     const bool frozen = config.backboneFit != QLatin1String("fine_tune");
     const auto cache = std::make_shared<FoldCache>();
+    auto addScore = [&](qint64 imageId, const std::vector<float>& probabilities, const std::vector<float>& embedding) {
+        ImageScore s;
+        s.imageId = imageId;
+        s.probabilities = QVector<float>(probabilities.begin(), probabilities.end());
+        s.embedding = QVector<float>(embedding.begin(), embedding.end());
+        scores << std::move(s);
+    };
     auto report = [&](int f, const QString& phase, double withinFold) {
         if (progress) progress({f + 1, k, phase, (f + withinFold) / k});
     };
@@ -89,26 +96,14 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
             if (std::none_of(outcome.issues.begin(), outcome.issues.end(), [&](const Issue& i) { return i.file == issue.file; }))
                 outcome.issues.push_back(issue);
         if (frozen) {
-            for (const SamplePrediction& p : result.predictions) {
-                if (p.part != SplitPart::Test) continue;
-                ImageScore s;
-                s.imageId = train.samples[size_t(p.sample)].imageId;
-                s.probabilities = QVector<float>(p.probabilities.begin(), p.probabilities.end());
-                s.embedding = QVector<float>(p.embedding.begin(), p.embedding.end());
-                scores << std::move(s);
-            }
+            for (const SamplePrediction& p : result.predictions)
+                if (p.part == SplitPart::Test) addScore(train.samples[size_t(p.sample)].imageId, p.probabilities, p.embedding);
             continue;
         }
         report(f, QStringLiteral("scoring"), 0.9);
         const ExportedModel model = ExportedModel::load(result.modelDir);
-        const auto predictions = model.scoreFiles(heldOut, &outcome.issues, cancel);
-        for (const auto& p : predictions) {
-            ImageScore s;
-            s.imageId = idOfFile.value(p.file);
-            s.probabilities = QVector<float>(p.probabilities.begin(), p.probabilities.end());
-            s.embedding = QVector<float>(p.embedding.begin(), p.embedding.end());
-            scores << std::move(s);
-        }
+        for (const auto& p : model.scoreFiles(heldOut, &outcome.issues, cancel))
+            addScore(idOfFile.value(p.file), p.probabilities, p.embedding);
     }
     if (cancel && cancel->isCancelled()) {
         outcome.cancelled = true;
