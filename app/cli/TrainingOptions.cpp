@@ -69,12 +69,9 @@ std::optional<TrainingConfig> TrainingOptions::config(const QCommandLineParser& 
     if (p.isSet(model)) config.model = p.value(model);
     if (p.isSet(backbone)) {
         config.backbone = p.value(backbone);
-        if (config.backbone != QLatin1String("none") && knownPretrainedModels().contains(config.backbone)) {
-            // The backbone dictates its input unless told otherwise (validate() refuses what it cannot read).
-            const PretrainedModelInfo info = pretrainedModelInfo(config.backbone);
-            if (!p.isSet(size)) config.imageSize = info.inputSize;
-            if (!p.isSet(color)) config.grayscale = info.grayscale;
-        }
+        const int chosenSize = config.imageSize;
+        config.takeBackboneInput();
+        if (p.isSet(size)) config.imageSize = chosenSize;
     }
     if (p.isSet(color)) config.grayscale = false;
     if (p.isSet(backboneFit)) config.backboneFit = p.value(backboneFit);

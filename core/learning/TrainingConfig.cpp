@@ -126,6 +126,14 @@ QString TrainingConfig::faceSampling() const
     return faceSamplingName(backbone == QLatin1String("none") ? FaceSampling::Area : FaceSampling::Tfjs);
 }
 
+void TrainingConfig::takeBackboneInput()
+{
+    if (backbone == QLatin1String("none") || !knownPretrainedModels().contains(backbone)) return;
+    const PretrainedModelInfo info = pretrainedModelInfo(backbone);
+    imageSize = info.inputSize;
+    grayscale = info.grayscale;
+}
+
 void TrainingConfig::validate() const
 {
     auto fail = [](const QString& what) {

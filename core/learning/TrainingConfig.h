@@ -46,6 +46,11 @@ struct TrainingConfig {
     // "tfjs" (the pretrained models' own preprocessing) with a backbone, "area" without. Recorded
     // as "face_sampling" in the run's config and the exported model's sidecar.
     QString faceSampling() const;
+    // A pretrained backbone reads what it was made for (64 px gray for emotion/gender, 224 px colour
+    // for faceres): sets imageSize and grayscale to its input. Nothing without a backbone. The one
+    // rule the CLI, the training dialog and the mining panel apply; the CLI then lets an explicit
+    // --size or --color override it (validate() refuses what the backbone cannot read).
+    void takeBackboneInput();
 
     // Optimisation
     int epochs = 40;

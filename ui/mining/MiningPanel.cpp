@@ -558,9 +558,7 @@ std::optional<MiningPanel::RunSetup> MiningPanel::emotionBiasesSetup()
     }
     setup.config.backbone = model;
     setup.config.backboneFit = QStringLiteral("class_biases");
-    const PretrainedModelInfo info = pretrainedModelInfo(model);
-    setup.config.imageSize = info.inputSize;
-    setup.config.grayscale = info.grayscale;
+    setup.config.takeBackboneInput();
     return setup;
 }
 

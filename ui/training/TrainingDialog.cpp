@@ -262,8 +262,7 @@ learning::TrainingConfig TrainingDialog::config() const
     c.maxMinutes = maxMinutes_->value();
     c.selectOn = selectOn_->currentData().toString();
     c.seed = static_cast<quint64>(seed_->value());
-    if (c.backbone != QLatin1String("none")) // the pretrained model dictates its input's colour
-        c.grayscale = learning::pretrainedModelInfo(c.backbone).grayscale;
+    c.takeBackboneInput(); // the size box shows the pretrained model's size, disabled
     return c;
 }
 
