@@ -69,4 +69,10 @@ int64_t facesPerChunk(int64_t side)
     return std::clamp<int64_t>(128 * 64 * 64 / std::max<int64_t>(1, side * side), 8, 128);
 }
 
+torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end)
+{
+    std::vector<int64_t> v(rows.begin() + begin, rows.begin() + end);
+    return torch::tensor(v, torch::kLong);
+}
+
 } // namespace exemplar::learning

@@ -4,6 +4,7 @@
 #include "core/util/Error.h"
 
 #include <QHash>
+#include <QSet>
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -162,6 +163,33 @@ int countPeople(const std::vector<TrainingSample>& samples)
     std::set<QString> people;
     for (size_t i = 0; i < samples.size(); ++i) people.insert(personOf(samples, i));
     return int(people.size());
+}
+
+std::vector<SplitPart> splitWithTestOnly(const std::vector<TrainingSample>& usable, const std::vector<int>& kept,
+                                         const std::vector<bool>& testOnly, int classCount, SplitFractions fractions,
+                                         quint64 seed)
+{
+    if (testOnly.empty()) return splitByIdentity(usable, classCount, fractions, seed);
+    std::vector<TrainingSample> rest;
+    std::vector<size_t> restRows;
+    QSet<QString> testPeople;
+    for (size_t row = 0; row < usable.size(); ++row) {
+        if (testOnly[size_t(kept[row])]) {
+            if (!usable[row].identity.isEmpty()) testPeople.insert(usable[row].identity); // else a person of its own
+        } else {
+            rest.push_back(usable[row]);
+            restRows.push_back(row);
+        }
+    }
+    std::vector<SplitPart> split(usable.size(), SplitPart::Test);
+    const std::vector<SplitPart> restSplit = splitByIdentity(rest, classCount, fractions, seed);
+    for (size_t i = 0; i < rest.size(); ++i) {
+        if (testPeople.contains(rest[i].identity))
+            throw Error(QStringLiteral("%1: %2 is among the test-only faces and the others")
+                            .arg(rest[i].path, rest[i].identity));
+        split[restRows[i]] = restSplit[i];
+    }
+    return split;
 }
 
 } // namespace exemplar::learning

@@ -20,6 +20,14 @@ struct SplitFractions {
 std::vector<SplitPart> splitByIdentity(const std::vector<TrainingSample>& samples, int classCount,
                                        SplitFractions fractions, quint64 seed);
 
+// The split of `usable` samples, by identity as above, except that the test-only ones
+// (TrainingData::testOnly, indexed like the whole data; kept[row] maps a usable row to its index
+// there) are the test part whatever it says. Throws naming the file when a person is among the
+// test-only faces and the others.
+std::vector<SplitPart> splitWithTestOnly(const std::vector<TrainingSample>& usable, const std::vector<int>& kept,
+                                         const std::vector<bool>& testOnly, int classCount, SplitFractions fractions,
+                                         quint64 seed);
+
 // Fold (0..folds-1) per sample, disjoint by identity (an empty identity is its own person),
 // balanced in size and deterministic for a seed. Throws when there are fewer identities than folds.
 std::vector<int> identityFolds(const std::vector<TrainingSample>& samples, int folds, quint64 seed);

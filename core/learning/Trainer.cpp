@@ -6,14 +6,14 @@
 #include "core/learning/internal/Augmenter.h"
 #include "core/learning/internal/BackboneNet.h"
 #include "core/learning/internal/Checkpoint.h"
+#include "core/learning/internal/Distillation.h"
 #include "core/learning/internal/FoldCacheState.h"
-#include "core/learning/internal/LinearFit.h"
 #include "core/learning/internal/ImageTensors.h"
 #include "core/learning/internal/ModelExport.h"
+#include "core/learning/internal/OnePassFit.h"
 #include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/internal/Network.h"
 #include "core/learning/internal/WeightAverage.h"
-#include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShot.h"
 
@@ -23,14 +23,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QSet>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <limits>
-#include <numeric>
 #include <optional>
 #include <thread>
 
@@ -45,12 +42,6 @@ struct Evaluation {
     torch::Tensor probabilities; // [n, K]
     torch::Tensor embeddings;    // [n, F] when the model gives them here (one-pass fits), else undefined
 };
-
-torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end)
-{
-    std::vector<int64_t> v(rows.begin() + begin, rows.begin() + end);
-    return torch::tensor(v, torch::kLong);
-}
 
 // The logits (all outputs) of the faces at some rows and, when the model gives them, their embeddings.
 using RowLogits = std::function<std::pair<torch::Tensor, torch::Tensor>(const std::vector<int>& rows)>;
@@ -173,355 +164,6 @@ std::pair<torch::Tensor, torch::Tensor> channelStatistics(const torch::Tensor& p
     return {mean.to(torch::kFloat), var.sqrt().to(torch::kFloat)};
 }
 
-// The teacher's probabilities over the task's classes for the given rows of the decoded images
-// (other rows stay zero: the teacher only looks at the faces it is asked about), at temperature t:
-// the pretrained model as the zero-shot baseline uses it (its classes mapped onto the task's).
-// The images are those decoded for the student; they are converted to what the teacher reads
-// (gray or colour, its input size), as the zero-shot baseline would frame them.
-torch::Tensor teacherProbabilities(const QString& model, const TrainingConfig& config, const QStringList& classes,
-                                   const torch::Tensor& pixels, const std::vector<int>& rows, double t, FoldCache* cache,
-                                   const std::function<QString(int)>& pathOfRow)
-{
-    const QStringList unknown = unmappedTaskClasses(model, classes);
-    if (!unknown.isEmpty())
-        throw Error(QStringLiteral("distillation: the %1 model knows %2, not %3; it cannot teach those classes")
-                        .arg(model, pretrainedModelClasses(model).join(QStringLiteral(", ")),
-                             unknown.join(QStringLiteral(", "))));
-    const PretrainedModelInfo info = pretrainedModelInfo(model);
-    TrainingConfig teacherConfig = config;
-    teacherConfig.backbone = model;
-    std::shared_ptr<ClassifierNet> teacher; // made when a face is not in the cache
-    torch::NoGradGuard noGrad;
-    const auto logitsOf = [&](const std::vector<int>& part) {
-        if (!teacher) {
-            teacher = makeNetwork(teacherConfig, classes);
-            teacher->eval();
-        }
-        auto x = pixels.index_select(0, rowsTensor(part, 0, part.size())).to(torch::kFloat).div_(255);
-        if (info.grayscale && x.size(1) == 3)
-            x = (x.select(1, 0) * kFaceModelLuma[0] + x.select(1, 1) * kFaceModelLuma[1] +
-                 x.select(1, 2) * kFaceModelLuma[2])
-                    .unsqueeze(1);
-        else if (!info.grayscale && x.size(1) == 1)
-            x = x.expand({-1, 3, -1, -1});
-        if (x.size(2) != info.inputSize)
-            x = torch::nn::functional::interpolate(
-                x, torch::nn::functional::InterpolateFuncOptions()
-                       .size(std::vector<int64_t>{info.inputSize, info.inputSize})
-                       .mode(torch::kBilinear)
-                       .align_corners(false));
-        return std::vector<torch::Tensor>{teacher->forward(x)};
-    };
-    FaceMemo* memo = cache ? &cache->state().taught[model] : nullptr;
-    const QString setting = QStringLiteral("%1 px %2").arg(pixels.size(3)).arg(classes.join(QStringLiteral(",")));
-    auto probs = torch::zeros({pixels.size(0), int64_t(classes.size())});
-    const size_t chunk = size_t(facesPerChunk(std::max<int64_t>(pixels.size(3), info.inputSize)));
-    for (size_t b = 0; b < rows.size(); b += chunk) {
-        const std::vector<int> part(rows.begin() + b, rows.begin() + std::min(rows.size(), b + chunk));
-        const torch::Tensor logits = rowsOnce(memo, setting, part, pathOfRow, logitsOf)[0];
-        probs.index_copy_(0, rowsTensor(part, 0, part.size()), torch::softmax(logits / t, 1));
-    }
-    return probs;
-}
-
-// A model chosen automatically as teacher (distill_from "auto") must close at least this share
-// of the gap between chance and perfect balanced accuracy on the validation faces. A teacher
-// barely above chance pulls the student towards its mistakes: on faces-dev's sex task the gender
-// model scores 0.54 on the validation faces (skill 0.08) where a network trained from the labels
-// reaches 0.94; the emotion model on happiness/sadness/anger/surprise scores 0.71-0.79 (skill
-// 0.61-0.71) and lifts the student from ~0.57 to ~0.77 test balanced accuracy.
-constexpr double kMinimumTeacherSkill = 0.3;
-
-double skillAboveChance(double balancedAccuracy, int classCount)
-{
-    const double chance = 1.0 / classCount;
-    return (balancedAccuracy - chance) / (1 - chance);
-}
-
-// distill_from "auto": of the installed pretrained models that know every task class, the one with
-// the best balanced accuracy on the validation faces, if it is skilled enough; else "none".
-// Says why in messages, so the run's log explains its teacher.
-QString chooseTeacher(const TrainingConfig& config, const QStringList& classes, const torch::Tensor& pixels,
-                      const std::vector<int>& valRows, const std::vector<int>& labelOfRow, FoldCache* cache,
-                      const std::function<QString(int)>& pathOfRow, const std::function<void(const QString&)>& message)
-{
-    std::vector<int> truth;
-    for (int row : valRows) truth.push_back(labelOfRow[row]);
-    QString best = QStringLiteral("none");
-    double bestScore = -1;
-    const QStringList candidates = teachersFor(classes);
-    for (const QString& model : candidates) {
-        torch::Tensor probs;
-        try {
-            probs = teacherProbabilities(model, config, classes, pixels, valRows, 1.0, cache, pathOfRow)
-                        .index_select(0, rowsTensor(valRows, 0, valRows.size()));
-        } catch (const Error& e) { // a damaged optional model must not stop training
-            message(QStringLiteral("Teacher candidate: the %1 model cannot be used: %2").arg(model, e.message()));
-            continue;
-        }
-        const auto argmax = probs.argmax(1);
-        const std::vector<int> predicted(argmax.data_ptr<int64_t>(), argmax.data_ptr<int64_t>() + argmax.numel());
-        const double score = computeMetrics(truth, predicted, classes).balancedAccuracy;
-        const double skill = skillAboveChance(score, int(classes.size()));
-        const bool good = skill >= kMinimumTeacherSkill;
-        message(QStringLiteral("Teacher candidate: the %1 model scores %2 balanced accuracy on the validation "
-                               "faces (skill above chance %3%4)")
-                    .arg(model).arg(score, 0, 'f', 3).arg(skill, 0, 'f', 2)
-                    .arg(good ? QString() : QStringLiteral(", below %1: not used").arg(kMinimumTeacherSkill)));
-        if (good && score > bestScore) {
-            best = model;
-            bestScore = score;
-        }
-    }
-    if (candidates.isEmpty())
-        message(QStringLiteral("No installed pretrained model knows %1: learning from the labels alone")
-                    .arg(classes.join(QStringLiteral(", "))));
-    return best;
-}
-
-// The frozen pretrained model's evaluated outputs for some rows (BackboneNetImpl::evaluated, through
-// the fold cache when there is one).
-using EvaluatedRows = std::function<EvaluatedFaces(const std::vector<int>& rows)>;
-
-struct FittedHead {
-    LinearFit fit;
-    std::vector<int> truth; // the label of each fitted face, in the order of fit.predicted
-    size_t offered = 0;     // the task's training faces, fitted or left unscored by the time limit
-};
-
-// The training rows of the task's classes (auxiliary images are never fitted) and their labels.
-std::pair<std::vector<int>, std::vector<int>> taskRows(const std::vector<int>& trainRows, const std::vector<int>& labelOfRow,
-                                                       int classCount)
-{
-    std::vector<int> rows, labels;
-    for (int row : trainRows)
-        if (labelOfRow[row] < classCount) {
-            rows.push_back(row);
-            labels.push_back(labelOfRow[row]);
-        }
-    return {rows, labels};
-}
-
-BackboneNetImpl& backboneOf(const std::shared_ptr<ClassifierNet>& net)
-{
-    auto* backbone = dynamic_cast<BackboneNetImpl*>(net.get());
-    if (!backbone) throw Error(QStringLiteral("fitting a pretrained model's classifier needs a pretrained backbone"));
-    return *backbone;
-}
-
-// How a one-pass fit keeps a time limit (TrainingConfig::maxMinutes), as gradient training keeps it
-// by not starting an epoch it cannot finish. Scoring the training faces is most of the work (nine
-// views each), so it stops when the faces still to score would not leave time to solve and then
-// validate (validation faces cost what training faces did); the fit uses the faces scored, and
-// cross-validation tries no further penalty once another one would overrun.
-class OnePassBudget {
-public:
-    using Progress = std::function<void(size_t scored, size_t total, const OnePassBudget&)>;
-    // seconds: what is left of the limit (0: no limit); solveShare: the part of it kept for solving;
-    // progress: told after each chunk scored.
-    OnePassBudget(double seconds, double solveShare, size_t validationFaces, Progress progress)
-        : seconds_(seconds), solveShare_(solveShare), validationFaces_(validationFaces), progress_(std::move(progress))
-    {
-        timer_.start();
-    }
-    double elapsed() const { return double(timer_.elapsed()) / 1000.0; }
-    void scored(size_t faces, size_t total)
-    {
-        scored_ = faces;
-        scoringSeconds_ = elapsed();
-        if (progress_) progress_(faces, total, *this);
-    }
-    // Seconds left to the end of the fit's pass: the faces still to score and the validation
-    // faces at the rate measured so far, within the limit.
-    double secondsToGo(size_t total) const
-    {
-        const double toGo = secondsPerFace() * double(total - std::min(total, scored_) + validationFaces_);
-        return seconds_ > 0 ? std::clamp(seconds_ - elapsed(), 0.0, toGo) : toGo;
-    }
-    bool scoringMayGoOn() const
-    {
-        return seconds_ <= 0 || elapsed() + validationSeconds() < (1 - solveShare_) * seconds_;
-    }
-    // Does work expected to take this long still fit in the limit, validation after it included?
-    bool roomFor(double seconds) const { return seconds_ <= 0 || elapsed() + seconds + validationSeconds() <= seconds_; }
-    double scoringSeconds() const { return scoringSeconds_; }
-
-private:
-    double secondsPerFace() const { return scored_ ? scoringSeconds_ / double(scored_) : 0; }
-    double validationSeconds() const { return secondsPerFace() * double(validationFaces_); }
-    double seconds_, solveShare_;
-    size_t validationFaces_;
-    Progress progress_;
-    size_t scored_ = 0;
-    double scoringSeconds_ = 0;
-    QElapsedTimer timer_;
-};
-
-struct ScoredFaces {
-    std::vector<int> rows, labels;      // the faces scored and their labels, in training order
-    std::vector<torch::Tensor> outputs; // what `score` returned for them, face for face
-    size_t offered = 0;                 // the task's training faces, scored or not
-};
-
-// Scores the task's training faces chunk by chunk (between chunks a cancel request is honoured),
-// the classes taking turns (classesInTurn) so that when the budget stops the scoring early, the
-// faces scored are balanced over the classes and hold the rare ones whole. The first chunk is
-// always scored. nullopt when cancelled.
-std::optional<ScoredFaces> scoreTrainingFaces(const std::vector<int>& trainRows, const std::vector<int>& labelOfRow,
-                                              int classCount, size_t chunk, quint64 seed, OnePassBudget& budget,
-                                              const CancelFlag& cancel,
-                                              const std::function<std::vector<torch::Tensor>(const std::vector<int>&)>& score)
-{
-    const auto [rows, labels] = taskRows(trainRows, labelOfRow, classCount);
-    const std::vector<int> order = classesInTurn(labels, classCount, seed);
-    chunk = std::max(chunk, size_t(classCount)); // the first chunk holds every class
-    std::vector<std::vector<torch::Tensor>> chunks;
-    size_t done = 0;
-    while (done < order.size() && (done == 0 || budget.scoringMayGoOn())) {
-        if (cancel.isCancelled()) return std::nullopt;
-        const size_t end = std::min(order.size(), done + chunk);
-        std::vector<int> part;
-        for (size_t i = done; i < end; ++i) part.push_back(rows[size_t(order[i])]);
-        chunks.push_back(score(part));
-        done = end;
-        budget.scored(done, order.size());
-    }
-    // Back in training order, so that a fit that scored every face sees them as it would unlimited.
-    std::vector<int64_t> byPosition(done);
-    std::iota(byPosition.begin(), byPosition.end(), 0);
-    std::sort(byPosition.begin(), byPosition.end(), [&](int64_t a, int64_t b) { return order[size_t(a)] < order[size_t(b)]; });
-    ScoredFaces scored;
-    scored.offered = rows.size();
-    for (int64_t i : byPosition) {
-        scored.rows.push_back(rows[size_t(order[size_t(i)])]);
-        scored.labels.push_back(labels[size_t(order[size_t(i)])]);
-    }
-    const auto index = torch::tensor(byPosition, torch::kLong);
-    for (size_t k = 0; !chunks.empty() && k < chunks.front().size(); ++k) {
-        std::vector<torch::Tensor> parts;
-        for (const auto& c : chunks) parts.push_back(c[k]);
-        scored.outputs.push_back(torch::cat(parts).index_select(0, index));
-    }
-    return scored;
-}
-
-// Scores the training faces of the task's classes with the network as it is (in evaluation: over
-// its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
-std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, const EvaluatedRows& evaluated,
-                                                     size_t chunk, const std::vector<int>& trainRows,
-                                                     const std::vector<int>& labelOfRow, const QStringList& classes,
-                                                     quint64 seed, OnePassBudget& budget, const CancelFlag& cancel)
-{
-    const int classCount = int(classes.size());
-    auto scored = scoreTrainingFaces(
-        trainRows, labelOfRow, classCount, chunk, seed, budget, cancel, [&](const std::vector<int>& part) {
-            // Log-probabilities differ from the logits by one constant per face, which no bias changes.
-            return std::vector<torch::Tensor>{
-                torch::log_softmax(backbone.logitsOfEvaluated(evaluated(part)).narrow(1, 0, classCount), 1)};
-        });
-    if (!scored) return std::nullopt;
-    LinearFit fit = fitLinear(scored->outputs[0], scored->labels, torch::eye(classCount),
-                              std::numeric_limits<double>::infinity());
-    backbone.addClassBiases(fit.biases);
-    return FittedHead{std::move(fit), std::move(scored->labels), scored->offered};
-}
-
-// Penalties tried for a linear head, strongest first (a time limit cuts the weakest): each pulls
-// the weights towards the zero-shot mapping (on the pretrained logits) and zero (on the features).
-// On faces-dev (bench_frozen_heads) the figures peak inside this range (0.1-1 depending on task and
-// evaluation) and fall off at both ends, and the best one depends on the data, so each run chooses.
-const std::vector<double> kLinearHeadPenalties{1.0, 0.3, 0.1, 0.03, 0.01};
-
-// Fits a linear classifier on the pretrained model's pooled features and its logits, both averaged
-// over the test-time views as evaluation averages them, in one convex solve; its L2 penalty chosen
-// by cross-validation by identity over the training faces. nullopt when cancelled.
-std::optional<FittedHead> fitLinearHeadToTrainingFaces(BackboneNetImpl& backbone, const EvaluatedRows& evaluated,
-                                                       size_t chunk, const std::vector<int>& trainRows,
-                                                       const std::vector<int>& labelOfRow,
-                                                       const std::vector<TrainingSample>& samples, const QStringList& classes,
-                                                       quint64 seed, OnePassBudget& budget, const CancelFlag& cancel,
-                                                       const std::function<void(const QString&)>& message)
-{
-    const int64_t classCount = int64_t(classes.size()); // auxiliary outputs, if any, are never fitted
-    auto scored = scoreTrainingFaces(
-        trainRows, labelOfRow, int(classCount), chunk, seed, budget, cancel, [&](const std::vector<int>& part) {
-            const EvaluatedFaces faces = evaluated(part);
-            return std::vector<torch::Tensor>{faces.features, faces.logits};
-        });
-    if (!scored) return std::nullopt;
-    const auto& f = scored->outputs[0];
-    const auto& z = scored->outputs[1];
-    const std::vector<int>& labels = scored->labels;
-    backbone.setFeatureStatistics(f);
-    const int64_t featureCount = f.size(1);
-    const auto inputs = torch::cat({backbone.standardise(f), z}, 1);
-    const auto start = torch::cat({torch::zeros({classCount, featureCount}),
-                                   backbone.prior()->weight.detach().narrow(0, 0, classCount)}, 1);
-
-    std::vector<TrainingSample> fitted;
-    for (int row : scored->rows) fitted.push_back(samples[size_t(row)]);
-    const int people = countPeople(fitted);
-    const int folds = std::min(5, people);
-    double penalty = 0.1; // too few people to cross-validate: the figure that did best on faces-dev
-    if (folds >= 2) {
-        if (cancel.isCancelled()) return std::nullopt;
-        QElapsedTimer sinceLast;
-        sinceLast.start();
-        // Another penalty takes about as long as the last; the final fit, about one fold of it.
-        const auto timeIsUp = [&] {
-            const double last = double(sinceLast.restart()) / 1000.0;
-            return !budget.roomFor(last * (1.0 + 1.0 / folds));
-        };
-        const PenaltyChoice choice = choosePenaltyByGroupFolds(inputs, labels, identityFolds(fitted, folds, seed), start,
-                                                               kLinearHeadPenalties, {}, timeIsUp);
-        penalty = choice.penalty;
-        QStringList tried;
-        for (size_t i = 0; i < choice.balancedAccuracy.size(); ++i)
-            tried << QStringLiteral("%1: %2").arg(kLinearHeadPenalties[i]).arg(choice.balancedAccuracy[i], 0, 'f', 3);
-        const size_t untried = kLinearHeadPenalties.size() - choice.balancedAccuracy.size();
-        message(QStringLiteral("Penalty %1 chosen by %2-fold cross-validation by identity on the training faces "
-                               "(balanced accuracy on the people each fit did not see: %3%4)")
-                    .arg(penalty).arg(folds).arg(tried.join(", "))
-                    .arg(untried ? QStringLiteral("; the time limit left no room for the %1 weakest").arg(untried)
-                                 : QString()));
-    } else {
-        message(QStringLiteral("Only %1 person among the training faces: no cross-validation, penalty %2")
-                    .arg(people).arg(penalty));
-    }
-    LinearFit fit = fitLinear(inputs, labels, start, penalty);
-    backbone.setLinearLayers(fit.weights.narrow(1, 0, featureCount), fit.weights.narrow(1, featureCount, z.size(1)),
-                             fit.biases);
-    return FittedHead{std::move(fit), std::move(scored->labels), scored->offered};
-}
-
-// The split of the usable samples: by identity, except that test-only samples (TrainingData::testOnly,
-// indexed like the data; `kept` maps usable rows to data indices) are the test part whatever it says.
-std::vector<SplitPart> splitWithTestOnly(const std::vector<TrainingSample>& usable, const std::vector<int>& kept,
-                                         const std::vector<bool>& testOnly, int classCount, SplitFractions fractions,
-                                         quint64 seed)
-{
-    if (testOnly.empty()) return splitByIdentity(usable, classCount, fractions, seed);
-    std::vector<TrainingSample> rest;
-    std::vector<size_t> restRows;
-    QSet<QString> testPeople;
-    for (size_t row = 0; row < usable.size(); ++row) {
-        if (testOnly[size_t(kept[row])]) {
-            if (!usable[row].identity.isEmpty()) testPeople.insert(usable[row].identity); // else a person of its own
-        } else {
-            rest.push_back(usable[row]);
-            restRows.push_back(row);
-        }
-    }
-    std::vector<SplitPart> split(usable.size(), SplitPart::Test);
-    const std::vector<SplitPart> restSplit = splitByIdentity(rest, classCount, fractions, seed);
-    for (size_t i = 0; i < rest.size(); ++i) {
-        if (testPeople.contains(rest[i].identity))
-            throw Error(QStringLiteral("%1: %2 is among the test-only faces and the others")
-                            .arg(rest[i].path, rest[i].identity));
-        split[restRows[i]] = restSplit[i];
-    }
-    return split;
-}
 
 } // namespace
 

@@ -1,11 +1,13 @@
 // The identity-disjoint stratified split, the class-balanced sampler and loss weights.
 #include "core/learning/ClassBalance.h"
 #include "core/learning/Split.h"
+#include "core/util/Error.h"
 
 #include <QHash>
 #include <QSet>
 #include <QTest>
 #include <algorithm>
+#include <numeric>
 #include <random>
 
 using namespace exemplar;
@@ -52,6 +54,46 @@ private Q_SLOTS:
             auto it = partOf.find(samples[i].identity);
             if (it == partOf.end()) partOf.insert(samples[i].identity, split[i]);
             else QVERIFY2(*it == split[i], qPrintable(samples[i].identity));
+        }
+    }
+
+    // Cross-validation's folds: the held-out faces are the test part, the rest split by identity as
+    // usual, here with no test fraction of their own as OutOfFold asks (`kept` skips a sample that
+    // did not decode); a person on both sides is refused by name.
+    void testOnlySamplesAreTheTestPart()
+    {
+        const auto samples = imbalancedSamples(5);
+        std::vector<bool> testOnly(samples.size() + 1, false); // indexed like the data, one undecoded
+        QSet<QString> heldOutPeople;
+        for (size_t i = 0; i < samples.size(); ++i)
+            if (samples[i].identity.endsWith('3')) {
+                testOnly[i + 1] = true;
+                heldOutPeople.insert(samples[i].identity);
+            }
+        QVERIFY(heldOutPeople.size() > 5);
+        std::vector<int> kept(samples.size());
+        std::iota(kept.begin(), kept.end(), 1);
+        const auto split = splitWithTestOnly(samples, kept, testOnly, 4, {0.15, 0.0}, 42);
+        int validation = 0, train = 0;
+        for (size_t i = 0; i < samples.size(); ++i) {
+            if (testOnly[i + 1]) QCOMPARE(split[i], SplitPart::Test);
+            else QVERIFY2(split[i] != SplitPart::Test, qPrintable(samples[i].path)); // the rest: train or validation
+            validation += split[i] == SplitPart::Validation;
+            train += split[i] == SplitPart::Train;
+        }
+        QVERIFY(validation > 100 && train > 4 * validation);
+
+        std::vector<bool> straddling = testOnly;
+        const size_t other = size_t(std::find_if(samples.begin(), samples.end(), [](const TrainingSample& t) {
+                                        return t.identity == QLatin1String("multi");
+                                    }) - samples.begin());
+        straddling[other + 1] = true; // one of "multi"'s twenty faces held out, the others not
+        try {
+            splitWithTestOnly(samples, kept, straddling, 4, {0.15, 0.0}, 42);
+            QFAIL("a person among the test-only faces and the others was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains("multi") && e.message().contains("test-only faces and the others"),
+                     qPrintable(e.message()));
         }
     }
 

@@ -36,6 +36,9 @@ DecodedImages decodeImages(const QStringList& paths, int size, bool grayscale,
 // images) ran faceres validation ~9x slower than chunks of 18 (bench_backbones, Nov 2026).
 int64_t facesPerChunk(int64_t side);
 
+// rows[begin, end) as an index tensor for index_select.
+torch::Tensor rowsTensor(const std::vector<int>& rows, size_t begin, size_t end);
+
 // One prepared image (from FaceImage) as a [C,S,S] uint8 tensor sharing nothing with the Mat.
 torch::Tensor toTensor(const cv::Mat& prepared);
 
