@@ -302,17 +302,7 @@ int main(int argc, char** argv)
             using Inputs = std::function<torch::Tensor(const std::vector<int64_t>&)>;
             double lastPersonBalanced = 0, lastBySource[2] = {0, 0};
             QString lastSourceRecall[2]; // per class: recall/faces
-            std::vector<bool> filmStill;
-            {
-                QFile csv(facesDev + "/labels.csv");
-                if (!csv.open(QIODevice::ReadOnly)) throw Error(csv.fileName() + ": cannot be read");
-                QSet<QString> jhamski;
-                while (!csv.atEnd()) {
-                    const QStringList cells = QString::fromUtf8(csv.readLine()).trimmed().split(',');
-                    if (cells.size() >= 5 && cells[4] == QLatin1String("jhamski")) jhamski.insert(cells[0]);
-                }
-                for (const TrainingSample& s : data.samples) filmStill.push_back(jhamski.contains(QFileInfo(s.path).fileName()));
-            }
+            const std::vector<bool> filmStill = facesDevFilmStills(facesDev, data.samples);
             auto pooled = [&](const Inputs& x, bool fit, double penalty, const torch::Tensor& start, double alpha = 0) {
                 auto out = torch::zeros({int64_t(truth.size()), classes});
                 for (int f = 0; f < folds; ++f) {

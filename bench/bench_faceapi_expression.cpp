@@ -1,0 +1,239 @@
+// Would a second expression model help #8? face-api's expression network (npm @vladmandic/face-api
+// 1.7.15, MIT; its weights manifest holds no graph, so the network is written here from face-api's
+// source: four dense blocks of separable convolutions on 112x112 RGB minus the mean
+// [122.782, 117.001, 104.298], divided by 255; a 7x7 average pool; 256x7 fully connected; classes
+// neutral, happy, sad, angry, fearful, disgusted, surprised), scored on every labelled face of a
+// faces-dev expression task: zero-shot and with class biases fitted in a 5-fold cross-validation by
+// identity (the product's fitLinear), over the face and its mirror and over the nine test-time views,
+// alone and averaged with the emotion model's view logits (bench_frozen_heads' cache, when there).
+// An exploration, not the product: bench/faceapi_expression/ holds the same network in TF.js.
+//
+//   npm pack @vladmandic/face-api@1.7.15 && tar xzf vladmandic-face-api-1.7.15.tgz
+//   bench_faceapi_expression [expression4|expression6] [FACE_API_MODEL_DIR=package/model]
+#include "FacesDevTasks.h"
+#include "core/learning/LabelledFolder.h"
+#include "core/learning/Metrics.h"
+#include "core/learning/Split.h"
+#include "core/learning/TorchRuntime.h"
+#include "core/learning/internal/LinearFit.h"
+#include "core/learning/internal/TestTimeViews.h"
+#include "core/learning/tfjs/FaceModelInput.h"
+#include "core/learning/tfjs/TfjsGraphFile.h"
+#include "core/util/Error.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <limits>
+#include <map>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+namespace F = torch::nn::functional;
+
+namespace {
+
+const QStringList kFaceApiClasses{"neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise"};
+const QStringList kEmotionClasses{"anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"};
+
+// The manifest's weights as torch tensors in TF.js layout (HWIO kernels).
+std::map<QString, torch::Tensor> readFaceApiWeights(const QString& dir)
+{
+    const QString manifestPath = dir + "/face_expression_model-weights_manifest.json";
+    QFile manifest(manifestPath);
+    if (!manifest.open(QIODevice::ReadOnly)) throw Error(QStringLiteral("%1: cannot be read").arg(manifestPath));
+    std::map<QString, torch::Tensor> weights;
+    for (const QJsonValue group : QJsonDocument::fromJson(manifest.readAll()).array()) {
+        QByteArray bytes;
+        for (const QJsonValue p : group["paths"].toArray()) {
+            QFile shard(dir + "/" + p.toString());
+            if (!shard.open(QIODevice::ReadOnly)) throw Error(QStringLiteral("%1: cannot be read").arg(shard.fileName()));
+            bytes += shard.readAll();
+        }
+        qint64 offset = 0;
+        for (const QJsonValue entry : group["weights"].toArray()) {
+            const qint64 size = tfjsWeightByteSize(entry.toObject());
+            const TfjsWeight w = decodeTfjsWeight(entry.toObject(), bytes.mid(offset, size));
+            offset += size;
+            weights[w.name] = torch::tensor(w.floats).reshape(std::vector<int64_t>(w.shape.begin(), w.shape.end()));
+        }
+    }
+    return weights;
+}
+
+class FaceApiExpressionNet {
+public:
+    explicit FaceApiExpressionNet(const QString& dir) : w_(readFaceApiWeights(dir)) {}
+
+    // x: [N, 3, 112, 112] RGB in 0..255. Returns the seven logits.
+    torch::Tensor logits(const torch::Tensor& x) const
+    {
+        torch::NoGradGuard noGrad;
+        auto h = (x - torch::tensor({122.782f, 117.001f, 104.298f}).view({1, 3, 1, 1})) / 255.0;
+        for (const char* block : {"dense0", "dense1", "dense2", "dense3"}) h = denseBlock(h, block);
+        h = h.mean({2, 3}); // TF's 7x7 average pool, stride 2, valid, on the 7x7 map
+        return h.matmul(w_.at("fc/weights")) + w_.at("fc/bias");
+    }
+
+private:
+    const torch::Tensor& at(const QString& name) const { return w_.at(name); }
+    // TF's "same" padding: with stride 2 on an even side the extra row and column go at the end.
+    static torch::Tensor same(const torch::Tensor& x, int stride)
+    {
+        return stride == 1 ? F::pad(x, F::PadFuncOptions({1, 1, 1, 1})) : F::pad(x, F::PadFuncOptions({0, 1, 0, 1}));
+    }
+    torch::Tensor separable(const torch::Tensor& x, const QString& p, int stride) const
+    {
+        const auto depthwise = at(p + "/depthwise_filter").permute({2, 3, 0, 1}); // [C, 1, 3, 3]
+        const auto pointwise = at(p + "/pointwise_filter").permute({3, 2, 0, 1}); // [O, C, 1, 1]
+        const std::vector<int64_t> step{stride, stride}, none{0, 0}, one{1, 1};
+        auto y = torch::conv2d(same(x, stride), depthwise, torch::Tensor(), step, none, one, x.size(1));
+        return torch::conv2d(y, pointwise) + at(p + "/bias").view({1, -1, 1, 1});
+    }
+    torch::Tensor denseBlock(const torch::Tensor& x, const QString& d) const
+    {
+        const bool first = d == QLatin1String("dense0");
+        const auto out1 = torch::relu(
+            first ? torch::conv2d(same(x, 2), at(d + "/conv0/filters").permute({3, 2, 0, 1}), torch::Tensor(), std::vector<int64_t>{2, 2}) +
+                        at(d + "/conv0/bias").view({1, -1, 1, 1})
+                  : separable(x, d + "/conv0", 2));
+        const auto out2 = separable(out1, d + "/conv1", 1);
+        const auto out3 = separable(torch::relu(out1 + out2), d + "/conv2", 1);
+        const auto out4 = separable(torch::relu(out1 + out2 + out3), d + "/conv3", 1);
+        return torch::relu(out1 + out2 + out3 + out4);
+    }
+    std::map<QString, torch::Tensor> w_;
+};
+
+// The whole image padded to a square with black (as face-api pads), TF.js's legacy bilinear resize
+// to 112, RGB 0..255 as [3, 112, 112].
+torch::Tensor faceApiInput(const QString& path)
+{
+    const cv::Mat decoded = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
+    if (decoded.empty()) throw Error(QStringLiteral("%1: cannot be decoded").arg(path));
+    const int side = std::max(decoded.rows, decoded.cols);
+    cv::Mat square;
+    cv::copyMakeBorder(decoded, square, (side - decoded.rows) / 2, side - decoded.rows - (side - decoded.rows) / 2,
+                       (side - decoded.cols) / 2, side - decoded.cols - (side - decoded.cols) / 2, cv::BORDER_CONSTANT,
+                       cv::Scalar::all(0));
+    cv::Mat rgb;
+    cv::cvtColor(square, rgb, cv::COLOR_BGR2RGB);
+    rgb.convertTo(rgb, CV_32FC3);
+    const cv::Mat resized = legacyResizeBilinear(rgb, 112, 112);
+    return torch::from_blob(const_cast<float*>(resized.ptr<float>()), {112, 112, 3}).permute({2, 0, 1}).clone();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const QString which = argc > 1 ? argv[1] : "expression6";
+    const QString modelDir = argc > 2 ? argv[2] : "package/model";
+    const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
+    if (!facesDevPresent(facesDev)) return 1;
+    const std::optional<FacesDevTask> task = facesDevTask(which);
+    if (!task || task->column != QLatin1String("expression")) return 1;
+    try {
+        configureTorchRuntime(0);
+        const FaceApiExpressionNet net(modelDir);
+        const TrainingData data =
+            readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes).data;
+        const int64_t n = int64_t(data.samples.size()), classes = int64_t(data.classNames.size());
+        std::printf("%s: %lld faces\n", qPrintable(which), static_cast<long long>(n));
+        std::fflush(stdout);
+        torch::Tensor single = torch::zeros({n, 7}), views = torch::zeros({n, 7});
+        const std::vector<TestTimeView> nine = testTimeViews(112);
+        for (int64_t start = 0; start < n; start += 64) {
+            const int64_t end = std::min(n, start + 64);
+            std::vector<torch::Tensor> images(size_t(end - start));
+            cv::parallel_for_(cv::Range(int(start), int(end)), [&](const cv::Range& r) {
+                for (int i = r.start; i < r.end; ++i) images[size_t(i - start)] = faceApiInput(data.samples[size_t(i)].path);
+            });
+            const auto x = torch::stack(images);
+            single.narrow(0, start, end - start).copy_((net.logits(x) + net.logits(x.flip({3}))) / 2);
+            torch::Tensor sum = torch::zeros({end - start, 7});
+            for (const TestTimeView& v : nine) {
+                const auto vx = viewOf(x, v);
+                sum += net.logits(vx) + net.logits(vx.flip({3}));
+            }
+            views.narrow(0, start, end - start).copy_(sum / double(2 * nine.size()));
+        }
+        // The task's classes out of each model's seven, as log-probabilities.
+        auto taskLogProbs = [&](const torch::Tensor& logits, const QStringList& order) {
+            std::vector<int64_t> columns;
+            for (const QString& c : data.classNames) columns.push_back(order.indexOf(c));
+            return torch::log_softmax(logits, 1).index_select(1, torch::tensor(columns));
+        };
+        std::map<std::string, torch::Tensor> inputs{{"face-api", taskLogProbs(single, kFaceApiClasses)},
+                                                    {"face-api views", taskLogProbs(views, kFaceApiClasses)}};
+        const QString cache = QDir::temp().filePath(
+            QStringLiteral("exemplar-frozen-views2-emotion-%1-model-%2.pt").arg(which).arg(n));
+        if (QFileInfo::exists(cache)) {
+            std::vector<torch::Tensor> saved;
+            torch::load(saved, cache.toStdString());
+            const auto emotion = taskLogProbs(saved[2], kEmotionClasses);
+            inputs["emotion views"] = emotion;
+            inputs["both views (mean)"] = (emotion + inputs["face-api views"]) / 2;
+        } else {
+            std::printf("(no %s: run bench_frozen_heads %s 0 model for the emotion model's side)\n", qPrintable(cache),
+                        qPrintable(which));
+        }
+        std::vector<int> truth;
+        for (const TrainingSample& s : data.samples) truth.push_back(s.label);
+        const std::vector<int> fold = identityFolds(data.samples, 5, 1);
+        const std::vector<bool> filmStill = facesDevFilmStills(facesDev, data.samples);
+        auto report = [&](const std::string& name, const torch::Tensor& logits) {
+            const auto predicted = logits.argmax(1);
+            std::vector<int> all, film, photos, allTruth, filmTruth, photoTruth;
+            for (int64_t i = 0; i < n; ++i) {
+                const int p = int(predicted[i].item<int64_t>());
+                all.push_back(p);
+                allTruth.push_back(truth[size_t(i)]);
+                const bool still = filmStill[size_t(i)];
+                (still ? film : photos).push_back(p);
+                (still ? filmTruth : photoTruth).push_back(truth[size_t(i)]);
+            }
+            std::printf("  %-32s balanced accuracy %.4f  film %.4f  photos %.4f  macro-F1 %.4f\n", name.c_str(),
+                        computeMetrics(allTruth, all, data.classNames).balancedAccuracy,
+                        computeMetrics(filmTruth, film, data.classNames).balancedAccuracy,
+                        computeMetrics(photoTruth, photos, data.classNames).balancedAccuracy,
+                        computeMetrics(allTruth, all, data.classNames).macroF1);
+        };
+        std::printf("every labelled face; class biases fitted by 5-fold cross-validation by identity:\n");
+        for (const auto& [name, x] : inputs) {
+            report(name + " zero-shot", x);
+            torch::Tensor pooled = torch::zeros_like(x);
+            for (int f = 0; f < 5; ++f) {
+                std::vector<int64_t> train, held;
+                std::vector<int> labels;
+                for (int64_t i = 0; i < n; ++i) {
+                    if (fold[size_t(i)] == f) {
+                        held.push_back(i);
+                    } else {
+                        train.push_back(i);
+                        labels.push_back(truth[size_t(i)]);
+                    }
+                }
+                const LinearFit fit = fitLinear(x.index_select(0, torch::tensor(train)), labels, torch::eye(classes),
+                                                std::numeric_limits<double>::infinity());
+                const auto rows = torch::tensor(held);
+                pooled.index_copy_(0, rows, x.index_select(0, rows) + fit.biases);
+            }
+            report(name + " biases", pooled);
+        }
+    } catch (const Error& e) {
+        std::printf("error: %s\n", qPrintable(e.message()));
+        return 1;
+    }
+    return 0;
+}
