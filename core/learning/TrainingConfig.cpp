@@ -150,7 +150,7 @@ void TrainingConfig::validate() const
         if (grayscale != info.grayscale)
             fail(info.grayscale ? QStringLiteral("the %1 backbone takes grayscale images (drop the colour option)").arg(backbone)
                                 : QStringLiteral("the %1 backbone takes colour images (grayscale false; CLI --color)").arg(backbone));
-        if (backbone == "faceres" && imageSize != info.inputSize)
+        if (info.fixedInputSize && imageSize != info.inputSize)
             fail(QStringLiteral("the %1 backbone takes %2x%2 images (image_size %2; CLI --size %2), not %3")
                      .arg(backbone).arg(info.inputSize).arg(imageSize));
     }

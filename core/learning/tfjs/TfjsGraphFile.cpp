@@ -1,5 +1,6 @@
 #include "core/learning/tfjs/TfjsGraphFile.h"
 
+#include "core/learning/tfjs/FaceApiExpressionGraph.h"
 #include "core/util/Error.h"
 
 #include <QDir>
@@ -219,6 +220,44 @@ TfjsWeight decodeTfjsWeight(const QJsonObject& entry, const QByteArray& bytes)
     return w;
 }
 
+std::vector<TfjsWeight> readTfjsWeights(const QJsonArray& manifest, const QString& manifestFile)
+{
+    std::vector<TfjsWeight> weights;
+    const QDir base = QFileInfo(manifestFile).absoluteDir();
+    for (const QJsonValue& groupValue : manifest) {
+        const QJsonObject group = groupValue.toObject();
+        // A group's weights are one byte stream split across its shard files.
+        QByteArray buffer;
+        QStringList shardPaths;
+        for (const QJsonValue& p : group.value(QStringLiteral("paths")).toArray()) {
+            const QString shard = base.filePath(p.toString());
+            shardPaths << shard;
+            buffer += readWholeFile(shard, QStringLiteral("a weight file of %1").arg(manifestFile));
+        }
+        qint64 offset = 0;
+        for (const QJsonValue& e : group.value(QStringLiteral("weights")).toArray()) {
+            const QJsonObject entry = e.toObject();
+            try {
+                const qint64 size = tfjsWeightByteSize(entry);
+                if (offset + size > buffer.size())
+                    throw Error(QStringLiteral("%1 needs bytes %2..%3 but the weight data has only %4 bytes "
+                                               "(truncated or mismatched file)")
+                                    .arg(entryLabel(entry)).arg(offset).arg(offset + size).arg(buffer.size()));
+                weights.push_back(decodeTfjsWeight(entry, buffer.mid(offset, size)));
+                offset += size;
+            } catch (const Error& error) {
+                throw Error(QStringLiteral("%1 (weights %2): %3")
+                                .arg(manifestFile, shardPaths.join(QStringLiteral(", ")), error.message()));
+            }
+        }
+        if (offset != buffer.size())
+            throw Error(QStringLiteral("%1: weight files %2 hold %3 bytes but the manifest describes %4")
+                            .arg(manifestFile, shardPaths.join(QStringLiteral(", ")))
+                            .arg(buffer.size()).arg(offset));
+    }
+    return weights;
+}
+
 TfjsGraphFile readTfjsGraphModel(const QString& modelJsonPath)
 {
     TfjsGraphFile model;
@@ -229,6 +268,9 @@ TfjsGraphFile readTfjsGraphModel(const QString& modelJsonPath)
     if (doc.isNull())
         throw Error(QStringLiteral("%1: not valid JSON (%2 at offset %3)")
                         .arg(modelJsonPath, parseError.errorString()).arg(parseError.offset));
+    // A bare weights manifest (a list, no graph) is how face-api ships its models; the one whose
+    // network Exemplar knows is given its graph there.
+    if (doc.isArray()) return faceApiExpressionGraph(modelJsonPath, doc.array());
     const QJsonObject root = doc.object();
     const QString format = root.value(QStringLiteral("format")).toString();
     if (!format.isEmpty() && format != QLatin1String("graph-model"))
@@ -242,38 +284,7 @@ TfjsGraphFile readTfjsGraphModel(const QString& modelJsonPath)
     const QJsonValue manifest = root.value(QStringLiteral("weightsManifest"));
     if (!manifest.isArray())
         throw Error(QStringLiteral("%1: no weightsManifest list").arg(modelJsonPath));
-    const QDir base = QFileInfo(modelJsonPath).absoluteDir();
-    for (const QJsonValue& groupValue : manifest.toArray()) {
-        const QJsonObject group = groupValue.toObject();
-        // A group's weights are one byte stream split across its shard files.
-        QByteArray buffer;
-        QStringList shardPaths;
-        for (const QJsonValue& p : group.value(QStringLiteral("paths")).toArray()) {
-            const QString shard = base.filePath(p.toString());
-            shardPaths << shard;
-            buffer += readWholeFile(shard, QStringLiteral("a weight file of %1").arg(modelJsonPath));
-        }
-        qint64 offset = 0;
-        for (const QJsonValue& e : group.value(QStringLiteral("weights")).toArray()) {
-            const QJsonObject entry = e.toObject();
-            try {
-                const qint64 size = tfjsWeightByteSize(entry);
-                if (offset + size > buffer.size())
-                    throw Error(QStringLiteral("%1 needs bytes %2..%3 but the weight data has only %4 bytes "
-                                               "(truncated or mismatched file)")
-                                    .arg(entryLabel(entry)).arg(offset).arg(offset + size).arg(buffer.size()));
-                model.weights.push_back(decodeTfjsWeight(entry, buffer.mid(offset, size)));
-                offset += size;
-            } catch (const Error& error) {
-                throw Error(QStringLiteral("%1 (weights %2): %3")
-                                .arg(modelJsonPath, shardPaths.join(QStringLiteral(", ")), error.message()));
-            }
-        }
-        if (offset != buffer.size())
-            throw Error(QStringLiteral("%1: weight files %2 hold %3 bytes but the manifest describes %4")
-                            .arg(modelJsonPath, shardPaths.join(QStringLiteral(", ")))
-                            .arg(buffer.size()).arg(offset));
-    }
+    model.weights = readTfjsWeights(manifest.toArray(), modelJsonPath);
     return model;
 }
 

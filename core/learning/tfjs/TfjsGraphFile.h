@@ -6,6 +6,7 @@
 // Weights are read in the order of weightsManifest (groups, then weights within a group), which
 // is the order their bytes are concatenated across the group's shard files; graph node order is
 // unrelated.
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -49,8 +50,15 @@ struct TfjsGraphFile {
 };
 
 // Throws exemplar::Error naming the file and the problem: unreadable or malformed JSON, not a graph
-// model, a missing or short weight file, an unsupported dtype or quantisation.
+// model, a missing or short weight file, an unsupported dtype or quantisation. A bare weights
+// manifest (a JSON list, as face-api ships its models) is read as face-api's expression network
+// (FaceApiExpressionGraph.h), the one such network Exemplar knows.
 TfjsGraphFile readTfjsGraphModel(const QString& modelJsonPath);
+
+// The weights a manifest (model.json's weightsManifest, or a face-api *-weights_manifest.json)
+// lists, decoded in manifest order; shard paths are relative to `manifestFile`'s directory, which
+// errors name with the weight and the shard.
+std::vector<TfjsWeight> readTfjsWeights(const QJsonArray& manifest, const QString& manifestFile);
 
 // Decodes one manifest entry's bytes (`quantization` may be empty). Exposed for tests of the
 // quantisation formats. Throws exemplar::Error when the entry or byte count is invalid.

@@ -1,0 +1,307 @@
+// face-api's expression network, built by Exemplar from a bare weights manifest
+// (FaceApiExpressionGraph.h). A small manifest with face-api's weight names and known weights is
+// generated here: on an image of one colour every activation map is constant when each 3x3 kernel
+// has only its centre tap, so a plain reference of face-api's wiring (which sums feed which
+// convolution, where the ReLUs are, the mean and the scaling) gives the expected outputs. Broken
+// manifests must be refused naming the file and the weight. With the real model installed and
+// faces-dev present, happy faces must come out happy.
+#include "core/learning/tfjs/FaceApiExpressionGraph.h"
+#include "core/learning/tfjs/FaceModelInput.h"
+#include "core/learning/tfjs/ModelLocator.h"
+#include "core/learning/tfjs/TfjsModel.h"
+#include "core/learning/tfjs/ZeroShot.h"
+#include "core/util/Error.h"
+#include "tests/support/TestSupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+using namespace exemplar;
+using namespace exemplar::learning;
+
+namespace {
+
+using Vec = std::vector<double>;
+using Mat = std::vector<Vec>; // [in][out]
+
+const int kChannels[4] = {4, 5, 3, 6}; // dense0..dense3 (face-api: 32, 64, 128, 256)
+constexpr int kClasses = 7;
+
+struct Weight {
+    std::vector<int> shape;
+    std::vector<double> values;
+};
+
+// face-api's weight names and shapes, with values from `seed`: multiples of 1/256 (exact in
+// float32) and only the centre tap of each 3x3 kernel set.
+std::map<QString, Weight> manifestWeights(int seed)
+{
+    std::map<QString, Weight> w;
+    int counter = seed * 1000;
+    auto values = [&](int n) {
+        Vec v;
+        for (int i = 0; i < n; ++i) v.push_back(std::round(std::sin(0.77 * ++counter) * 0.6 * 256.0) / 256.0);
+        return v;
+    };
+    auto centreOnly = [&](int in, int out) { // [3, 3, in, out], only [1][1] set
+        Weight k{{3, 3, in, out}, Vec(size_t(9 * in * out), 0.0)};
+        const Vec centre = values(in * out);
+        std::copy(centre.begin(), centre.end(), k.values.begin() + 4 * in * out);
+        return k;
+    };
+    int in = 3;
+    for (int b = 0; b < 4; ++b) {
+        const QString d = QStringLiteral("dense%1").arg(b);
+        const int c = kChannels[b];
+        for (int k = 0; k < 4; ++k) {
+            const QString p = QStringLiteral("%1/conv%2").arg(d).arg(k);
+            const int from = k == 0 ? in : c;
+            if (b == 0 && k == 0) {
+                w[p + "/filters"] = centreOnly(from, c);
+            } else {
+                w[p + "/depthwise_filter"] = centreOnly(from, 1);
+                w[p + "/pointwise_filter"] = Weight{{1, 1, from, c}, values(from * c)};
+            }
+            w[p + "/bias"] = Weight{{c}, values(c)};
+        }
+        in = c;
+    }
+    w["fc/weights"] = Weight{{in, kClasses}, values(in * kClasses)};
+    w["fc/bias"] = Weight{{kClasses}, values(kClasses)};
+    return w;
+}
+
+// Writes the weights as face-api ships them: a manifest list and one shard. `skip`: a weight left
+// out; `chop`: bytes cut off the shard.
+QString writeManifest(const QString& dir, const std::map<QString, Weight>& weights, const QString& skip = {}, int chop = 0)
+{
+    QJsonArray entries;
+    QByteArray bytes;
+    for (const auto& [name, w] : weights) {
+        if (name == skip) continue;
+        QJsonArray shape;
+        for (int d : w.shape) shape.append(d);
+        entries.append(QJsonObject{{"name", name}, {"shape", shape}, {"dtype", "float32"}});
+        for (double v : w.values) {
+            char le[4];
+            qToLittleEndian<float>(float(v), le);
+            bytes.append(le, 4);
+        }
+    }
+    bytes.chop(chop);
+    QFile bin(dir + "/face_expression_model.bin");
+    if (!bin.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(bin.fileName()));
+    bin.write(bytes);
+    const QString path = dir + "/face_expression_model-weights_manifest.json";
+    QFile json(path);
+    if (!json.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
+    json.write(QJsonDocument(QJsonArray{QJsonObject{{"paths", QJsonArray{"face_expression_model.bin"}}, {"weights", entries}}})
+                   .toJson());
+    return path;
+}
+
+// The network on a constant image, as face-api's code computes it.
+struct Reference {
+    Vec features, logits, probabilities;
+};
+
+Reference reference(const std::map<QString, Weight>& w, const Vec& rgb)
+{
+    auto relu = [](Vec v) {
+        for (double& x : v) x = std::max(0.0, x);
+        return v;
+    };
+    auto add = [](Vec a, const Vec& b) {
+        for (size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+        return a;
+    };
+    // x times the centre taps [3][3][in][out] (or a 1x1 / dense [in][out] kernel) plus bias.
+    auto dense = [](const Vec& x, const Weight& k, size_t offset, const Vec& bias) {
+        const size_t out = size_t(k.shape.back());
+        Vec y = bias;
+        for (size_t i = 0; i < x.size(); ++i)
+            for (size_t o = 0; o < out; ++o) y[o] += x[i] * k.values[offset + i * out + o];
+        return y;
+    };
+    auto separable = [&](const Vec& x, const QString& p) {
+        const Weight& dw = w.at(p + "/depthwise_filter");
+        Vec scaled = x;
+        for (size_t i = 0; i < x.size(); ++i) scaled[i] *= dw.values[4 * x.size() + i];
+        return dense(scaled, w.at(p + "/pointwise_filter"), 0, w.at(p + "/bias").values);
+    };
+    Vec x;
+    const double mean[3] = {122.782, 117.001, 104.298};
+    for (int c = 0; c < 3; ++c) x.push_back((rgb[size_t(c)] - mean[c]) / 255.0);
+    for (int b = 0; b < 4; ++b) {
+        const QString d = QStringLiteral("dense%1").arg(b);
+        const Vec first = b == 0 ? dense(x, w.at(d + "/conv0/filters"), size_t(4 * 3 * kChannels[0]), w.at(d + "/conv0/bias").values)
+                                 : separable(x, d + "/conv0");
+        const Vec out1 = relu(first);
+        const Vec out2 = separable(out1, d + "/conv1");
+        const Vec out3 = separable(relu(add(out1, out2)), d + "/conv2");
+        const Vec out4 = separable(relu(add(add(out1, out2), out3)), d + "/conv3");
+        x = relu(add(add(add(out1, out2), out3), out4));
+    }
+    Reference r;
+    r.features = x;
+    r.logits = dense(x, w.at("fc/weights"), 0, w.at("fc/bias").values);
+    const double top = *std::max_element(r.logits.begin(), r.logits.end());
+    double sum = 0;
+    for (double z : r.logits) sum += std::exp(z - top);
+    for (double z : r.logits) r.probabilities.push_back(std::exp(z - top) / sum);
+    return r;
+}
+
+std::vector<float> constantImages(const std::vector<Vec>& colours)
+{
+    std::vector<float> nhwc;
+    for (const Vec& rgb : colours)
+        for (int p = 0; p < 112 * 112; ++p)
+            for (double v : rgb) nhwc.push_back(float(v));
+    return nhwc;
+}
+
+void compareRows(const TfjsOutput& out, const std::vector<Vec>& expected, double tolerance)
+{
+    QCOMPARE(out.shape.size(), size_t(2));
+    QCOMPARE(out.shape[0], qint64(expected.size()));
+    QCOMPARE(out.shape[1], qint64(expected[0].size()));
+    for (size_t r = 0; r < expected.size(); ++r)
+        for (size_t c = 0; c < expected[r].size(); ++c) {
+            const double got = out.values[r * expected[r].size() + c];
+            if (std::abs(got - expected[r][c]) > tolerance * std::max(1.0, std::abs(expected[r][c])))
+                QFAIL(qPrintable(QStringLiteral("row %1 column %2: %3, expected %4").arg(r).arg(c).arg(got).arg(expected[r][c])));
+        }
+}
+
+QString errorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.message();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestFaceApiGraph : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void followsFaceApisWiring()
+    {
+        QTemporaryDir dir;
+        const auto weights = manifestWeights(1);
+        const TfjsModel model = TfjsModel::load(writeManifest(dir.path(), weights));
+        QCOMPARE(model.inputShape(), (std::vector<qint64>{-1, 112, 112, 3}));
+        QCOMPARE(model.outputNode(), QString::fromLatin1(kFaceApiOutputNode));
+        // Colours on both sides of face-api's mean, so ReLUs cut in some channels and not others.
+        const std::vector<Vec> colours{{200, 100, 50}, {20, 240, 130}, {122, 117, 104}};
+        std::vector<Reference> expected;
+        for (const Vec& c : colours) expected.push_back(reference(weights, c));
+        const std::vector<float> input = constantImages(colours);
+        std::vector<Vec> features, logits, probabilities;
+        for (const Reference& r : expected) {
+            features.push_back(r.features);
+            logits.push_back(r.logits);
+            probabilities.push_back(r.probabilities);
+        }
+        compareRows(model.predict(input, 3, 112, 112, QString::fromLatin1(kFaceApiFeatureNode)), features, 1e-4);
+        compareRows(model.predict(input, 3, 112, 112, QString::fromLatin1(kFaceApiLogitsNode)), logits, 1e-4);
+        compareRows(model.predict(input, 3, 112, 112), probabilities, 1e-5);
+        // The self-contained export (what fine-tuned backbones are saved as) computes the same.
+        compareRows(model.predictViaTorchScript(input, 3, 112, 112, QString::fromLatin1(kFaceApiOutputNode)), probabilities, 1e-5);
+        // The reference is not trivially met: another model's weights give other outputs.
+        const Reference other = reference(manifestWeights(2), colours[0]);
+        double differs = 0;
+        for (size_t c = 0; c < other.probabilities.size(); ++c)
+            differs = std::max(differs, std::abs(other.probabilities[c] - expected[0].probabilities[c]));
+        QVERIFY(differs > 1e-3);
+        // Only 112 px faces: the dense layer is sized for the 7x7 map they leave.
+        QVERIFY(errorOf([&] { model.predict(std::vector<float>(64 * 64 * 3, 0.5f), 1, 64, 64); }).contains("112"));
+    }
+
+    void refusesBrokenManifestsByName()
+    {
+        QTemporaryDir dir;
+        auto weights = manifestWeights(1);
+        QString error = errorOf([&] { TfjsModel::load(writeManifest(dir.path(), weights, "dense2/conv1/pointwise_filter")); });
+        QVERIFY2(error.contains("face_expression_model-weights_manifest.json") &&
+                     error.contains("dense2/conv1/pointwise_filter") && error.contains("face-api"),
+                 qPrintable(error));
+
+        error = errorOf([&] { TfjsModel::load(writeManifest(dir.path(), weights, {}, 10)); });
+        QVERIFY2(error.contains("face_expression_model.bin") && error.contains("fc/weights"), qPrintable(error));
+
+        weights["fc/weights"].shape = {kChannels[3] + 1, kClasses}; // rows for a channel the network lacks
+        weights["fc/weights"].values.resize(size_t((kChannels[3] + 1) * kClasses), 0.0);
+        error = errorOf([&] { TfjsModel::load(writeManifest(dir.path(), weights)); });
+        QVERIFY2(error.contains("fc/weights") && error.contains("shape"), qPrintable(error));
+
+        // A manifest of another network (here: an empty one) is not taken for the expression network.
+        QFile json(dir.path() + "/other-weights_manifest.json");
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        json.write(R"([{"paths": [], "weights": []}])");
+        json.close();
+        error = errorOf([&] { TfjsModel::load(json.fileName()); });
+        QVERIFY2(error.contains("other-weights_manifest.json") && error.contains("dense0/conv0/filters"), qPrintable(error));
+    }
+
+    void knowsFaceApisClasses()
+    {
+        // face-api's order: neutral, happy, sad, angry, fearful, disgusted, surprised.
+        const std::vector<int> taskOf =
+            mapPretrainedClasses("faceapi", {"happiness", "sadness", "anger", "surprise", "neutral", "disgust"});
+        QCOMPARE(taskOf, (std::vector<int>{4, 0, 1, 2, -1, 5, 3}));
+        const PretrainedModelInfo info = pretrainedModelInfo("faceapi");
+        QCOMPARE(info.inputSize, 112);
+        QVERIFY(!info.grayscale);
+        QCOMPARE(info.fileName, QStringLiteral("face_expression_model-weights_manifest.json"));
+    }
+
+    // With the real model and faces-dev: happy faces must come out happy (a wrong wiring still
+    // gives probabilities, but not these). bench_tfjs_check compares it with face-api's own code.
+    void realModelRecognisesHappyFaces()
+    {
+        const QString manifest = findPretrainedModel(QStringLiteral("faceapi"));
+        if (manifest.isEmpty()) QSKIP(qPrintable(pretrainedModelsHowTo()));
+        EXEMPLAR_REQUIRE_FACES_DEV(facesDev);
+        QFile labels(facesDev + QStringLiteral("/labels.csv"));
+        QVERIFY(labels.open(QIODevice::ReadOnly | QIODevice::Text));
+        labels.readLine();
+        std::vector<float> input;
+        int happy = 0;
+        while (!labels.atEnd() && happy < 40) {
+            const QStringList f = QString::fromUtf8(labels.readLine()).trimmed().split(QLatin1Char(','));
+            if (f.size() < 2 || f[1] != QLatin1String("happiness")) continue;
+            const cv::Mat image = cv::imread((facesDev + QStringLiteral("/images/") + f[0]).toStdString());
+            QVERIFY(!image.empty());
+            for (float v : faceModelInput(image, 112, false)) input.push_back(v * 255.0f);
+            ++happy;
+        }
+        const TfjsOutput e = TfjsModel::load(manifest).predict(input, happy, 112, 112);
+        int saidHappy = 0;
+        for (int i = 0; i < happy; ++i) {
+            const auto row = e.values.begin() + i * 7;
+            saidHappy += std::max_element(row, row + 7) - row == 1; // neutral HAPPY sad angry fearful disgusted surprised
+        }
+        qInfo("face-api says happy for %d/%d happy faces", saidHappy, happy);
+        QVERIFY(saidHappy >= happy * 4 / 5);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFaceApiGraph)
+#include "test_faceapi_graph.moc"
