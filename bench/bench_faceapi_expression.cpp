@@ -1,15 +1,15 @@
 // Would a second expression model help #8? face-api's expression network (npm @vladmandic/face-api
-// 1.7.15, MIT; its weights manifest holds no graph, so the network is written here from face-api's
-// source: four dense blocks of separable convolutions on 112x112 RGB minus the mean
-// [122.782, 117.001, 104.298], divided by 255; a 7x7 average pool; 256x7 fully connected; classes
-// neutral, happy, sad, angry, fearful, disgusted, surprised), scored on every labelled face of a
+// 1.7.15, MIT; its weights manifest holds no graph, so the product builds the network from face-api's
+// source: FaceApiExpressionGraph.h), scored on every labelled face of a
 // faces-dev expression task: zero-shot and with class biases fitted in a 5-fold cross-validation by
 // identity (the product's fitLinear), over the face and its mirror and over the nine test-time views,
 // alone and averaged with the emotion model's view logits (bench_frozen_heads' cache, when there).
-// An exploration, not the product: bench/faceapi_expression/ holds the same network in TF.js.
+// bench/faceapi_expression/ holds the same network written in TF.js ops (an earlier exploration).
 //
 //   npm pack @vladmandic/face-api@1.7.15 && tar xzf vladmandic-face-api-1.7.15.tgz
-//   bench_faceapi_expression [expression4|expression6] [FACE_API_MODEL_DIR=package/model]
+//   bench_faceapi_expression [expression4|expression6] [FACE_API_MODEL_DIR=package/model] [pad|centre]
+// pad (default): the whole image padded to a square, as face-api frames; centre: the centre
+// square, as the product frames faces.
 #include "FacesDevTasks.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/Metrics.h"
@@ -18,15 +18,13 @@
 #include "core/learning/internal/LinearFit.h"
 #include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/tfjs/FaceModelInput.h"
-#include "core/learning/tfjs/TfjsGraphFile.h"
+#include "core/learning/tfjs/FaceApiExpressionGraph.h"
+#include "core/learning/tfjs/TfjsGraphModule.h"
 #include "core/util/Error.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -38,88 +36,41 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
-namespace F = torch::nn::functional;
 
 namespace {
 
 const QStringList kFaceApiClasses{"neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise"};
 const QStringList kEmotionClasses{"anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"};
 
-// The manifest's weights as torch tensors in TF.js layout (HWIO kernels).
-std::map<QString, torch::Tensor> readFaceApiWeights(const QString& dir)
-{
-    const QString manifestPath = dir + "/face_expression_model-weights_manifest.json";
-    QFile manifest(manifestPath);
-    if (!manifest.open(QIODevice::ReadOnly)) throw Error(QStringLiteral("%1: cannot be read").arg(manifestPath));
-    std::map<QString, torch::Tensor> weights;
-    for (const QJsonValue group : QJsonDocument::fromJson(manifest.readAll()).array()) {
-        QByteArray bytes;
-        for (const QJsonValue p : group["paths"].toArray()) {
-            QFile shard(dir + "/" + p.toString());
-            if (!shard.open(QIODevice::ReadOnly)) throw Error(QStringLiteral("%1: cannot be read").arg(shard.fileName()));
-            bytes += shard.readAll();
-        }
-        qint64 offset = 0;
-        for (const QJsonValue entry : group["weights"].toArray()) {
-            const qint64 size = tfjsWeightByteSize(entry.toObject());
-            const TfjsWeight w = decodeTfjsWeight(entry.toObject(), bytes.mid(offset, size));
-            offset += size;
-            weights[w.name] = torch::tensor(w.floats).reshape(std::vector<int64_t>(w.shape.begin(), w.shape.end()));
-        }
-    }
-    return weights;
-}
-
+// face-api's network as the product builds it (FaceApiExpressionGraph.h), seven logits of
+// [N, 3, 112, 112] RGB 0..255.
 class FaceApiExpressionNet {
 public:
-    explicit FaceApiExpressionNet(const QString& dir) : w_(readFaceApiWeights(dir)) {}
-
-    // x: [N, 3, 112, 112] RGB in 0..255. Returns the seven logits.
-    torch::Tensor logits(const torch::Tensor& x) const
+    explicit FaceApiExpressionNet(const QString& dir)
+        : graph_(readTfjsGraphModel(dir + "/face_expression_model-weights_manifest.json"))
+    {
+        graph_->eval();
+    }
+    torch::Tensor logits(const torch::Tensor& x)
     {
         torch::NoGradGuard noGrad;
-        auto h = (x - torch::tensor({122.782f, 117.001f, 104.298f}).view({1, 3, 1, 1})) / 255.0;
-        for (const char* block : {"dense0", "dense1", "dense2", "dense3"}) h = denseBlock(h, block);
-        h = h.mean({2, 3}); // TF's 7x7 average pool, stride 2, valid, on the 7x7 map
-        return h.matmul(w_.at("fc/weights")) + w_.at("fc/bias");
+        return graph_->forwardTo(x, QString::fromLatin1(kFaceApiLogitsNode));
     }
 
 private:
-    const torch::Tensor& at(const QString& name) const { return w_.at(name); }
-    // TF's "same" padding: with stride 2 on an even side the extra row and column go at the end.
-    static torch::Tensor same(const torch::Tensor& x, int stride)
-    {
-        return stride == 1 ? F::pad(x, F::PadFuncOptions({1, 1, 1, 1})) : F::pad(x, F::PadFuncOptions({0, 1, 0, 1}));
-    }
-    torch::Tensor separable(const torch::Tensor& x, const QString& p, int stride) const
-    {
-        const auto depthwise = at(p + "/depthwise_filter").permute({2, 3, 0, 1}); // [C, 1, 3, 3]
-        const auto pointwise = at(p + "/pointwise_filter").permute({3, 2, 0, 1}); // [O, C, 1, 1]
-        const std::vector<int64_t> step{stride, stride}, none{0, 0}, one{1, 1};
-        auto y = torch::conv2d(same(x, stride), depthwise, torch::Tensor(), step, none, one, x.size(1));
-        return torch::conv2d(y, pointwise) + at(p + "/bias").view({1, -1, 1, 1});
-    }
-    torch::Tensor denseBlock(const torch::Tensor& x, const QString& d) const
-    {
-        const bool first = d == QLatin1String("dense0");
-        const auto out1 = torch::relu(
-            first ? torch::conv2d(same(x, 2), at(d + "/conv0/filters").permute({3, 2, 0, 1}), torch::Tensor(), std::vector<int64_t>{2, 2}) +
-                        at(d + "/conv0/bias").view({1, -1, 1, 1})
-                  : separable(x, d + "/conv0", 2));
-        const auto out2 = separable(out1, d + "/conv1", 1);
-        const auto out3 = separable(torch::relu(out1 + out2), d + "/conv2", 1);
-        const auto out4 = separable(torch::relu(out1 + out2 + out3), d + "/conv3", 1);
-        return torch::relu(out1 + out2 + out3 + out4);
-    }
-    std::map<QString, torch::Tensor> w_;
+    TfjsGraphModule graph_{nullptr};
 };
 
-// The whole image padded to a square with black (as face-api pads), TF.js's legacy bilinear resize
-// to 112, RGB 0..255 as [3, 112, 112].
-torch::Tensor faceApiInput(const QString& path)
+// The whole image padded to a square with black (as face-api pads), or its centre square (as the
+// product frames faces), TF.js's legacy bilinear resize to 112, RGB 0..255 as [3, 112, 112].
+torch::Tensor faceApiInput(const QString& path, bool centre)
 {
     const cv::Mat decoded = cv::imread(path.toStdString(), cv::IMREAD_COLOR);
     if (decoded.empty()) throw Error(QStringLiteral("%1: cannot be decoded").arg(path));
+    if (centre) {
+        const cv::Mat image = faceModelImage(decoded, 112, false) * 255.0;
+        return torch::from_blob(const_cast<float*>(image.ptr<float>()), {112, 112, 3}).permute({2, 0, 1}).clone();
+    }
     const int side = std::max(decoded.rows, decoded.cols);
     cv::Mat square;
     cv::copyMakeBorder(decoded, square, (side - decoded.rows) / 2, side - decoded.rows - (side - decoded.rows) / 2,
@@ -139,13 +90,14 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     const QString which = argc > 1 ? argv[1] : "expression6";
     const QString modelDir = argc > 2 ? argv[2] : "package/model";
+    const bool centre = argc > 3 && QString(argv[3]) == "centre";
     const QString facesDev = QStringLiteral(EXEMPLAR_FACES_DEV_DIR);
     if (!facesDevPresent(facesDev)) return 1;
     const std::optional<FacesDevTask> task = facesDevTask(which);
     if (!task || task->column != QLatin1String("expression")) return 1;
     try {
         configureTorchRuntime(0);
-        const FaceApiExpressionNet net(modelDir);
+        FaceApiExpressionNet net(modelDir);
         const TrainingData data =
             readLabelledFolder(facesDev + "/labels.csv", facesDev + "/images", task->column, task->classes).data;
         const int64_t n = int64_t(data.samples.size()), classes = int64_t(data.classNames.size());
@@ -157,7 +109,7 @@ int main(int argc, char** argv)
             const int64_t end = std::min(n, start + 64);
             std::vector<torch::Tensor> images(size_t(end - start));
             cv::parallel_for_(cv::Range(int(start), int(end)), [&](const cv::Range& r) {
-                for (int i = r.start; i < r.end; ++i) images[size_t(i - start)] = faceApiInput(data.samples[size_t(i)].path);
+                for (int i = r.start; i < r.end; ++i) images[size_t(i - start)] = faceApiInput(data.samples[size_t(i)].path, centre);
             });
             const auto x = torch::stack(images);
             single.narrow(0, start, end - start).copy_((net.logits(x) + net.logits(x.flip({3}))) / 2);

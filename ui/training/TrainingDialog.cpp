@@ -53,6 +53,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     backbone_->addItem(tr("Pretrained emotion model"), QStringLiteral("emotion"));
     backbone_->addItem(tr("Pretrained gender model"), QStringLiteral("gender"));
     backbone_->addItem(tr("Pretrained FaceRes model (sex; 224 px colour)"), QStringLiteral("faceres"));
+    backbone_->addItem(tr("Pretrained face-api expression model (112 px colour)"), QStringLiteral("faceapi"));
     {
         auto* items = qobject_cast<QStandardItemModel*>(backbone_->model());
         bool anyMissing = false;
@@ -83,6 +84,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     teacher_->addItem(tr("+ the emotion model's judgement (distillation)"), QStringLiteral("emotion"));
     teacher_->addItem(tr("+ the gender model's judgement (distillation)"), QStringLiteral("gender"));
     teacher_->addItem(tr("+ the FaceRes model's judgement (distillation)"), QStringLiteral("faceres"));
+    teacher_->addItem(tr("+ the face-api expression model's judgement (distillation)"), QStringLiteral("faceapi"));
     auxiliary_ = new QCheckBox(tr("Also learn from the task's other classes (never predicted)"));
     auxiliary_->setToolTip(tr("Images of the task's classes not chosen (e.g. neutral) train extra outputs that "
                               "are dropped from the model: more faces to learn features from. With a teacher, "
@@ -348,7 +350,7 @@ void TrainingDialog::updateBackbone()
     const QString backbone = backbone_->currentData().toString();
     const bool pretrained = backbone != QLatin1String("none");
     // The pretrained graph is the network; its input is what it was made for (64 px gray for
-    // emotion/gender, 224 px colour for faceres).
+    // emotion/gender, 224 px colour for faceres, 112 px colour for faceapi).
     model_->setEnabled(!pretrained);
     imageSize_->setEnabled(!pretrained);
     if (pretrained)
