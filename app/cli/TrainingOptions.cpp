@@ -25,7 +25,8 @@ TrainingOptions::TrainingOptions(const TrainingOptionHelp& help)
                                   "features and its own class scores, fitted in one pass, its penalty chosen by "
                                   "cross-validation by identity; faces scored over nine views) or class_biases (the "
                                   "pretrained classifier kept as it is, one bias per class fitted; the model must know "
-                                  "every chosen class).", "FIT"),
+                                  "every chosen class; the biases are kept only if cross-validation by identity on the "
+                                  "training faces says they beat the model as it is).", "FIT"),
       distillFrom("distill-from", "Also learn from a pretrained model's judgement of every training image (knowledge "
                                   "distillation): auto (default: the installed model that knows all the chosen classes "
                                   "and scores best on the validation faces, if clearly better than chance), emotion, "

@@ -447,8 +447,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
             const size_t chunk = size_t(facesPerChunk(decoded.pixels.size(3)));
             const auto fitted =
                 classBiasesOnly
-                    ? fitBiasesToTrainingFaces(backboneOf(net), evaluatedRows, chunk, trainRows, labelOfRow,
-                                               data.classNames, config.seed, budget, cancel)
+                    ? fitBiasesToTrainingFaces(backboneOf(net), evaluatedRows, chunk, trainRows, labelOfRow, usable,
+                                               data.classNames, config.seed, budget, cancel, message)
                     : fitLinearHeadToTrainingFaces(backboneOf(net), evaluatedRows, chunk, trainRows, labelOfRow, usable,
                                                    data.classNames, config.seed, budget, cancel, message);
             if (!fitted) {
@@ -469,7 +469,11 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
                 QStringList biases;
                 for (int c = 0; c < classCount; ++c)
                     biases << QStringLiteral("%1 %2").arg(data.classNames[c]).arg(fitted->fit.biases[c].item<double>(), 0, 'f', 2);
-                message(classBiasesOnly
+                message(fitted->asIs
+                            ? QStringLiteral("The pretrained classifier kept as it is, judged on %1 training faces "
+                                             "(scored in %2 s; %3 s in all)")
+                                  .arg(seen).arg(qRound(budget.scoringSeconds())).arg(qRound(budget.elapsed()))
+                        : classBiasesOnly
                             ? QStringLiteral("Class biases fitted on %1 training faces (scored in %2 s; %3 s in all): %4")
                                   .arg(seen).arg(qRound(budget.scoringSeconds())).arg(qRound(budget.elapsed()))
                                   .arg(biases.join(", "))

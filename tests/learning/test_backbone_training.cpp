@@ -35,6 +35,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <optional>
 #include <random>
 
 using namespace exemplar;
@@ -87,6 +88,20 @@ TrainingData writeStripedFaces(const QString& dir, int count, unsigned seed)
         data.samples.push_back({path, label, QStringLiteral("person%1").arg(i / 3), i + 1});
     }
     return data;
+}
+
+// What a class-bias fit's log says of its cross-validated choice.
+struct BiasChoice {
+    bool kept = false;
+    double withBiases = 0, asIs = 0;
+};
+std::optional<BiasChoice> biasChoice(const QString& log)
+{
+    static const QRegularExpression re(QStringLiteral("Class biases (kept|left out) by \\d-fold cross-validation by "
+                                                      "identity.*with fitted biases ([0-9.]+), the model as it is ([0-9.]+)"));
+    const auto m = re.match(log);
+    if (!m.hasMatch()) return std::nullopt;
+    return BiasChoice{m.captured(1) == QLatin1String("kept"), m.captured(2).toDouble(), m.captured(3).toDouble()};
 }
 
 TrainingConfig smallConfig()
@@ -334,6 +349,10 @@ private Q_SLOTS:
         const QString text = log.join('\n');
         QVERIFY2(text.contains("fitting one bias per class") && text.contains("Class biases fitted on"), qPrintable(text));
         QVERIFY2(!text.contains("Teacher candidate"), qPrintable(text));
+        // The biases are kept because they do better on people their fit did not see.
+        const auto choice = biasChoice(text);
+        QVERIFY2(choice.has_value(), qPrintable(text));
+        QVERIFY(choice->kept && choice->withBiases > choice->asIs);
 
         const ExportedModel model = ExportedModel::load(calibrated.modelDir);
         QCOMPARE(model.sidecar()["network"].toObject()["test_time_views"].toInt(), 9);
@@ -343,6 +362,23 @@ private Q_SLOTS:
         QCOMPARE(agreement.classDisagreements, 0);
         qInfo("largest probability difference, exported (9 views) vs in-memory: %g", agreement.largestDifference);
         QVERIFY(agreement.largestDifference < 1e-5);
+
+        // A model that knows the stripes without leaning: the biases are kept only if the
+        // cross-validation says they beat the model as it is; otherwise it is left untouched.
+        const QString honestModels = tmp_.filePath("honest-models");
+        writeStripesGraph(honestModels, QStringLiteral("emotion"), true, 0.f);
+        qputenv("EXEMPLAR_MODELS_DIR", honestModels.toUtf8());
+        log.clear();
+        const TrainingResult honestRun = TrainingJob(honest, c, tmp_.filePath("run-honest"), logged).run();
+        QVERIFY2(honestRun.status == TrainingStatus::Finished, qPrintable(honestRun.error));
+        const QString honestText = log.join('\n');
+        const auto honestChoice = biasChoice(honestText);
+        QVERIFY2(honestChoice.has_value(), qPrintable(honestText));
+        qInfo("unbiased model: with fitted biases %.3f, as it is %.3f: %s", honestChoice->withBiases, honestChoice->asIs,
+              honestChoice->kept ? "kept" : "left out");
+        QCOMPARE(honestChoice->kept, honestChoice->withBiases > honestChoice->asIs);
+        QCOMPARE(honestText.contains("kept as it is"), !honestChoice->kept);
+        qputenv("EXEMPLAR_MODELS_DIR", biased.toUtf8());
 
         // The stripes' own class names are not among the model's: refused, naming them.
         TrainingData strangers = data_;

@@ -395,8 +395,9 @@ void TrainingDialog::updateFit()
             ? tr("The %1 model knows %2, not %3").arg(backbone, learning::pretrainedModelClasses(backbone).join(", "),
                                                       unknown.join(", "))
             : tr("Keep the pretrained model exactly as it is and fit one bias per class to the training faces, "
-                 "scoring each face over nine crops and paddings (one pass, no epochs). Best when the model "
-                 "already knows the classes and there are few faces per class."));
+                 "scoring each face over nine crops and paddings (one pass, no epochs); the biases are kept only "
+                 "if cross-validation by identity on the training faces says they beat the model as it is. Best "
+                 "when the model already knows the classes and there are few faces per class."));
     if (!items->item(fit_->currentIndex())->isEnabled()) fit_->setCurrentIndex(0);
     fit_->setToolTip(pretrained ? items->item(fit_->currentIndex())->toolTip() : tr("Only for a pretrained model (Start from)"));
     // Settings of gradient training mean nothing to a one-pass fit (the time limit does: it keeps it too).

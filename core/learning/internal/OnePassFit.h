@@ -27,6 +27,7 @@ struct FittedHead {
     LinearFit fit;
     std::vector<int> truth; // the label of each fitted face, in the order of fit.predicted
     size_t offered = 0;     // the task's training faces, fitted or left unscored by the time limit
+    bool asIs = false;      // class biases left out: the pretrained classifier did better as it is
 };
 
 // The network as a pretrained backbone; throws when it is not one.
@@ -81,11 +82,15 @@ private:
 };
 
 // Scores the training faces of the task's classes with the network as it is (in evaluation: over
-// its test-time views) and adds the fitted class biases to it; nullopt when cancelled.
+// its test-time views) and adds the fitted class biases to it, if cross-validation by identity on
+// those faces says the biases do better than the model as it is (else FittedHead::asIs, the
+// network untouched); nullopt when cancelled.
 std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, const EvaluatedRows& evaluated,
                                                      size_t chunk, const std::vector<int>& trainRows,
-                                                     const std::vector<int>& labelOfRow, const QStringList& classes,
-                                                     quint64 seed, OnePassBudget& budget, const CancelFlag& cancel);
+                                                     const std::vector<int>& labelOfRow,
+                                                     const std::vector<TrainingSample>& samples, const QStringList& classes,
+                                                     quint64 seed, OnePassBudget& budget, const CancelFlag& cancel,
+                                                     const std::function<void(const QString&)>& message);
 
 // Fits a linear classifier on the pretrained model's pooled features and its logits, both averaged
 // over the test-time views as evaluation averages them, in one convex solve; its L2 penalty chosen
