@@ -81,9 +81,9 @@ private:
     };
     // The active task's latest finished run: its classes and settings; nullopt after saying why.
     std::optional<RunSetup> latestRunSetup();
-    // The installed emotion model with class biases fitted per fold, on the task's labelled classes
-    // it knows; nullopt after saying why (not installed, too few of them).
-    std::optional<RunSetup> emotionBiasesSetup();
+    // An installed expression model ("faceapi", "emotion") with class biases fitted per fold, on the task's
+    // labelled classes it knows; nullopt after saying why (not installed, too few of them).
+    std::optional<RunSetup> pretrainedBiasesSetup(const QString& model);
 
     MainWindow* window_;
     QLabel* summary_;
