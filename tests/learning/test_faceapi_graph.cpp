@@ -11,6 +11,7 @@
 #include "core/learning/tfjs/TfjsModel.h"
 #include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
+#include "tests/learning/FacesDevLabels.h"
 #include "tests/support/TestSupport.h"
 
 #include <QFile>
@@ -279,18 +280,14 @@ private Q_SLOTS:
         const QString manifest = findPretrainedModel(QStringLiteral("faceapi"));
         if (manifest.isEmpty()) QSKIP(qPrintable(pretrainedModelsHowTo()));
         EXEMPLAR_REQUIRE_FACES_DEV(facesDev);
-        QFile labels(facesDev + QStringLiteral("/labels.csv"));
-        QVERIFY(labels.open(QIODevice::ReadOnly | QIODevice::Text));
-        labels.readLine();
+        const QStringList files = test::facesDevImagesOf(facesDev, QStringLiteral("happiness"), 40);
+        QCOMPARE(files.size(), 40);
         std::vector<float> input;
-        int happy = 0;
-        while (!labels.atEnd() && happy < 40) {
-            const QStringList f = QString::fromUtf8(labels.readLine()).trimmed().split(QLatin1Char(','));
-            if (f.size() < 2 || f[1] != QLatin1String("happiness")) continue;
-            const cv::Mat image = cv::imread((facesDev + QStringLiteral("/images/") + f[0]).toStdString());
-            QVERIFY(!image.empty());
+        const int happy = int(files.size());
+        for (const QString& file : files) {
+            const cv::Mat image = cv::imread(file.toStdString());
+            QVERIFY2(!image.empty(), qPrintable(file));
             for (float v : faceModelInput(image, 112, false)) input.push_back(v * 255.0f);
-            ++happy;
         }
         const TfjsOutput e = TfjsModel::load(manifest).predict(input, happy, 112, 112);
         int saidHappy = 0;

@@ -7,6 +7,7 @@
 #include "core/learning/tfjs/TfjsGraphFile.h"
 #include "core/learning/tfjs/TfjsModel.h"
 #include "core/util/Error.h"
+#include "tests/learning/FacesDevLabels.h"
 #include "tests/learning/TfjsGraphJson.h"
 #include "tests/support/TestSupport.h"
 
@@ -666,19 +667,15 @@ private Q_SLOTS:
         const QString emotion = findPretrainedModel(QStringLiteral("emotion"));
         if (emotion.isEmpty()) QSKIP(qPrintable(pretrainedModelsHowTo()));
         EXEMPLAR_REQUIRE_FACES_DEV(facesDev);
-        QFile labels(facesDev + QStringLiteral("/labels.csv"));
-        QVERIFY(labels.open(QIODevice::ReadOnly | QIODevice::Text));
-        labels.readLine();
+        const QStringList files = test::facesDevImagesOf(facesDev, QStringLiteral("happiness"), 40);
+        QCOMPARE(files.size(), 40);
         std::vector<float> input;
-        int happy = 0;
-        while (!labels.atEnd() && happy < 40) {
-            const QStringList f = QString::fromUtf8(labels.readLine()).trimmed().split(QLatin1Char(','));
-            if (f.size() < 2 || f[1] != QLatin1String("happiness")) continue;
-            const cv::Mat image = cv::imread((facesDev + QStringLiteral("/images/") + f[0]).toStdString());
-            QVERIFY(!image.empty());
+        const int happy = int(files.size());
+        for (const QString& file : files) {
+            const cv::Mat image = cv::imread(file.toStdString());
+            QVERIFY2(!image.empty(), qPrintable(file));
             const std::vector<float> in = faceModelInput(image, 64, true);
             input.insert(input.end(), in.begin(), in.end());
-            ++happy;
         }
         const TfjsOutput e = TfjsModel::load(emotion).predict(input, happy, 64, 64);
         int saidHappy = 0;
