@@ -30,6 +30,7 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
+using exemplar::test::errorOf;
 
 namespace {
 
@@ -184,16 +185,6 @@ void compareRows(const TfjsOutput& out, const std::vector<Vec>& expected, double
             if (std::abs(got - expected[r][c]) > tolerance * std::max(1.0, std::abs(expected[r][c])))
                 QFAIL(qPrintable(QStringLiteral("row %1 column %2: %3, expected %4").arg(r).arg(c).arg(got).arg(expected[r][c])));
         }
-}
-
-QString errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.message();
-    }
-    return {};
 }
 
 } // namespace

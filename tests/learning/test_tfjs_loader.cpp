@@ -31,6 +31,7 @@
 
 using namespace exemplar;
 using namespace exemplar::learning;
+using exemplar::test::errorOf;
 using namespace exemplar::test::tfjs_json;
 
 namespace {
@@ -337,16 +338,6 @@ std::vector<double> tinyReference(const std::map<QString, Weight>& w, const Nhwc
 std::vector<float> asFloats(const Nhwc& x)
 {
     return std::vector<float>(x.v.begin(), x.v.end());
-}
-
-template <typename F> QString errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.message();
-    }
-    return {};
 }
 
 } // namespace

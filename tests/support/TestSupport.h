@@ -1,5 +1,7 @@
 #pragma once
 // Shared helpers for the Qt Test suites: where real data lives, and generated test data.
+#include "core/util/Error.h"
+
 #include <QString>
 #include <QPair>
 #include <QStringList>
@@ -7,6 +9,17 @@
 #include <QVector>
 
 namespace exemplar::test {
+
+// The message of the exemplar::Error that f throws; empty when it throws none.
+template <typename F> QString errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.message();
+    }
+    return {};
+}
 
 // ../shared/datasets/faces-dev, or empty when it is not there (tests that need it QSKIP).
 QString facesDevDir();
