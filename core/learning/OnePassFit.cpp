@@ -125,11 +125,12 @@ std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, co
     if (!scored) return std::nullopt;
     const torch::Tensor& x = scored->outputs[0];
     const std::vector<int>& labels = scored->labels;
-    const auto biasesOf = [&](const torch::Tensor& rows) {
+    const auto biasesFittedTo = [&](const std::vector<int64_t>& rows) {
         std::vector<int> part;
-        for (int64_t i : std::vector<int64_t>(rows.data_ptr<int64_t>(), rows.data_ptr<int64_t>() + rows.numel()))
-            part.push_back(labels[size_t(i)]);
-        return fitLinear(x.index_select(0, rows), part, torch::eye(classCount), std::numeric_limits<double>::infinity()).biases;
+        for (int64_t i : rows) part.push_back(labels[size_t(i)]);
+        return fitLinear(x.index_select(0, torch::tensor(rows, torch::kLong)), part, torch::eye(classCount),
+                         std::numeric_limits<double>::infinity())
+            .biases;
     };
 
     // Biases fitted to the training faces correct the model's class priors for the curator's data,
@@ -139,7 +140,8 @@ std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, co
     // they do better on people their fit did not see.
     std::vector<TrainingSample> fitted;
     for (int row : scored->rows) fitted.push_back(samples[size_t(row)]);
-    const int folds = std::min(5, countPeople(fitted));
+    const int people = countPeople(fitted);
+    const int folds = std::min(5, people);
     bool keep = true;
     if (folds >= 2) {
         const std::vector<int> foldOf = identityFolds(fitted, folds, seed);
@@ -157,7 +159,7 @@ std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, co
             const auto heldX = x.index_select(0, heldRows);
             // A class none of the other folds' people show cannot be fitted: those faces count as is.
             const bool fittable = std::all_of(present.begin(), present.end(), [](bool p) { return p; });
-            const auto shifted = fittable ? heldX + biasesOf(torch::tensor(train, torch::kLong)) : heldX;
+            const auto shifted = fittable ? heldX + biasesFittedTo(train) : heldX;
             const auto a = heldX.argmax(1), b = shifted.argmax(1);
             for (size_t k = 0; k < held.size(); ++k) {
                 truth.push_back(labels[size_t(held[k])]);
@@ -175,20 +177,18 @@ std::optional<FittedHead> fitBiasesToTrainingFaces(BackboneNetImpl& backbone, co
                     .arg(folds).arg(biasedScore, 0, 'f', 3).arg(asIsScore, 0, 'f', 3));
     } else {
         message(QStringLiteral("Only %1 person among the training faces: class biases fitted without cross-validation")
-                    .arg(countPeople(fitted)));
+                    .arg(people));
+    }
+    if (!keep) {
+        // The model as it is: its own predictions and class-weighted loss on the training faces.
+        LinearFit asIs{torch::eye(classCount), torch::zeros({classCount}), classWeightedNll(x, labels, classCount), {}};
+        const auto predicted = x.argmax(1);
+        for (int64_t i = 0; i < predicted.size(0); ++i) asIs.predicted.push_back(int(predicted[i].item<int64_t>()));
+        return FittedHead{std::move(asIs), std::move(scored->labels), scored->offered, true};
     }
     LinearFit fit = fitLinear(x, labels, torch::eye(classCount), std::numeric_limits<double>::infinity());
-    if (keep) {
-        backbone.addClassBiases(fit.biases);
-    } else {
-        // The model as it is: its own predictions and class-weighted loss on the training faces.
-        fit.biases = torch::zeros({classCount});
-        fit.predicted.clear();
-        const auto predicted = x.argmax(1);
-        for (int64_t i = 0; i < predicted.size(0); ++i) fit.predicted.push_back(int(predicted[i].item<int64_t>()));
-        fit.loss = classWeightedNll(x, labels, classCount);
-    }
-    return FittedHead{std::move(fit), std::move(scored->labels), scored->offered, !keep};
+    backbone.addClassBiases(fit.biases);
+    return FittedHead{std::move(fit), std::move(scored->labels), scored->offered, false};
 }
 
 std::optional<FittedHead> fitLinearHeadToTrainingFaces(BackboneNetImpl& backbone, const EvaluatedRows& evaluated,

@@ -12,7 +12,7 @@ namespace {
 // converted graph's would be.
 class GraphBuilder {
 public:
-    GraphBuilder(TfjsGraphFile& graph) : graph_(graph) {}
+    explicit GraphBuilder(TfjsGraphFile& graph) : graph_(graph) {}
 
     QString node(const QString& name, const QString& op, const QStringList& inputs, const QJsonObject& attr = {})
     {
