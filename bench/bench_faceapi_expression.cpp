@@ -19,7 +19,9 @@
 #include "core/learning/internal/TestTimeViews.h"
 #include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/FaceApiExpressionGraph.h"
+#include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/TfjsGraphModule.h"
+#include "core/learning/tfjs/ZeroShot.h"
 #include "core/util/Error.h"
 
 #include <QCoreApplication>
@@ -30,6 +32,7 @@
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -39,15 +42,12 @@ using namespace exemplar::learning;
 
 namespace {
 
-const QStringList kFaceApiClasses{"neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise"};
-const QStringList kEmotionClasses{"anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"};
-
 // face-api's network as the product builds it (FaceApiExpressionGraph.h), seven logits of
 // [N, 3, 112, 112] RGB 0..255.
 class FaceApiExpressionNet {
 public:
     explicit FaceApiExpressionNet(const QString& dir)
-        : graph_(readTfjsGraphModel(dir + "/face_expression_model-weights_manifest.json"))
+        : graph_(readTfjsGraphModel(QDir(dir).filePath(pretrainedModelInfo("faceapi").fileName)))
     {
         graph_->eval();
     }
@@ -120,20 +120,23 @@ int main(int argc, char** argv)
             }
             views.narrow(0, start, end - start).copy_(sum / double(2 * nine.size()));
         }
-        // The task's classes out of each model's seven, as log-probabilities.
-        auto taskLogProbs = [&](const torch::Tensor& logits, const QStringList& order) {
+        // The task's classes out of each model's seven, as log-probabilities (the product's class
+        // mapping: mapPretrainedClasses).
+        auto taskLogProbs = [&](const torch::Tensor& logits, const QString& model) {
+            const std::vector<int> taskOf = mapPretrainedClasses(model, data.classNames);
             std::vector<int64_t> columns;
-            for (const QString& c : data.classNames) columns.push_back(order.indexOf(c));
+            for (int t = 0; t < int(data.classNames.size()); ++t)
+                columns.push_back(int64_t(std::find(taskOf.begin(), taskOf.end(), t) - taskOf.begin()));
             return torch::log_softmax(logits, 1).index_select(1, torch::tensor(columns));
         };
-        std::map<std::string, torch::Tensor> inputs{{"face-api", taskLogProbs(single, kFaceApiClasses)},
-                                                    {"face-api views", taskLogProbs(views, kFaceApiClasses)}};
+        std::map<std::string, torch::Tensor> inputs{{"face-api", taskLogProbs(single, "faceapi")},
+                                                    {"face-api views", taskLogProbs(views, "faceapi")}};
         const QString cache = QDir::temp().filePath(
             QStringLiteral("exemplar-frozen-views2-emotion-%1-model-%2.pt").arg(which).arg(n));
         if (QFileInfo::exists(cache)) {
             std::vector<torch::Tensor> saved;
             torch::load(saved, cache.toStdString());
-            const auto emotion = taskLogProbs(saved[2], kEmotionClasses);
+            const auto emotion = taskLogProbs(saved[2], "emotion");
             inputs["emotion views"] = emotion;
             inputs["both views (mean)"] = (emotion + inputs["face-api views"]) / 2;
         } else {
