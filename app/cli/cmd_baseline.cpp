@@ -21,7 +21,8 @@ int runBaseline(const QStringList& args)
     const DatasetOptions data({.task = "The task (e.g. expression, sex).",
                                .seed = "Seed of the split, as for train (default 1).",
                                .exemplarsOnly = "Use exemplar images only."});
-    const QCommandLineOption model("model", "Pretrained model: emotion (default), faceapi (expressions), gender or faceres (sex only).", "NAME");
+    const QCommandLineOption model("model", "Pretrained model: emotion (default), faceapi or faceapi+emotion (expressions), gender or faceres "
+                                                 "(sex only).", "NAME");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, model, data.seed, *data.exemplarsOnly, json});
     int code = kExitOk;

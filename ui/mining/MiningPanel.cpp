@@ -87,6 +87,7 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     foldModels_ = new QComboBox;
     foldModels_->addItem(tr("Quick network"), QStringLiteral("quick"));
     foldModels_->addItem(tr("Latest run's settings"), QStringLiteral("latest"));
+    foldModels_->addItem(tr("face-api + emotion models' class biases"), QStringLiteral("faceapi+emotion"));
     foldModels_->addItem(tr("face-api expression model's class biases"), QStringLiteral("faceapi"));
     foldModels_->addItem(tr("Emotion model's class biases"), QStringLiteral("emotion"));
     foldModels_->setToolTip(tr("The models cross-validation trains, one per fold: a quick network from scratch "

@@ -54,6 +54,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     backbone_->addItem(tr("Pretrained gender model"), QStringLiteral("gender"));
     backbone_->addItem(tr("Pretrained FaceRes model (sex; 224 px colour)"), QStringLiteral("faceres"));
     backbone_->addItem(tr("Pretrained face-api expression model (112 px colour)"), QStringLiteral("faceapi"));
+    backbone_->addItem(tr("Pretrained face-api + emotion models, averaged (112 px colour)"), QStringLiteral("faceapi+emotion"));
     {
         auto* items = qobject_cast<QStandardItemModel*>(backbone_->model());
         bool anyMissing = false;
@@ -85,6 +86,7 @@ TrainingDialog::TrainingDialog(CurationSession* session, QWidget* parent) : QDia
     teacher_->addItem(tr("+ the gender model's judgement (distillation)"), QStringLiteral("gender"));
     teacher_->addItem(tr("+ the FaceRes model's judgement (distillation)"), QStringLiteral("faceres"));
     teacher_->addItem(tr("+ the face-api expression model's judgement (distillation)"), QStringLiteral("faceapi"));
+    teacher_->addItem(tr("+ the face-api and emotion models' judgement (distillation)"), QStringLiteral("faceapi+emotion"));
     auxiliary_ = new QCheckBox(tr("Also learn from the task's other classes (never predicted)"));
     auxiliary_->setToolTip(tr("Images of the task's classes not chosen (e.g. neutral) train extra outputs that "
                               "are dropped from the model: more faces to learn features from. With a teacher, "

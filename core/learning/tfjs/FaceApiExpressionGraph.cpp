@@ -1,5 +1,7 @@
 #include "core/learning/tfjs/FaceApiExpressionGraph.h"
 
+#include "core/learning/tfjs/TfjsGraphBuilder.h"
+
 #include "core/util/Error.h"
 
 #include <QJsonArray>
@@ -8,45 +10,26 @@ namespace exemplar::learning {
 
 namespace {
 
-// Builds the nodes in TF.js's model.json attribute encoding, so they are read exactly as a
-// converted graph's would be.
-class GraphBuilder {
+// face-api's building blocks over the manifest's weights.
+class GraphBuilder : public TfjsGraphBuilder {
 public:
-    explicit GraphBuilder(TfjsGraphFile& graph) : graph_(graph) {}
+    explicit GraphBuilder(TfjsGraphFile& graph) : TfjsGraphBuilder(graph) {}
 
-    QString node(const QString& name, const QString& op, const QStringList& inputs, const QJsonObject& attr = {})
-    {
-        graph_.nodes.push_back(TfjsNode{name, op, inputs, attr});
-        return name;
-    }
     // A weight of the manifest as a Const node, its shape checked against what the network needs
     // (-1: any size).
     QString weight(const QString& name, const std::vector<qint64>& shape)
     {
-        const TfjsWeight* w = graph_.weight(name);
+        const TfjsWeight* w = graph().weight(name);
         if (!w)
             throw Error(QStringLiteral("%1: a weights manifest without a graph, and not face-api's expression model "
                                        "(the one such manifest Exemplar knows): it has no weight '%2'")
-                            .arg(graph_.path, name));
+                            .arg(graph().path, name));
         bool fits = w->dtype == QLatin1String("float32") && w->shape.size() == shape.size();
         for (size_t i = 0; fits && i < shape.size(); ++i) fits = shape[i] < 0 || shape[i] == w->shape[i];
-        if (!fits) throw Error(QStringLiteral("%1: weight '%2' has an unexpected shape or dtype").arg(graph_.path, name));
+        if (!fits) throw Error(QStringLiteral("%1: weight '%2' has an unexpected shape or dtype").arg(graph().path, name));
         return node(name, QStringLiteral("Const"), {});
     }
-    // A constant of the preprocessing; a scalar when `shape` is empty.
-    QString constant(const QString& name, std::vector<qint64> shape, std::vector<float> values)
-    {
-        graph_.weights.push_back(TfjsWeight{name, QStringLiteral("float32"), std::move(shape), std::move(values), {}});
-        return node(name, QStringLiteral("Const"), {});
-    }
-    qint64 channels(const QString& weightName, int axis) const { return graph_.weight(weightName)->shape[size_t(axis)]; }
-
-    static QJsonObject convAttr(int stride, bool same)
-    {
-        const QString s = QString::number(stride);
-        return {{QStringLiteral("strides"), QJsonObject{{QStringLiteral("list"), QJsonObject{{QStringLiteral("i"), QJsonArray{"1", s, s, "1"}}}}}},
-                {QStringLiteral("padding"), QJsonObject{{QStringLiteral("s"), QString::fromLatin1(QByteArray(same ? "SAME" : "VALID").toBase64())}}}};
-    }
+    qint64 channels(const QString& weightName, int axis) const { return graph().weight(weightName)->shape[size_t(axis)]; }
 
     // face-api's depthwiseSeparableConv: tf.separableConv2d(x, depthwise, pointwise, stride, 'same') + bias.
     QString separable(const QString& x, const QString& prefix, qint64 inChannels, int stride)
@@ -90,9 +73,6 @@ public:
         return node(d + QStringLiteral("/out"), QStringLiteral("Relu"),
                     {node(d + QStringLiteral("/sum1234"), QStringLiteral("AddV2"), {out1, sum234})});
     }
-
-private:
-    TfjsGraphFile& graph_;
 };
 
 } // namespace
@@ -104,10 +84,7 @@ TfjsGraphFile faceApiExpressionGraph(const QString& manifestPath, const QJsonArr
     graph.weights = readTfjsWeights(manifest, manifestPath);
     GraphBuilder g(graph);
 
-    QJsonArray dims;
-    for (const char* size : {"-1", "112", "112", "3"}) dims.append(QJsonObject{{QStringLiteral("size"), size}});
-    const QString input = g.node(QStringLiteral("input"), QStringLiteral("Placeholder"), {},
-                                 {{QStringLiteral("shape"), QJsonObject{{QStringLiteral("shape"), QJsonObject{{QStringLiteral("dim"), dims}}}}}});
+    const QString input = g.input(QStringLiteral("input"), 112, 3);
     // face-api's normalize(x, meanRgb).div(255). (The executor makes a per-channel constant of Add
     // trainable, as it does folded batch norms: fine-tuning may shift the mean like any bias.)
     const QString centred = g.node(QStringLiteral("preprocess/centred"), QStringLiteral("AddV2"),
@@ -120,9 +97,8 @@ TfjsGraphFile faceApiExpressionGraph(const QString& manifestPath, const QJsonArr
         c = g.channels(QString::fromLatin1(block) + QStringLiteral("/conv3/pointwise_filter"), 3);
     }
     // tf.avgPool(x, [7, 7], [2, 2], 'valid') on the 7x7 map a 112 px input leaves is its mean.
-    graph.weights.push_back(TfjsWeight{QStringLiteral("features/axes"), QStringLiteral("int32"), {2}, {}, {1, 2}});
-    g.node(QStringLiteral("features/axes"), QStringLiteral("Const"), {});
-    const QString features = g.node(QString::fromLatin1(kFaceApiFeatureNode), QStringLiteral("Mean"), {x, QStringLiteral("features/axes")});
+    const QString features = g.node(QString::fromLatin1(kFaceApiFeatureNode), QStringLiteral("Mean"),
+                                    {x, g.intConstant(QStringLiteral("features/axes"), {1, 2})});
     const QString fcWeights = g.weight(QStringLiteral("fc/weights"), {c, -1});
     const QString fcBias = g.weight(QStringLiteral("fc/bias"), {g.channels(fcWeights, 1)});
     const QString logits = g.node(QString::fromLatin1(kFaceApiLogitsNode), QStringLiteral("BiasAdd"),

@@ -1,16 +1,20 @@
 #include "core/learning/tfjs/ModelLocator.h"
 
+#include "core/learning/tfjs/EnsembleGraph.h"
 #include "core/learning/tfjs/FaceApiExpressionGraph.h"
 #include "core/util/Error.h"
 
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace exemplar::learning {
 
 QStringList knownPretrainedModels()
 {
-    return {QStringLiteral("emotion"), QStringLiteral("gender"), QStringLiteral("faceres"), QStringLiteral("faceapi")};
+    return {QStringLiteral("emotion"), QStringLiteral("gender"), QStringLiteral("faceres"), QStringLiteral("faceapi"),
+            QStringLiteral("faceapi+emotion")};
 }
 
 PretrainedModelInfo pretrainedModelInfo(const QString& name)
@@ -19,8 +23,19 @@ PretrainedModelInfo pretrainedModelInfo(const QString& name)
     info.name = name;
     info.fileName = name + QStringLiteral(".json");
     info.dataFileName = name + QStringLiteral(".bin");
-    if (name == QLatin1String("emotion") || name == QLatin1String("gender")) return info;
-    if (name == QLatin1String("faceapi")) {
+    // The class order the models were trained with (oarriaga/face_classification, as used by
+    // vladmandic/human).
+    if (name == QLatin1String("emotion")) {
+        info.classes = QStringList{QStringLiteral("angry"), QStringLiteral("disgust"), QStringLiteral("fear"),
+                                   QStringLiteral("happy"), QStringLiteral("sad"), QStringLiteral("surprise"),
+                                   QStringLiteral("neutral")};
+        return info;
+    }
+    if (name == QLatin1String("gender")) {
+        info.classes = QStringList{QStringLiteral("female"), QStringLiteral("male")};
+        return info;
+    }
+    if (name == QLatin1String("faceapi") || name == QLatin1String("faceapi+emotion")) {
         // face-api's FaceExpressionNet: RGB 0..255 at 112 px; the graph subtracts the mean itself
         // (FaceApiExpressionGraph.h).
         info.inputSize = 112;
@@ -33,6 +48,19 @@ PretrainedModelInfo pretrainedModelInfo(const QString& name)
         info.fixedInputSize = true;
         info.fileName = QStringLiteral("face_expression_model-weights_manifest.json");
         info.dataFileName = QStringLiteral("face_expression_model.bin");
+        // face-api's FaceExpressionNet order (neutral, happy, sad, angry, fearful, disgusted,
+        // surprised), under the names the other models use.
+        info.classes = QStringList{QStringLiteral("neutral"), QStringLiteral("happy"), QStringLiteral("sad"),
+                                   QStringLiteral("angry"), QStringLiteral("fear"), QStringLiteral("disgust"),
+                                   QStringLiteral("surprise")};
+        if (name == QLatin1String("faceapi")) return info;
+        // Fed and read as its first member, face-api's model (EnsembleGraph.h); classes in its order.
+        info.featureNode = QString::fromLatin1(kEnsembleFeatureNode);
+        info.logitsNode = QString::fromLatin1(kEnsembleLogitsNode);
+        info.outputNode = QString::fromLatin1(kEnsembleOutputNode);
+        info.fileName = name + QStringLiteral(".json");
+        info.dataFileName.clear(); // the members' files hold the weights
+        info.members = QStringList{QStringLiteral("faceapi"), QStringLiteral("emotion")};
         return info;
     }
     if (name == QLatin1String("faceres")) {
@@ -46,6 +74,7 @@ PretrainedModelInfo pretrainedModelInfo(const QString& name)
         info.binaryLogit = true;
         info.outputNode = QStringLiteral("gender_pred/Sigmoid");
         info.fixedInputSize = true;
+        info.classes = QStringList{QStringLiteral("female"), QStringLiteral("male")}; // sigmoid > 0.5 is male
         return info;
     }
     throw Error(QStringLiteral("unknown pretrained model '%1' (known: %2)")
@@ -69,10 +98,16 @@ QString findPretrainedModel(const QString& name)
 {
     if (!knownPretrainedModels().contains(name)) return {};
     const PretrainedModelInfo info = pretrainedModelInfo(name);
+    QStringList files{info.fileName};
+    if (!info.dataFileName.isEmpty()) files << info.dataFileName;
+    for (const QString& member : info.members) {
+        const PretrainedModelInfo part = pretrainedModelInfo(member);
+        files << part.fileName << part.dataFileName;
+    }
     for (const QString& dir : pretrainedModelDirs()) {
-        const QString json = QDir(dir).filePath(info.fileName);
-        const QString bin = QDir(dir).filePath(info.dataFileName);
-        if (QFileInfo(json).isFile() && QFileInfo(bin).isFile()) return json;
+        const bool complete = std::all_of(files.cbegin(), files.cend(),
+                                          [&](const QString& f) { return QFileInfo(QDir(dir).filePath(f)).isFile(); });
+        if (complete) return QDir(dir).filePath(info.fileName);
     }
     return {};
 }

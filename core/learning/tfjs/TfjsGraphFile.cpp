@@ -1,5 +1,6 @@
 #include "core/learning/tfjs/TfjsGraphFile.h"
 
+#include "core/learning/tfjs/EnsembleGraph.h"
 #include "core/learning/tfjs/FaceApiExpressionGraph.h"
 #include "core/util/Error.h"
 
@@ -152,6 +153,27 @@ const TfjsNode* TfjsGraphFile::node(const QString& name) const
     return nullptr;
 }
 
+QString TfjsGraphFile::headConvolution() const
+{
+    static const QStringList passThrough{QStringLiteral("Identity"), QStringLiteral("BiasAdd"), QStringLiteral("Relu"),
+                                         QStringLiteral("Relu6")};
+    static const QStringList convolutions{QStringLiteral("_FusedConv2D"), QStringLiteral("Conv2D"),
+                                          QStringLiteral("DepthwiseConv2dNative")};
+    for (const TfjsNode& mean : nodes) {
+        if (mean.op != QLatin1String("Mean") || mean.inputs.isEmpty()) continue;
+        const TfjsNode* n = node(mean.inputs.front());
+        while (n && passThrough.contains(n->op) && !n->inputs.isEmpty()) n = node(n->inputs.front());
+        if (n && convolutions.contains(n->op)) return n->name;
+    }
+    return {};
+}
+
+QString TfjsGraphFile::headInput() const
+{
+    const TfjsNode* head = node(headConvolution());
+    return head && !head->inputs.isEmpty() ? head->inputs.front() : QString();
+}
+
 qint64 tfjsWeightByteSize(const QJsonObject& entry)
 {
     const QString stored = storedDtype(entry);
@@ -273,6 +295,7 @@ TfjsGraphFile readTfjsGraphModel(const QString& modelJsonPath)
     if (doc.isArray()) return faceApiExpressionGraph(modelJsonPath, doc.array());
     const QJsonObject root = doc.object();
     const QString format = root.value(QStringLiteral("format")).toString();
+    if (format == QLatin1String(kEnsembleFormat)) return ensembleGraph(modelJsonPath, root);
     if (!format.isEmpty() && format != QLatin1String("graph-model"))
         throw Error(QStringLiteral("%1: a TF.js '%2', not a graph model").arg(modelJsonPath, format));
     const QJsonArray nodes =

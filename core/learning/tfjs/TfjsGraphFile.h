@@ -47,12 +47,19 @@ struct TfjsGraphFile {
 
     const TfjsWeight* weight(const QString& name) const; // nullptr when absent
     const TfjsNode* node(const QString& name) const;
+
+    // The last convolution before global pooling (the classifier head of the face models): the
+    // convolution a Mean reads, through Identity, BiasAdd and ReLUs; empty when there is none.
+    QString headConvolution() const;
+    // The node that convolution reads (the features a new head is put on), or empty.
+    QString headInput() const;
 };
 
 // Throws exemplar::Error naming the file and the problem: unreadable or malformed JSON, not a graph
 // model, a missing or short weight file, an unsupported dtype or quantisation. A bare weights
 // manifest (a JSON list, as face-api ships its models) is read as face-api's expression network
-// (FaceApiExpressionGraph.h), the one such network Exemplar knows.
+// (FaceApiExpressionGraph.h), the one such network Exemplar knows; an ensemble file (format
+// "exemplar-ensemble") as its members' graphs joined (EnsembleGraph.h).
 TfjsGraphFile readTfjsGraphModel(const QString& modelJsonPath);
 
 // The weights a manifest (model.json's weightsManifest, or a face-api *-weights_manifest.json)

@@ -6,7 +6,9 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <array>
 #include <limits>
+#include <tuple>
 
 namespace exemplar::learning {
 
@@ -23,7 +25,8 @@ const QStringList& supportedOps()
         QStringLiteral("AddV2"),       QStringLiteral("Relu"),    QStringLiteral("Relu6"),
         QStringLiteral("Mean"),        QStringLiteral("Softmax"), QStringLiteral("Mul"),
         QStringLiteral("Minimum"),     QStringLiteral("Maximum"), QStringLiteral("MatMul"),
-        QStringLiteral("_FusedMatMul"), QStringLiteral("Sigmoid")};
+        QStringLiteral("_FusedMatMul"), QStringLiteral("Sigmoid"), QStringLiteral("LogSoftmax"),
+        QStringLiteral("ConcatV2"),    QStringLiteral("ResizeBilinear")};
     return ops;
 }
 
@@ -56,6 +59,15 @@ std::vector<int64_t> spatial(const TfjsGraphFile& graph, const TfjsNode& node, c
     if (v.size() != 4 || v[0] != 1 || v[3] != 1)
         throw nodeError(graph, node, QStringLiteral("attribute '%1' must be [1, h, w, 1]").arg(key));
     return {int64_t(v[1]), int64_t(v[2])};
+}
+
+// A TF axis of a value of `rank` dimensions as the executor stores the value: 4-D activations are
+// NCHW, so their NHWC axes move.
+int64_t storedAxis(int64_t axis, int64_t rank)
+{
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) return -1;
+    return rank == 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(axis)] : axis;
 }
 
 } // namespace
@@ -247,9 +259,28 @@ TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
                 throw nodeError(graph, node, QStringLiteral("axes '%1' must be int32").arg(axes.name));
             step.axes.assign(axes.ints.begin(), axes.ints.end());
             step.keepDims = node.boolAttr(QStringLiteral("keep_dims"), false);
-        } else if (op == QLatin1String("Softmax")) {
-            step.kind = Kind::Softmax;
+        } else if (op == QLatin1String("Softmax") || op == QLatin1String("LogSoftmax")) {
+            step.kind = op == QLatin1String("Softmax") ? Kind::Softmax : Kind::LogSoftmax;
             dataInputs(1);
+        } else if (op == QLatin1String("ConcatV2")) {
+            // Values..., then the axis (a constant), as TF orders them.
+            step.kind = Kind::Concat;
+            if (node.inputs.size() < 2) throw nodeError(graph, node, QStringLiteral("needs values and an axis"));
+            dataInputs(int(node.inputs.size()) - 1);
+            const TfjsWeight& axis = constant(node, int(node.inputs.size()) - 1);
+            if (axis.dtype != QLatin1String("int32") || axis.ints.size() != 1)
+                throw nodeError(graph, node, QStringLiteral("axis '%1' must be one int32").arg(axis.name));
+            step.axes = {axis.ints[0]};
+        } else if (op == QLatin1String("ResizeBilinear")) {
+            step.kind = Kind::Resize;
+            dataInputs(1);
+            if (node.boolAttr(QStringLiteral("align_corners"), false) || node.boolAttr(QStringLiteral("half_pixel_centers"), false))
+                throw nodeError(graph, node, QStringLiteral("only TF's legacy sampling is supported (align_corners and "
+                                                            "half_pixel_centers false)"));
+            const TfjsWeight& size = constant(node, 1);
+            if (size.dtype != QLatin1String("int32") || size.ints.size() != 2 || size.ints[0] < 1 || size.ints[1] < 1)
+                throw nodeError(graph, node, QStringLiteral("size '%1' must be two positive int32").arg(size.name));
+            step.outputSize = {size.ints[0], size.ints[1]};
         }
         index_[node.name] = int(steps_.size());
         steps_.push_back(std::move(step));
@@ -265,6 +296,8 @@ TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
             break;
         }
     if (outputName_.isEmpty()) throw Error(QStringLiteral("%1: the graph computes nothing").arg(graph.path));
+    headConvolution_ = graph.headConvolution();
+    headInput_ = graph.headInput();
 }
 
 torch::Tensor TfjsGraphModuleImpl::registerWeight(const TfjsGraphFile& graph, const QString& weightName,
@@ -354,10 +387,8 @@ torch::Tensor TfjsGraphModuleImpl::run(const Step& step, const std::vector<torch
         const torch::Tensor& x = in(0);
         std::vector<int64_t> dims;
         for (int64_t a : step.axes) {
-            if (a < 0) a += x.dim();
-            if (a < 0 || a >= x.dim()) throw fail(QStringLiteral("axis out of range"));
-            // NHWC axis -> NCHW axis for activations stored transposed.
-            dims.push_back(x.dim() == 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(a)] : a);
+            dims.push_back(storedAxis(a, x.dim()));
+            if (dims.back() < 0) throw fail(QStringLiteral("axis out of range"));
         }
         std::sort(dims.begin(), dims.end());
         if (x.dim() == 4 && !step.keepDims && dims != std::vector<int64_t>{2, 3})
@@ -365,8 +396,44 @@ torch::Tensor TfjsGraphModuleImpl::run(const Step& step, const std::vector<torch
         return x.mean(dims, step.keepDims);
     }
     case Kind::Softmax: return torch::softmax(in(0), in(0).dim() == 4 ? 1 : -1);
+    case Kind::LogSoftmax: return torch::log_softmax(in(0), in(0).dim() == 4 ? 1 : -1);
+    case Kind::Concat: {
+        std::vector<torch::Tensor> parts;
+        for (size_t i = 0; i < step.inputs.size(); ++i) {
+            if (in(int(i)).dim() != in(0).dim()) throw fail(QStringLiteral("values of different rank"));
+            parts.push_back(in(int(i)));
+        }
+        const int64_t axis = storedAxis(step.axes[0], in(0).dim());
+        if (axis < 0) throw fail(QStringLiteral("axis out of range"));
+        return torch::cat(parts, axis);
+    }
+    case Kind::Resize:
+        if (in(0).dim() != 4) throw fail(QStringLiteral("expects a 4-D input"));
+        return legacyResizeBilinear(in(0), step.outputSize[0], step.outputSize[1]);
     }
     throw fail(QStringLiteral("unreachable"));
+}
+
+torch::Tensor TfjsGraphModuleImpl::legacyResizeBilinear(const torch::Tensor& x, int64_t height, int64_t width)
+{
+    // As FaceModelInput.cpp's legacyResizeBilinear (TF.js's CPU kernel): source = destination *
+    // in / out in float64, the second tap clamped at the edge; interpolated along rows, then between
+    // them. The TorchScript export spells out the same steps (TfjsTorchScriptExport.cpp).
+    const auto taps = [&](int64_t in, int64_t out) {
+        const auto src = torch::arange(out, torch::kFloat64) * (double(in) / double(out));
+        const auto first = torch::floor(src);
+        return std::tuple{first.clamp_max(double(in - 1)).to(torch::kLong),
+                          torch::ceil(src).clamp_max(double(in - 1)).to(torch::kLong),
+                          (src - first).to(x.scalar_type())};
+    };
+    const auto [r0, r1, fy] = taps(x.size(2), height);
+    const auto [c0, c1, fx] = taps(x.size(3), width);
+    const auto along = [&](const torch::Tensor& rows) {
+        const auto left = rows.index_select(3, c0);
+        return left + (rows.index_select(3, c1) - left) * fx.view({1, 1, 1, width});
+    };
+    const auto top = along(x.index_select(2, r0));
+    return top + (along(x.index_select(2, r1)) - top) * fy.view({1, 1, height, 1});
 }
 
 torch::Tensor TfjsGraphModuleImpl::operandFor(const torch::Tensor& operand, int64_t valueRank)
@@ -443,26 +510,6 @@ QStringList TfjsGraphModuleImpl::ops() const
     for (const Step& s : steps_)
         if (!out.contains(s.op)) out << s.op;
     return out;
-}
-
-QString TfjsGraphModuleImpl::headInput() const
-{
-    const QString head = headConvolution();
-    if (head.isEmpty()) return {};
-    return steps_[size_t(steps_[size_t(index_.at(head))].inputs.at(0))].name;
-}
-
-QString TfjsGraphModuleImpl::headConvolution() const
-{
-    for (const Step& s : steps_) {
-        if (s.kind != Kind::Mean) continue;
-        int i = s.inputs.at(0);
-        while (steps_[size_t(i)].kind == Kind::Identity || steps_[size_t(i)].kind == Kind::BiasAdd ||
-               steps_[size_t(i)].kind == Kind::Relu || steps_[size_t(i)].kind == Kind::Relu6)
-            i = steps_[size_t(i)].inputs.at(0);
-        if (steps_[size_t(i)].kind == Kind::Conv) return steps_[size_t(i)].name;
-    }
-    return {};
 }
 
 } // namespace exemplar::learning

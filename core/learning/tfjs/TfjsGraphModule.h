@@ -6,7 +6,9 @@
 // Supported ops: Placeholder, Const, Identity, _FusedConv2D (BiasAdd, Relu, Relu6),
 // Conv2D, DepthwiseConv2dNative, BiasAdd, MaxPool, Add/AddV2, Mul, Minimum, Maximum (each operand
 // a node or a constant, broadcast as TF does), MatMul and _FusedMatMul (BiasAdd, Relu, Relu6),
-// Relu, Relu6, Mean, Softmax, Sigmoid. Anything else throws exemplar::Error naming the op and the node.
+// Relu, Relu6, Mean, Softmax, LogSoftmax, Sigmoid, ConcatV2, ResizeBilinear (TF's legacy sampling:
+// align_corners and half_pixel_centers false). Anything else throws exemplar::Error naming the op
+// and the node.
 #include "core/learning/tfjs/TfjsGraphFile.h"
 
 #include <torch/torch.h>
@@ -33,11 +35,9 @@ public:
     QStringList nodeNames() const; // executed nodes, in execution order
     QStringList ops() const;       // distinct ops, in execution order
 
-    // The last convolution before global pooling (the classifier head of the face models),
-    // or empty when there is none.
-    QString headConvolution() const;
-    // The node the head convolution reads (the features a new head is put on), or empty.
-    QString headInput() const;
+    // TfjsGraphFile::headConvolution and headInput of the graph loaded.
+    QString headConvolution() const { return headConvolution_; }
+    QString headInput() const { return headInput_; }
 
     struct Step;
     const std::vector<Step>& steps() const { return steps_; }
@@ -45,7 +45,7 @@ public:
     std::vector<int> stepsFor(const QString& node) const;
 
     enum class Kind { Input, Identity, Conv, MaxPool, AvgPool, Add, BiasAdd, Relu, Relu6, Mean, Softmax,
-                      Mul, Minimum, Maximum, MatMul, Sigmoid };
+                      Mul, Minimum, Maximum, MatMul, Sigmoid, LogSoftmax, Concat, Resize };
     struct Step {
         QString name;
         QString op;
@@ -62,15 +62,19 @@ public:
         // is a per-channel tensor such as a folded batch-norm scale; scalars (clip bounds) are not.
         torch::Tensor operand;
         // MatMul: weight is [out, in] (torch::linear's layout), bias and activation as for Conv.
-        // Mean
-        std::vector<int64_t> axes; // NCHW axes
+        // Mean (the NHWC axes) and Concat (the one axis)
+        std::vector<int64_t> axes;
         bool keepDims = false;
+        // Resize: output height and width
+        std::vector<int64_t> outputSize;
     };
 
     // A constant operand as the value it is combined with sees it: a 4-D activation is NCHW, so a
     // TF constant of rank >= 1 is first given NHWC rank 4 (leading ones, as broadcasting does) and
     // then transposed the same way.
     static torch::Tensor operandFor(const torch::Tensor& operand, int64_t valueRank);
+    // ResizeBilinear as TF's legacy kernel samples: x [B,C,H,W] -> [B,C,height,width].
+    static torch::Tensor legacyResizeBilinear(const torch::Tensor& x, int64_t height, int64_t width);
 
 private:
     torch::Tensor registerWeight(const TfjsGraphFile& graph, const QString& weightName,
@@ -80,7 +84,7 @@ private:
     std::vector<Step> steps_;
     std::map<QString, int> index_; // node name -> step
     std::map<QString, torch::Tensor> parameters_; // "usage:weight" -> registered parameter
-    QString inputName_, outputName_;
+    QString inputName_, outputName_, headConvolution_, headInput_;
     std::vector<qint64> inputShape_;
 };
 TORCH_MODULE(TfjsGraphModule);

@@ -35,6 +35,28 @@ def pad_same(self, x: Tensor, kh: int, kw: int, sh: int, sw: int, dh: int, dw: i
     return torch.constant_pad_nd(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2], value)
 )";
 
+// TfjsGraphModuleImpl::legacyResizeBilinear, step for step.
+const char* kResizeLegacy = R"(
+def resize_legacy(self, x: Tensor, oh: int, ow: int) -> Tensor:
+    ih = x.size(2)
+    iw = x.size(3)
+    ys = torch.arange(oh).double() * (float(ih) / float(oh))
+    xs = torch.arange(ow).double() * (float(iw) / float(ow))
+    r0 = torch.floor(ys).clamp_max(float(ih - 1)).long()
+    r1 = torch.ceil(ys).clamp_max(float(ih - 1)).long()
+    c0 = torch.floor(xs).clamp_max(float(iw - 1)).long()
+    c1 = torch.ceil(xs).clamp_max(float(iw - 1)).long()
+    fy = (ys - torch.floor(ys)).type_as(x).view([1, 1, oh, 1])
+    fx = (xs - torch.floor(xs)).type_as(x).view([1, 1, 1, ow])
+    top = x.index_select(2, r0)
+    bottom = x.index_select(2, r1)
+    tl = top.index_select(3, c0)
+    t = tl + (top.index_select(3, c1) - tl) * fx
+    bl = bottom.index_select(3, c0)
+    b = bl + (bottom.index_select(3, c1) - bl) * fx
+    return t + (b - t) * fy
+)";
+
 std::string v(int i) { return "v" + std::to_string(i); }
 
 std::string padSame(const std::string& x, const TfjsGraphModuleImpl::Step& s, int dh, int dw, const char* value)
@@ -114,6 +136,22 @@ void emitStep(torch::jit::Module& m, const TfjsGraphModuleImpl::Step& s, int i, 
     case Kind::Relu6: src << out << "torch.clamp(" << in(0) << ", 0.0, 6.0)\n"; return;
     case Kind::Sigmoid: src << out << "torch.sigmoid(" << in(0) << ")\n"; return;
     case Kind::Softmax: src << out << "torch.softmax(" << in(0) << ", 1 if " << in(0) << ".dim() == 4 else -1)\n"; return;
+    case Kind::LogSoftmax:
+        src << out << "torch.log_softmax(" << in(0) << ", 1 if " << in(0) << ".dim() == 4 else -1)\n";
+        return;
+    case Kind::Concat: {
+        // The axis as the executor stores the values (NHWC -> NCHW for 4-D ones).
+        const int64_t a = s.axes[0];
+        const int64_t p = a < 0 ? a + 4 : a;
+        const int64_t nchw = p >= 0 && p < 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(p)] : p;
+        src << out << "torch.cat([";
+        for (size_t k = 0; k < s.inputs.size(); ++k) src << (k ? ", " : "") << in(k);
+        src << "], " << nchw << " if " << in(0) << ".dim() == 4 else " << a << ")\n";
+        return;
+    }
+    case Kind::Resize:
+        src << out << "self.resize_legacy(" << in(0) << ", " << s.outputSize[0] << ", " << s.outputSize[1] << ")\n";
+        return;
     case Kind::Mean: {
         // NHWC axes -> NCHW for 4-D values, as TfjsGraphModuleImpl::run does.
         std::vector<int64_t> nchw, plain;
@@ -189,7 +227,7 @@ torch::jit::Module toTorchScript(TfjsGraphModuleImpl& graph, const QString& node
     src << "def forward(self, x):\n";
     emitSteps(m, graph, QStringList{node}, src);
     src << "    return " << v(stepOf(graph, node)) << "\n";
-    m.define(std::string(kPadSame) + kReshapeOperand + src.str());
+    m.define(std::string(kPadSame) + kReshapeOperand + kResizeLegacy + src.str());
     m.eval();
     return m;
 }
@@ -218,7 +256,7 @@ torch::jit::Module toTorchScript(BackboneNetImpl& net)
     m.register_parameter("head_b", net.head()->bias.detach().clone(), false);
     m.register_parameter("prior_w", net.prior()->weight.detach().clone(), false);
     m.register_parameter("prior_b", net.prior()->bias.detach().clone(), false);
-    m.define(std::string(kPadSame) + kReshapeOperand + src.str() +
+    m.define(std::string(kPadSame) + kReshapeOperand + kResizeLegacy + src.str() +
              "\ndef embed(self, x):\n"
              "    return self.features(x)[0]\n"
              // Scores and embedding from one pass through the graph (scoring a catalogue wants both).

@@ -39,20 +39,7 @@ const std::map<QString, QStringList>& synonyms()
 
 QStringList pretrainedModelClasses(const QString& model)
 {
-    // The class order the models were trained with (oarriaga/face_classification, as used by
-    // vladmandic/human).
-    if (model == QLatin1String("emotion"))
-        return {QStringLiteral("angry"), QStringLiteral("disgust"), QStringLiteral("fear"), QStringLiteral("happy"),
-                QStringLiteral("sad"), QStringLiteral("surprise"), QStringLiteral("neutral")};
-    // face-api's FaceExpressionNet order (neutral, happy, sad, angry, fearful, disgusted,
-    // surprised), under the names above.
-    if (model == QLatin1String("faceapi"))
-        return {QStringLiteral("neutral"), QStringLiteral("happy"), QStringLiteral("sad"), QStringLiteral("angry"),
-                QStringLiteral("fear"), QStringLiteral("disgust"), QStringLiteral("surprise")};
-    if (model == QLatin1String("gender") || model == QLatin1String("faceres"))
-        return {QStringLiteral("female"), QStringLiteral("male")}; // faceres: sigmoid > 0.5 is male
-    throw Error(QStringLiteral("unknown pretrained model '%1' (known: %2)")
-                    .arg(model, knownPretrainedModels().join(QStringLiteral(", "))));
+    return pretrainedModelInfo(model).classes;
 }
 
 std::vector<int> mapPretrainedClasses(const QString& model, const QStringList& taskClasses)
