@@ -61,15 +61,6 @@ std::vector<int64_t> spatial(const TfjsGraphFile& graph, const TfjsNode& node, c
     return {int64_t(v[1]), int64_t(v[2])};
 }
 
-// A TF axis of a value of `rank` dimensions as the executor stores the value: 4-D activations are
-// NCHW, so their NHWC axes move.
-int64_t storedAxis(int64_t axis, int64_t rank)
-{
-    if (axis < 0) axis += rank;
-    if (axis < 0 || axis >= rank) return -1;
-    return rank == 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(axis)] : axis;
-}
-
 } // namespace
 
 TfjsGraphModuleImpl::TfjsGraphModuleImpl(const TfjsGraphFile& graph)
@@ -434,6 +425,13 @@ torch::Tensor TfjsGraphModuleImpl::legacyResizeBilinear(const torch::Tensor& x, 
     };
     const auto top = along(x.index_select(2, r0));
     return top + (along(x.index_select(2, r1)) - top) * fy.view({1, 1, height, 1});
+}
+
+int64_t TfjsGraphModuleImpl::storedAxis(int64_t axis, int64_t rank)
+{
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) return -1;
+    return rank == 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(axis)] : axis;
 }
 
 torch::Tensor TfjsGraphModuleImpl::operandFor(const torch::Tensor& operand, int64_t valueRank)

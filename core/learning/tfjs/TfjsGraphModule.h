@@ -73,6 +73,9 @@ public:
     // TF constant of rank >= 1 is first given NHWC rank 4 (leading ones, as broadcasting does) and
     // then transposed the same way.
     static torch::Tensor operandFor(const torch::Tensor& operand, int64_t valueRank);
+    // A TF axis of a value of `rank` dimensions as the executor stores the value (4-D activations are
+    // NCHW, so their NHWC axes move); -1 when out of range.
+    static int64_t storedAxis(int64_t axis, int64_t rank);
     // ResizeBilinear as TF's legacy kernel samples: x [B,C,H,W] -> [B,C,height,width].
     static torch::Tensor legacyResizeBilinear(const torch::Tensor& x, int64_t height, int64_t width);
 

@@ -59,6 +59,15 @@ def resize_legacy(self, x: Tensor, oh: int, ow: int) -> Tensor:
 
 std::string v(int i) { return "v" + std::to_string(i); }
 
+// A TF axis of step s as the executor stores a value of `rank` dimensions (the export decides
+// between the 4-D and the plain layout when the module runs, as the executor does).
+int64_t storedAxis(const TfjsGraphModuleImpl::Step& s, int64_t axis, int64_t rank)
+{
+    const int64_t stored = TfjsGraphModuleImpl::storedAxis(axis, rank);
+    if (stored < 0) throw Error(QStringLiteral("export: axis %1 of node '%2' is out of range").arg(axis).arg(s.name));
+    return stored;
+}
+
 std::string padSame(const std::string& x, const TfjsGraphModuleImpl::Step& s, int dh, int dw, const char* value)
 {
     return "self.pad_same(" + x + ", " + std::to_string(s.kernel[0]) + ", " + std::to_string(s.kernel[1]) + ", " +
@@ -140,29 +149,21 @@ void emitStep(torch::jit::Module& m, const TfjsGraphModuleImpl::Step& s, int i, 
         src << out << "torch.log_softmax(" << in(0) << ", 1 if " << in(0) << ".dim() == 4 else -1)\n";
         return;
     case Kind::Concat: {
-        // The axis as the executor stores the values (NHWC -> NCHW for 4-D ones).
         const int64_t a = s.axes[0];
-        const int64_t p = a < 0 ? a + 4 : a;
-        const int64_t nchw = p >= 0 && p < 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(p)] : p;
         src << out << "torch.cat([";
         for (size_t k = 0; k < s.inputs.size(); ++k) src << (k ? ", " : "") << in(k);
-        src << "], " << nchw << " if " << in(0) << ".dim() == 4 else " << a << ")\n";
+        src << "], " << storedAxis(s, a, 4) << " if " << in(0) << ".dim() == 4 else " << a << ")\n";
         return;
     }
     case Kind::Resize:
         src << out << "self.resize_legacy(" << in(0) << ", " << s.outputSize[0] << ", " << s.outputSize[1] << ")\n";
         return;
     case Kind::Mean: {
-        // NHWC axes -> NCHW for 4-D values, as TfjsGraphModuleImpl::run does.
-        std::vector<int64_t> nchw, plain;
-        for (int64_t a : s.axes) {
-            const int64_t p = a < 0 ? a + 4 : a;
-            nchw.push_back(p >= 0 && p < 4 ? std::array<int64_t, 4>{0, 2, 3, 1}[size_t(p)] : p);
-            plain.push_back(a);
-        }
+        std::vector<int64_t> nchw;
+        for (int64_t a : s.axes) nchw.push_back(storedAxis(s, a, 4));
         std::sort(nchw.begin(), nchw.end());
         src << out << "torch.mean(" << in(0) << ", " << intList(nchw) << " if " << in(0) << ".dim() == 4 else "
-            << intList(plain) << ", " << (s.keepDims ? "True" : "False") << ")\n";
+            << intList(s.axes) << ", " << (s.keepDims ? "True" : "False") << ")\n";
         return;
     }
     case Kind::AvgPool: break;
