@@ -166,6 +166,11 @@ int main(int argc, char** argv)
                 std::printf("%s_%s_test_balanced_accuracy: %.4f\n%s_%s_test_accuracy: %.4f\n%s_%s_seconds: %.0f\n",
                             qPrintable(task.key), qPrintable(mode), r.test.balancedAccuracy, qPrintable(task.key),
                             qPrintable(mode), r.test.accuracy, qPrintable(task.key), qPrintable(mode), r.seconds);
+                if (r.test.balancedAccuracyInterval)
+                    std::printf("%s_%s_test_balanced_accuracy_interval: %.4f %.4f (%s)\n", qPrintable(task.key),
+                                qPrintable(mode), r.test.balancedAccuracyInterval->low,
+                                r.test.balancedAccuracyInterval->high,
+                                qPrintable(exemplar::learning::intervalText(*r.test.balancedAccuracyInterval)));
                 std::fflush(stdout);
             }
             // Each trained model averaged with the zero-shot baseline.

@@ -6,11 +6,15 @@ using learning::Metrics;
 
 QString metricsLine(const Metrics& m)
 {
-    return QStringLiteral("accuracy %1, balanced accuracy %2, macro-F1 %3 (%4 images)")
+    const QString thin = thinClassesText(m);
+    return QStringLiteral("accuracy %1, balanced accuracy %2%3, macro-F1 %4 (%5 images)%6")
         .arg(m.accuracy, 0, 'f', 3)
         .arg(m.balancedAccuracy, 0, 'f', 3)
+        .arg(m.balancedAccuracyInterval ? QStringLiteral(" (%1)").arg(intervalText(*m.balancedAccuracyInterval))
+                                        : QString())
         .arg(m.macroF1, 0, 'f', 3)
-        .arg(m.count);
+        .arg(m.count)
+        .arg(thin.isEmpty() ? QString() : QStringLiteral("; few faces, their recall says little: %1").arg(thin));
 }
 
 QString metricsTable(const Metrics& m)

@@ -5,6 +5,7 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "app/cli/DatasetOptions.h"
+#include "app/cli/MetricsText.h"
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/ZeroShotRun.h"
@@ -58,11 +59,7 @@ int runBaseline(const QStringList& args)
     } else {
         printOut(QStringLiteral("Run %1: %2 zero-shot on '%3' (%4)")
                      .arg(runId).arg(options.model, dataset.task.name, dataset.data.classNames.join(", ")));
-        printOut(QStringLiteral("Test: accuracy %1, balanced accuracy %2, macro-F1 %3 (%4 images)")
-                     .arg(result.test.accuracy, 0, 'f', 3)
-                     .arg(result.test.balancedAccuracy, 0, 'f', 3)
-                     .arg(result.test.macroF1, 0, 'f', 3)
-                     .arg(result.test.count));
+        printOut(QStringLiteral("Test: %1").arg(metricsLine(result.test)));
     }
     return kExitOk;
 }

@@ -93,7 +93,9 @@ int runReview(const QStringList& args)
     auto disputed = rankDisputedLabels(ScoreStore(catalogue).scores(scoring.id),
                                        labelIndexes(catalogue, taskInfo, scoring.classes));
     // Against the labels as they are now: a label fixed since the scoring counts as fixed.
-    const Metrics crossValidated = crossValidatedMetrics(disputed, scoring.classes);
+    QVector<qint64> labelledIds;
+    for (const auto& d : disputed) labelledIds << d.imageId;
+    const Metrics crossValidated = crossValidatedMetrics(disputed, scoring.classes, catalogue.identities(labelledIds));
     if (!p.isSet(json))
         printError(QStringLiteral("Cross-validated%1 (each face scored by a model that never trained on that person): %2\n%3")
                        .arg(scoring.info["network"].isString()

@@ -213,6 +213,14 @@ QVector<ImageRecord> Catalogue::images(const QVector<qint64>& imageIds) const
     return result;
 }
 
+QHash<qint64, QString> Catalogue::identities(const QVector<qint64>& imageIds) const
+{
+    QHash<qint64, QString> out;
+    for (const ImageRecord& image : images(imageIds))
+        if (!image.identity.isEmpty()) out.insert(image.id, image.identity);
+    return out;
+}
+
 QVector<ImageRecord> Catalogue::allImages() const
 {
     const auto rootsById = rootPathMap(roots());

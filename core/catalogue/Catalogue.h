@@ -10,6 +10,7 @@
 #include "core/catalogue/Types.h"
 #include "core/util/Error.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -63,6 +64,8 @@ public:
     QSet<QString> relativePathsInRoot(qint64 rootId) const; // for "only import what is new"
     QByteArray thumbnail(qint64 imageId) const;             // JPEG bytes, empty if none
     int imageCount() const;
+    // Who each image shows (its identity; images without one or not catalogued are left out).
+    QHash<qint64, QString> identities(const QVector<qint64>& imageIds) const;
     // Sets identities in one transaction (empty string clears).
     void setIdentities(const QVector<QPair<qint64, QString>>& imageIdentity);
 

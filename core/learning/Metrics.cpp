@@ -1,8 +1,11 @@
 #include "core/learning/Metrics.h"
 
+#include "core/learning/PeopleBootstrap.h"
 #include "core/util/Error.h"
 
 #include <QJsonArray>
+
+#include <cmath>
 
 namespace exemplar::learning {
 
@@ -64,6 +67,38 @@ Metrics computeMetrics(const std::vector<int>& truth, const std::vector<int>& pr
     return m;
 }
 
+Metrics computeMetrics(const std::vector<int>& truth, const std::vector<int>& predicted,
+                       const QStringList& classNames, const QStringList& people)
+{
+    Metrics m = computeMetrics(truth, predicted, classNames);
+    m.balancedAccuracyInterval = balancedAccuracyInterval(truth, predicted, int(classNames.size()), people);
+    return m;
+}
+
+std::vector<ClassMetrics> Metrics::thinClasses(int minimum) const
+{
+    std::vector<ClassMetrics> out;
+    for (const auto& c : perClass)
+        if (c.support > 0 && c.support < minimum) out.push_back(c);
+    return out;
+}
+
+QString intervalText(const ScoreInterval& interval)
+{
+    return QStringLiteral("%1% interval %2-%3 over %4 people")
+        .arg(std::lround(interval.level * 100))
+        .arg(interval.low, 0, 'f', 3)
+        .arg(interval.high, 0, 'f', 3)
+        .arg(interval.people);
+}
+
+QString thinClassesText(const Metrics& m, int minimum)
+{
+    QStringList parts;
+    for (const ClassMetrics& c : m.thinClasses(minimum)) parts << QStringLiteral("%1 %2").arg(c.name).arg(c.support);
+    return parts.join(QStringLiteral(", "));
+}
+
 std::vector<std::vector<double>> Metrics::confusionRowNormalised() const
 {
     std::vector<std::vector<double>> out;
@@ -96,14 +131,21 @@ QJsonObject Metrics::toJson() const
         for (double v : row) r.append(v);
         normalised.append(r);
     }
-    return QJsonObject{{"count", count},
-                       {"accuracy", accuracy},
-                       {"balanced_accuracy", balancedAccuracy},
-                       {"macro_f1", macroF1},
-                       {"per_class", perClassJson},
-                       {"confusion", QJsonObject{{"labels", QJsonArray::fromStringList(labels)},
-                                                 {"matrix", matrix},
-                                                 {"normalised", normalised}}}};
+    QJsonObject json{{"count", count},
+                     {"accuracy", accuracy},
+                     {"balanced_accuracy", balancedAccuracy},
+                     {"macro_f1", macroF1},
+                     {"per_class", perClassJson},
+                     {"confusion", QJsonObject{{"labels", QJsonArray::fromStringList(labels)},
+                                               {"matrix", matrix},
+                                               {"normalised", normalised}}}};
+    if (balancedAccuracyInterval)
+        json["balanced_accuracy_interval"] = QJsonObject{{"low", balancedAccuracyInterval->low},
+                                                         {"high", balancedAccuracyInterval->high},
+                                                         {"level", balancedAccuracyInterval->level},
+                                                         {"people", balancedAccuracyInterval->people},
+                                                         {"resamples", balancedAccuracyInterval->resamples}};
+    return json;
 }
 
 Metrics Metrics::fromJson(const QJsonObject& json)
@@ -125,6 +167,12 @@ Metrics Metrics::fromJson(const QJsonObject& json)
         const QJsonObject c = perClass[name].toObject();
         m.perClass.push_back({name, c["precision"].toDouble(), c["recall"].toDouble(),
                               c["f1"].toDouble(), c["support"].toInt()});
+    }
+    // Runs recorded before intervals were kept have none.
+    if (json.contains("balanced_accuracy_interval")) {
+        const QJsonObject i = json["balanced_accuracy_interval"].toObject();
+        m.balancedAccuracyInterval = ScoreInterval{i["low"].toDouble(), i["high"].toDouble(), i["level"].toDouble(0.95),
+                                                   i["people"].toInt(), i["resamples"].toInt()};
     }
     return m;
 }

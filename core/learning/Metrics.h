@@ -3,6 +3,7 @@
 // precision/recall/F1/support and the confusion matrix. Used for validation, test and `eval`.
 #include <QJsonObject>
 #include <QStringList>
+#include <optional>
 #include <vector>
 
 namespace exemplar::learning {
@@ -13,6 +14,16 @@ struct ClassMetrics {
     double recall = 0;
     double f1 = 0;
     int support = 0; // images whose true class is this one
+};
+
+// How far a balanced accuracy could move on other faces of the same kind: a percentile interval
+// over resamples of the evaluated people (PeopleBootstrap.h).
+struct ScoreInterval {
+    double low = 0;
+    double high = 0;
+    double level = 0.95;
+    int people = 0;    // people (clusters) resampled
+    int resamples = 0;
 };
 
 struct Metrics {
@@ -26,19 +37,36 @@ struct Metrics {
     std::vector<ClassMetrics> perClass;
     QStringList labels;                   // class names, row/column order of `confusion`
     std::vector<std::vector<int>> confusion; // [true][predicted] counts
+    // Set where the people behind the faces are known (test parts, cross-validation, baselines).
+    std::optional<ScoreInterval> balancedAccuracyInterval;
 
     // Each row divided by its sum (rows with no images stay zero).
     std::vector<std::vector<double>> confusionRowNormalised() const;
 
+    // Classes with at least one face but fewer than `minimum`, in class order: each of their faces
+    // moves the balanced accuracy by 1 / (classes x support), so their recall says little.
+    std::vector<ClassMetrics> thinClasses(int minimum = 5) const;
+
     // {"count", "accuracy", "balanced_accuracy", "macro_f1", "per_class": {name: {precision,
-    // recall, f1, support}}, "confusion": {"labels", "matrix", "normalised"}}
+    // recall, f1, support}}, "confusion": {"labels", "matrix", "normalised"}}, and when known
+    // "balanced_accuracy_interval": {"low", "high", "level", "people", "resamples"}
     QJsonObject toJson() const;
     static Metrics fromJson(const QJsonObject& json);
 };
+
+// "95% interval 0.470-0.712 over 131 people" (the words the CLI and the views show).
+QString intervalText(const ScoreInterval& interval);
+// "disgust 1, anger 3": Metrics::thinClasses with their faces; empty when there are none.
+QString thinClassesText(const Metrics& m, int minimum = 5);
 
 // truth[i] and predicted[i] are class indices into classNames. Throws exemplar::Error when the
 // vectors differ in length or hold an index outside classNames.
 Metrics computeMetrics(const std::vector<int>& truth, const std::vector<int>& predicted,
                        const QStringList& classNames);
+
+// The same, with the balanced accuracy's interval over the people behind the faces (people[i]:
+// who face i is; an empty name is a person of their own). Throws when `people` differs in length.
+Metrics computeMetrics(const std::vector<int>& truth, const std::vector<int>& predicted,
+                       const QStringList& classNames, const QStringList& people);
 
 } // namespace exemplar::learning

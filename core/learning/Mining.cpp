@@ -178,14 +178,17 @@ std::vector<DisputedLabel> rankDisputedLabels(const QVector<ImageScore>& scores,
     return out;
 }
 
-Metrics crossValidatedMetrics(const std::vector<DisputedLabel>& labelled, const QStringList& classes)
+Metrics crossValidatedMetrics(const std::vector<DisputedLabel>& labelled, const QStringList& classes,
+                              const QHash<qint64, QString>& personOfImage)
 {
     std::vector<int> truth, predicted;
+    QStringList people;
     for (const DisputedLabel& d : labelled) {
         truth.push_back(d.labelIndex);
         predicted.push_back(d.predicted);
+        people << personOfImage.value(d.imageId);
     }
-    return computeMetrics(truth, predicted, classes);
+    return computeMetrics(truth, predicted, classes, people);
 }
 
 QVector<qint64> rankedIds(const std::vector<RankedImage>& ranking, int top)

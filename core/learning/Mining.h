@@ -61,8 +61,10 @@ std::vector<DisputedLabel> rankDisputedLabels(const QVector<ImageScore>& scores,
 // How the cross-validated models did on every labelled image they scored: their most probable
 // class against its label, over `classes` (the scoring's, in its order). Each image was scored by
 // a model that never trained on that person, so this is an estimate for new people that rests on
-// every labelled face, not on one test split.
-Metrics crossValidatedMetrics(const std::vector<DisputedLabel>& labelled, const QStringList& classes);
+// every labelled face, not on one test split. personOfImage (Catalogue::identities) gives the
+// balanced accuracy's interval over people; an image missing from it is a person of its own.
+Metrics crossValidatedMetrics(const std::vector<DisputedLabel>& labelled, const QStringList& classes,
+                              const QHash<qint64, QString>& personOfImage);
 
 // Image ids of a ranking, in order, at most `top` (top <= 0: all).
 QVector<qint64> rankedIds(const std::vector<RankedImage>& ranking, int top = 0);

@@ -641,8 +641,18 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     if (auxiliary) net->keepOutputs(classCount);
     const Evaluation val = evaluateRows(valRows);
     const Evaluation test = evaluateRows(testRows);
-    r.validation = val.metrics;
-    r.test = test.metrics;
+    // The final figures carry their interval over the people evaluated (per epoch it is not needed).
+    const auto withInterval = [&](const std::vector<int>& rows, const Evaluation& ev) {
+        std::vector<int> truth;
+        QStringList people;
+        for (int row : rows) {
+            truth.push_back(labelOfRow[row]);
+            people << personOf(usable, size_t(row));
+        }
+        return computeMetrics(truth, ev.predicted, data.classNames, people);
+    };
+    r.validation = withInterval(valRows, val);
+    r.test = withInterval(testRows, test);
     auto addPredictions = [&](const std::vector<int>& rows, const Evaluation& ev, SplitPart part) {
         const auto probs = ev.probabilities.contiguous();
         for (size_t i = 0; i < rows.size(); ++i) {

@@ -146,6 +146,12 @@ private Q_SLOTS:
         QCOMPARE(qRound(figures["accuracy"].toDouble() * every.size()), correct);
         QVERIFY(std::abs(figures["balanced_accuracy"].toDouble() - balanced) < 1e-9);
         QVERIFY(balanced > 0.6 && balanced < 1); // the flipped labels cannot all be right
+        // ...with its interval over the people behind the faces.
+        const QJsonObject interval = figures["balanced_accuracy_interval"].toObject();
+        QVERIFY(interval["low"].toDouble() <= balanced && balanced <= interval["high"].toDouble());
+        QVERIFY(interval["low"].toDouble() < interval["high"].toDouble());
+        QVERIFY(interval["people"].toInt() >= 2 && interval["people"].toInt() <= every.size());
+        QCOMPARE(interval["level"].toDouble(), 0.95);
 
         const test::CliResult reuse = cli({"review", "--catalog", catalog_, "--task", "mouth", "--top", "5", "--reuse"});
         QVERIFY2(reuse.exitCode == 0, reuse.err.constData());
@@ -153,7 +159,12 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 6); // header + 5
         QCOMPARE(lines[0], QByteArray("file\tlabel\tmodel_class\tprobability\tp(label)"));
         QVERIFY2(reuse.err.contains("Cross-validated compact models (each face scored by a model that never trained on that person): "
-                                    "accuracy ") && reuse.err.contains("confusion"),
+                                    "accuracy ") && reuse.err.contains("confusion") &&
+                     reuse.err.contains(QStringLiteral(" (95% interval %1-%2 over %3 people)")
+                                            .arg(interval["low"].toDouble(), 0, 'f', 3)
+                                            .arg(interval["high"].toDouble(), 0, 'f', 3)
+                                            .arg(interval["people"].toInt())
+                                            .toUtf8()),
                  reuse.err.constData());
 
         // The training options are train's: a one-pass fit needs a pretrained model, as in train.

@@ -1,9 +1,15 @@
-// Metrics against hand-computed examples.
+// Metrics against hand-computed examples; the people-resampling intervals against exact
+// distributions and cases whose answer is known.
 #include "core/learning/Metrics.h"
+#include "core/learning/PeopleBootstrap.h"
 #include "core/util/Error.h"
 
 #include <QJsonArray>
 #include <QTest>
+
+#include <climits>
+#include <cmath>
+#include <map>
 
 using namespace exemplar::learning;
 
@@ -78,6 +84,149 @@ private Q_SLOTS:
     {
         QVERIFY_THROWS_EXCEPTION(exemplar::Error, computeMetrics({0, 1}, {0}, {"a", "b"}));
         QVERIFY_THROWS_EXCEPTION(exemplar::Error, computeMetrics({0, 2}, {0, 1}, {"a", "b"}));
+        QVERIFY_THROWS_EXCEPTION(exemplar::Error, computeMetrics({0, 1}, {0, 1}, {"a", "b"}, {"p"}));
+        QVERIFY_THROWS_EXCEPTION(exemplar::Error, balancedAccuracyInterval({0, 1}, {0, 3}, 2, {"p", "q"}));
+        QVERIFY_THROWS_EXCEPTION(exemplar::Error, balancedAccuracyDifferenceInterval({0, 1}, {0, 1}, {0}, 2, {"p", "q"}));
+    }
+
+    // Five people, so the bootstrap's distribution can be enumerated: 5^5 equally likely draws.
+    // The interval's ends must be values of that distribution with (up to the resampling's own
+    // noise) 2.5% of it beyond each end, and no more.
+    void intervalMatchesTheExactBootstrapDistribution()
+    {
+        struct Person { const char* name; int aFaces, aRight, bFaces, bRight; };
+        const Person persons[5] = {{"ann", 2, 2, 1, 0}, {"bob", 1, 0, 2, 2}, {"cy", 1, 0, 1, 1},
+                                   {"dee", 3, 2, 1, 1}, {"eve", 1, 1, 2, 0}};
+        std::vector<int> truth, pred;
+        QStringList people;
+        for (const Person& p : persons)
+            for (int c = 0; c < 2; ++c)
+                for (int f = 0; f < (c ? p.bFaces : p.aFaces); ++f) {
+                    truth.push_back(c);
+                    pred.push_back(f < (c ? p.bRight : p.aRight) ? c : 1 - c);
+                    people << p.name;
+                }
+        std::map<long long, int> exact; // balanced accuracy x 1e9 -> draws
+        for (int draw = 0; draw < 3125; ++draw) {
+            int aFaces = 0, aRight = 0, bFaces = 0, bRight = 0;
+            for (int k = 0, rest = draw; k < 5; ++k, rest /= 5) {
+                const Person& p = persons[rest % 5];
+                aFaces += p.aFaces, aRight += p.aRight, bFaces += p.bFaces, bRight += p.bRight;
+            }
+            // Every person has both classes, so both are present in every draw.
+            ++exact[std::llround(1e9 * (double(aRight) / aFaces + double(bRight) / bFaces) / 2)];
+        }
+        const auto interval = balancedAccuracyInterval(truth, pred, 2, people, {20000, 0.95, 7});
+        QVERIFY(interval);
+        QCOMPARE(interval->people, 5);
+        QCOMPARE(interval->resamples, 20000);
+        const auto mass = [&](long long from, long long to) { // of the values in [from, to]
+            int n = 0;
+            for (const auto& [value, draws] : exact) n += value >= from && value <= to ? draws : 0;
+            return n / 3125.0;
+        };
+        const long long low = std::llround(1e9 * interval->low), high = std::llround(1e9 * interval->high);
+        QVERIFY2(exact.count(low) && exact.count(high), qPrintable(QStringLiteral("%1 %2").arg(low).arg(high)));
+        const double noise = 0.004; // ~3.5 standard errors of a 2.5% quantile from 20000 resamples
+        QVERIFY(mass(LLONG_MIN, low - 1) <= 0.025 + noise);
+        QVERIFY(mass(LLONG_MIN, low) >= 0.025 - noise);
+        QVERIFY(mass(high + 1, LLONG_MAX) <= 0.025 + noise);
+        QVERIFY(mass(high, LLONG_MAX) >= 0.025 - noise);
+        QVERIFY(low < high); // a distribution of many values: a real interval, not a point
+        // The same faces always give the same interval.
+        const auto again = balancedAccuracyInterval(truth, pred, 2, people, {20000, 0.95, 7});
+        QCOMPARE(again->low, interval->low);
+        QCOMPARE(again->high, interval->high);
+    }
+
+    // One face of a rare class, wrong, among people who are otherwise all right: a resample either
+    // holds that person (balanced accuracy 0.8 with five classes) or not (1.0: four classes, all
+    // right), the latter about (1 - 1/n)^n ~ 37% of the time. So the interval is exactly [0.8, 1].
+    void oneFaceOfARareClassSpansTheInterval()
+    {
+        std::vector<int> truth, pred;
+        QStringList people;
+        for (int person = 0; person < 60; ++person)
+            for (int c = 0; c < 4; ++c) {
+                truth.push_back(c);
+                pred.push_back(c);
+                people << QStringLiteral("p%1").arg(person);
+            }
+        truth.push_back(4);
+        pred.push_back(0);
+        people << QStringLiteral("rare");
+        const Metrics m = computeMetrics(truth, pred, {"a", "b", "c", "d", "rare"}, people);
+        QCOMPARE(m.balancedAccuracy, 0.8);
+        QVERIFY(m.balancedAccuracyInterval);
+        QCOMPARE(m.balancedAccuracyInterval->low, 0.8);
+        QCOMPARE(m.balancedAccuracyInterval->high, 1.0);
+        QCOMPARE(m.balancedAccuracyInterval->people, 61);
+        QCOMPARE(thinClassesText(m), QStringLiteral("rare 1"));
+        QCOMPARE(intervalText(*m.balancedAccuracyInterval), QStringLiteral("95% interval 0.800-1.000 over 61 people"));
+    }
+
+    // Faces of one person are not independent: the same faces split among two people give a far
+    // wider interval than the same faces as 40 people.
+    void peopleNotFacesAreResampled()
+    {
+        std::vector<int> truth, pred;
+        QStringList two, forty;
+        for (int i = 0; i < 40; ++i) {
+            truth.push_back(i % 2);
+            pred.push_back(i < 20 ? i % 2 : 1 - i % 2); // the first 20 faces right, the rest wrong
+            two << (i < 20 ? QStringLiteral("right") : QStringLiteral("wrong"));
+            forty << QString(); // an empty name: a person of their own
+        }
+        const auto clustered = balancedAccuracyInterval(truth, pred, 2, two);
+        const auto independent = balancedAccuracyInterval(truth, pred, 2, forty);
+        QVERIFY(clustered && independent);
+        QCOMPARE(clustered->people, 2);
+        QCOMPARE(independent->people, 40);
+        QCOMPARE(clustered->low, 0.0);
+        QCOMPARE(clustered->high, 1.0);
+        QVERIFY(independent->low > 0.25 && independent->high < 0.75);
+        QVERIFY(!balancedAccuracyInterval({0, 1}, {0, 1}, 2, {"one", "one"})); // one person: no interval
+    }
+
+    // The paired change: zero when nothing changed; clear of zero when the second model gets one
+    // more face right for every person; straddling zero when it trades faces back and forth.
+    void pairedChangeSeesWhatIsMoreThanLuck()
+    {
+        std::vector<int> truth, a, better, traded;
+        QStringList people;
+        for (int person = 0; person < 30; ++person)
+            for (int k = 0; k < 4; ++k) {
+                const int t = k % 2;
+                truth.push_back(t);
+                people << QStringLiteral("p%1").arg(person);
+                a.push_back(k < 2 ? t : 1 - t);                         // half right
+                better.push_back(k < 3 ? t : 1 - t);                    // one more right
+                traded.push_back(person % 2 ? (k < 3 ? t : 1 - t) : (k < 1 ? t : 1 - t));
+            }
+        const auto same = balancedAccuracyDifferenceInterval(truth, a, a, 2, people);
+        QVERIFY(same);
+        QCOMPARE(same->low, 0.0);
+        QCOMPARE(same->high, 0.0);
+        const auto gain = balancedAccuracyDifferenceInterval(truth, a, better, 2, people);
+        QVERIFY(gain->low > 0);
+        QVERIFY(std::abs(gain->low - 0.25) < 1e-12 && std::abs(gain->high - 0.25) < 1e-12); // the same gain for all
+        const auto mixed = balancedAccuracyDifferenceInterval(truth, a, traded, 2, people);
+        QVERIFY(mixed->low < 0 && mixed->high > 0);
+    }
+
+    void intervalRoundTripsThroughJson()
+    {
+        const Metrics m = computeMetrics({0, 1, 1, 0}, {0, 1, 0, 0}, {"x", "y"}, {"p", "q", "q", "r"});
+        QVERIFY(m.balancedAccuracyInterval);
+        const QJsonObject j = m.toJson();
+        QVERIFY(j.contains("balanced_accuracy_interval"));
+        const Metrics back = Metrics::fromJson(j);
+        QVERIFY(back.balancedAccuracyInterval);
+        QCOMPARE(back.balancedAccuracyInterval->low, m.balancedAccuracyInterval->low);
+        QCOMPARE(back.balancedAccuracyInterval->high, m.balancedAccuracyInterval->high);
+        QCOMPARE(back.balancedAccuracyInterval->people, 3);
+        // Runs recorded before intervals were kept read back without one.
+        QVERIFY(!Metrics::fromJson(computeMetrics({0, 1}, {0, 1}, {"x", "y"}).toJson()).balancedAccuracyInterval);
     }
 };
 

@@ -102,12 +102,17 @@ private Q_SLOTS:
         QVERIFY(shown.wait(300000));
         // The caption says how the fold models did on every labelled face (the one labelled above included).
         const QRegularExpression caption(QStringLiteral(
-            "^Disputed labels \\(compact, cross-validated on (\\d+) labelled faces: balanced accuracy ([0-9.]+), macro-F1 ([0-9.]+)\\)$"));
+            "^Disputed labels \\(compact, cross-validated on (\\d+) labelled faces: balanced accuracy ([0-9.]+) "
+            "\\(95% interval ([0-9.]+)-([0-9.]+) over (\\d+) people\\), macro-F1 ([0-9.]+)\\)$"));
         const auto figures = caption.match(view->model()->imageListCaption());
         QVERIFY2(figures.hasMatch(), qPrintable(view->model()->imageListCaption()));
         qInfo("%s", qPrintable(view->model()->imageListCaption()));
         QCOMPARE(figures.captured(1).toInt(), int(set_.ids.size() - set_.hidden.size()) + 1);
         QVERIFY(figures.captured(2).toDouble() > 0.6 && figures.captured(2).toDouble() < 1); // chance 0.5; the flips are wrong
+        // The interval is over the people behind the faces and holds the figure.
+        QVERIFY(figures.captured(3).toDouble() <= figures.captured(2).toDouble());
+        QVERIFY(figures.captured(4).toDouble() >= figures.captured(2).toDouble());
+        QVERIFY(figures.captured(5).toInt() >= 2 && figures.captured(5).toInt() <= figures.captured(1).toInt());
         int flippedOnTop = 0;
         for (int i = 0; i < 16; ++i) {
             const QTreeWidgetItem* item = panel->results()->topLevelItem(i);
@@ -199,7 +204,7 @@ private Q_SLOTS:
         QCOMPARE(scoring->info["labelled_images"].toInt(), 138);
         const QString caption = studio.window.curationView()->model()->imageListCaption();
         QVERIFY2(QRegularExpression(QStringLiteral("^Disputed labels \\(emotion class biases, cross-validated on 138 labelled "
-                                                   "faces: balanced accuracy [0-9.]+, macro-F1 [0-9.]+; contempt not reviewed\\)$"))
+                                                   "faces: balanced accuracy [0-9.]+ \\(95% interval [0-9.]+-[0-9.]+ over [0-9]+ people\\), macro-F1 [0-9.]+; contempt not reviewed\\)$"))
                      .match(caption)
                      .hasMatch(),
                  qPrintable(caption));

@@ -1,5 +1,6 @@
 // The files the training windows write: metrics CSV with awkward class names read back by the
-// project's own CSV reader, CSV field quoting, and the per-batch loss log kept beside a run.
+// project's own CSV reader, CSV field quoting, and the per-batch loss log kept beside a run; and
+// what the run history reads off two recorded runs' test faces (the paired change).
 #include "core/import/CsvReader.h"
 #include "core/util/Error.h"
 #include "ui/training/BatchLossLog.h"
@@ -12,6 +13,25 @@
 
 using namespace exemplar;
 using namespace exemplar::ui;
+
+namespace {
+
+// A run's recorded test faces as the views hold them: image ids in confusion-matrix cells.
+RunData runJudging(const QStringList& classes, const QVector<qint64>& ids, const std::vector<int>& truth,
+                   const std::vector<int>& predicted)
+{
+    RunData d;
+    d.classNames = classes;
+    d.cells = QVector<QVector<RunData::Cell>>(classes.size(), QVector<RunData::Cell>(classes.size()));
+    for (int i = 0; i < ids.size(); ++i) {
+        auto& cell = d.cells[truth[size_t(i)]][predicted[size_t(i)]];
+        ++cell.count;
+        cell.imageIds << ids[i];
+    }
+    return d;
+}
+
+} // namespace
 
 class TestTrainingFiles : public QObject {
     Q_OBJECT
@@ -122,6 +142,45 @@ private Q_SLOTS:
         } catch (const Error& e) {
             QVERIFY2(e.message().contains(bad.fileName() + QStringLiteral(":3")), qPrintable(e.message()));
         }
+    }
+
+    // Two runs on the same test faces are compared face by face, over resampled people; runs on
+    // other faces, other classes or since-fixed labels are not.
+    void pairedChangeOnlyForTheSameFacesAndLabels()
+    {
+        const QStringList classes{QStringLiteral("happiness"), QStringLiteral("sadness")};
+        QVector<qint64> ids;
+        std::vector<int> truth, halfRight, moreRight;
+        QHash<qint64, QString> people;
+        for (int i = 0; i < 80; ++i) {
+            ids << 100 + i;
+            people.insert(100 + i, QStringLiteral("person %1").arg(i / 4)); // 20 people, 4 faces each
+            const int t = i % 2;
+            truth.push_back(t);
+            halfRight.push_back(i % 4 < 2 ? t : 1 - t);
+            moreRight.push_back(i % 4 < 3 ? t : 1 - t);
+        }
+        const RunData a = runJudging(classes, ids, truth, halfRight);
+        QCOMPARE(testImageIds(a).size(), 80);
+
+        const auto same = pairedBalancedAccuracyChange(a, a, people);
+        QVERIFY(same);
+        QCOMPARE(same->low, 0.0);
+        QCOMPARE(same->high, 0.0);
+        QCOMPARE(same->people, 20);
+        const auto better = pairedBalancedAccuracyChange(a, runJudging(classes, ids, truth, moreRight), people);
+        QVERIFY(better && better->low > 0); // every person gains: more than luck
+        const auto worse = pairedBalancedAccuracyChange(runJudging(classes, ids, truth, moreRight), a, people);
+        QVERIFY(worse && worse->high < 0);
+
+        QVector<qint64> otherIds;
+        for (qint64 id : ids) otherIds << id + 1000;
+        QVERIFY(!pairedBalancedAccuracyChange(a, runJudging(classes, otherIds, truth, moreRight), people));
+        QVERIFY(!pairedBalancedAccuracyChange(
+            a, runJudging({QStringLiteral("happiness"), QStringLiteral("anger")}, ids, truth, moreRight), people));
+        std::vector<int> fixedLabel = truth;
+        fixedLabel[7] = 1 - fixedLabel[7];
+        QVERIFY(!pairedBalancedAccuracyChange(a, runJudging(classes, ids, fixedLabel, moreRight), people));
     }
 };
 

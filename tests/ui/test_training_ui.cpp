@@ -254,6 +254,12 @@ private Q_SLOTS:
                 if (n > expected[bestT][bestQ].size())
                     bestT = t, bestQ = q;
             }
+        // The recorded test figure carries its interval over the test people, shown in the headline.
+        QVERIFY(test.balancedAccuracyInterval);
+        QVERIFY(test.balancedAccuracyInterval->people >= 2 && test.balancedAccuracyInterval->people <= test.count);
+        QVERIFY(test.balancedAccuracyInterval->low <= test.balancedAccuracyInterval->high);
+        QVERIFY2(eval->headlineText().contains(learning::intervalText(*test.balancedAccuracyInterval)),
+                 qPrintable(eval->headlineText()));
         QCOMPARE(eval->classTable()->rowCount(), 3);
         QCOMPARE(eval->classTable()->item(0, 0)->text(), names[0]);
 
@@ -401,6 +407,14 @@ private Q_SLOTS:
         QVERIFY(runs->runIds().contains(runId));
         const int row = static_cast<int>(runs->runIds().indexOf(runId));
         QCOMPARE(runs->table()->item(row, 10)->text(), QString::number(test.macroF1, 'f', 3));
+        QVERIFY2(runs->table()->item(row, 9)->toolTip().contains(learning::intervalText(*test.balancedAccuracyInterval)),
+                 qPrintable(runs->table()->item(row, 9)->toolTip()));
+        // A run against itself: the same faces, so the change is paired over the test people, and nil.
+        runs->compare(runId, runId);
+        QVERIFY2(runs->compareText().contains(
+                     QStringLiteral("95% interval of the change +0.000 to +0.000 over %1 people: within the luck of the test people")
+                         .arg(test.balancedAccuracyInterval->people)),
+                 qPrintable(runs->compareText()));
     }
 
     void cancelResumeCompareDelete()

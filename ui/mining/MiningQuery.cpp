@@ -80,7 +80,9 @@ MiningResult runMiningQuery(const MiningRequest& request)
             for (const auto& d : disputed)
                 ranking.push_back(RankedImage{d.imageId, d.score, d.predicted, d.predictedProbability});
             // How the models did, against the labels as they are now: the estimate for new people.
-            const Metrics m = crossValidatedMetrics(disputed, scoring->classes);
+            QVector<qint64> labelledIds;
+            for (const auto& d : disputed) labelledIds << d.imageId;
+            const Metrics m = crossValidatedMetrics(disputed, scoring->classes, catalogue.identities(labelledIds));
             const QString network = scoring->info[QStringLiteral("network")].toString(); // empty before it was kept
             // Fold models of chosen classes (a run's, or those a pretrained model knows) never
             // judged the others' labels: say which, or the list reads as a review of every label.
@@ -88,10 +90,13 @@ MiningResult runMiningQuery(const MiningRequest& request)
             for (const ClassCount& c : catalogue.classCounts(scoring->taskId))
                 if (!c.retired && c.total() > 0 && !scoring->classes.contains(c.className)) notReviewed << c.className;
             result.caption = QStringLiteral("Disputed labels (%1cross-validated on %2 labelled faces: balanced accuracy "
-                                            "%3, macro-F1 %4%5)")
+                                            "%3%4, macro-F1 %5%6)")
                                  .arg(network.isEmpty() ? QString() : network + QStringLiteral(", "))
                                  .arg(QLocale().toString(m.count))
                                  .arg(m.balancedAccuracy, 0, 'f', 3)
+                                 .arg(m.balancedAccuracyInterval
+                                          ? QStringLiteral(" (%1)").arg(intervalText(*m.balancedAccuracyInterval))
+                                          : QString())
                                  .arg(m.macroF1, 0, 'f', 3)
                                  .arg(notReviewed.isEmpty() ? QString()
                                                             : QStringLiteral("; %1 not reviewed")

@@ -126,6 +126,8 @@ QString EvaluationView::cellText(int t, int p) const
     return QStringLiteral("%1\n%2%").arg(count).arg(total ? 100.0 * count / total : 0.0, 0, 'f', 0);
 }
 
+QString EvaluationView::headlineText() const { return headline_->text(); }
+
 void EvaluationView::rebuild()
 {
     plot_->clearPlottables();
@@ -139,12 +141,24 @@ void EvaluationView::rebuild()
         plot_->replot();
         return;
     }
-    headline_->setText(data_.hasTest ? tr("<b>%1</b> test images &nbsp; accuracy <b>%2</b> &nbsp; balanced accuracy <b>%3</b> &nbsp; macro-F1 <b>%4</b>")
-                                           .arg(data_.test.count)
-                                           .arg(data_.test.accuracy, 0, 'f', 3)
-                                           .arg(data_.test.balancedAccuracy, 0, 'f', 3)
-                                           .arg(data_.test.macroF1, 0, 'f', 3)
-                                     : tr("Run %1 is %2: no test results.").arg(data_.run.id).arg(data_.run.status));
+    if (data_.hasTest) {
+        // The interval and the thin classes say how much the figure rests on: a rare class with a
+        // face or two in the test part moves it by several points per face.
+        const auto& interval = data_.test.balancedAccuracyInterval;
+        const QString thin = learning::thinClassesText(data_.test);
+        headline_->setText(tr("<b>%1</b> test images &nbsp; accuracy <b>%2</b> &nbsp; balanced accuracy <b>%3</b>%4 "
+                              "&nbsp; macro-F1 <b>%5</b>%6")
+                               .arg(data_.test.count)
+                               .arg(data_.test.accuracy, 0, 'f', 3)
+                               .arg(data_.test.balancedAccuracy, 0, 'f', 3)
+                               .arg(interval ? tr(" (%1)").arg(learning::intervalText(*interval)) : QString())
+                               .arg(data_.test.macroF1, 0, 'f', 3)
+                               .arg(thin.isEmpty() ? QString()
+                                                   : tr("<br><small>Few test faces, their recall says little: %1</small>")
+                                                         .arg(thin.toHtmlEscaped())));
+    } else {
+        headline_->setText(tr("Run %1 is %2: no test results.").arg(data_.run.id).arg(data_.run.status));
+    }
     tryIt_->setModelDir(data_.run.modelPath);
     export_->setEnabled(data_.hasTest);
 

@@ -40,6 +40,9 @@ public:
     // Emits cellActivated for a cell (what a click does).
     void activateCell(int trueIndex, int predictedIndex);
 
+    // Headline scores (rich text), with the balanced accuracy's interval and any thin classes.
+    QString headlineText() const;
+
     // "Export" button: a menu with the matrix (PNG) and the metrics (CSV, JSON).
     QPushButton* exportButton() const { return export_; }
     // run-<id>-<what> beside the catalogue, e.g. run-3-confusion.png (what the export dialogs propose).

@@ -1,5 +1,6 @@
 #include "ui/training/RunData.h"
 
+#include "core/learning/PeopleBootstrap.h"
 #include "core/util/Error.h"
 #include "ui/training/CsvText.h"
 
@@ -59,6 +60,45 @@ RunData loadRunData(const Catalogue& catalogue, qint64 runId)
                 d.cells[t][q].imageIds.push_back(id);
         }
     return d;
+}
+
+QVector<qint64> testImageIds(const RunData& data)
+{
+    QVector<qint64> ids;
+    for (const auto& row : data.cells)
+        for (const auto& cell : row) ids += cell.imageIds;
+    return ids;
+}
+
+std::optional<learning::ScoreInterval> pairedBalancedAccuracyChange(const RunData& a, const RunData& b,
+                                                                    const QHash<qint64, QString>& personOfImage)
+{
+    if (a.classNames != b.classNames) return std::nullopt;
+    // Image -> (true, predicted) class index, from the cells.
+    const auto judged = [](const RunData& d) {
+        QHash<qint64, QPair<int, int>> out;
+        for (int t = 0; t < d.cells.size(); ++t)
+            for (int q = 0; q < d.cells[t].size(); ++q)
+                for (qint64 id : d.cells[t][q].imageIds) out.insert(id, {t, q});
+        return out;
+    };
+    const auto byA = judged(a), byB = judged(b);
+    if (byA.isEmpty() || byA.size() != byB.size()) return std::nullopt;
+    std::vector<int> truth, predictedA, predictedB;
+    QStringList people;
+    // In image order: the interval is the same every time the two runs are compared.
+    QList<qint64> ids = byA.keys();
+    std::sort(ids.begin(), ids.end());
+    for (qint64 id : ids) {
+        const auto mine = byA.value(id);
+        const auto other = byB.constFind(id);
+        if (other == byB.constEnd() || other->first != mine.first) return std::nullopt;
+        truth.push_back(mine.first);
+        predictedA.push_back(mine.second);
+        predictedB.push_back(other->second);
+        people << personOfImage.value(id);
+    }
+    return learning::balancedAccuracyDifferenceInterval(truth, predictedA, predictedB, int(a.classNames.size()), people);
 }
 
 QString displayStatus(const RunRecord& run, qint64 liveRunId)

@@ -4,8 +4,10 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/Metrics.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QVector>
+#include <optional>
 
 namespace exemplar::ui {
 
@@ -30,6 +32,17 @@ struct RunData {
 
 // Throws exemplar::Error when the run does not exist.
 RunData loadRunData(const Catalogue& catalogue, qint64 runId);
+
+// The test faces of a run (every confusion-matrix cell's images).
+QVector<qint64> testImageIds(const RunData& data);
+
+// How far the test balanced accuracy's change from run `a` to run `b` could be the luck of which
+// people were tested: its interval over resampled people, both runs scored on the same people in
+// each resample (PeopleBootstrap.h). Only when both tested the same faces, with the same classes
+// and labels; otherwise (another split, a label fixed since) nullopt: the two figures are then not
+// comparable face by face. personOfImage: Catalogue::identities of the test faces.
+std::optional<learning::ScoreInterval> pairedBalancedAccuracyChange(const RunData& a, const RunData& b,
+                                                                    const QHash<qint64, QString>& personOfImage);
 
 // The status a view shows: a run recorded as "running" that is not `liveRunId` (the run this studio
 // trains, 0: none) was left so by a process that stopped without recording its end: "interrupted".

@@ -1,5 +1,6 @@
 #include "ui/training/RunHistoryView.h"
 
+#include "core/learning/Metrics.h"
 #include "core/util/Error.h"
 #include "ui/balance/QCustomPlotInclude.h"
 #include "ui/curation/CurationSession.h"
@@ -21,11 +22,24 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace exemplar::ui {
 
 namespace {
 
 QString score(double v) { return QString::number(v, 'f', 3); }
+
+constexpr int kBalancedAccuracyColumn = 9; // in the header labels below
+
+QString changeInterval(const learning::ScoreInterval& i)
+{
+    const auto signedScore = [](double v) { return QStringLiteral("%1%2").arg(v >= 0 ? "+" : "").arg(v, 0, 'f', 3); };
+    return QStringLiteral("%1% interval of the change %2 to %3 over %4 people")
+        .arg(std::lround(i.level * 100))
+        .arg(signedScore(i.low), signedScore(i.high))
+        .arg(i.people);
+}
 
 QTableWidgetItem* item(const QString& text, const QVariant& sortKey = {})
 {
@@ -154,6 +168,14 @@ void RunHistoryView::refresh()
         };
         for (int c = 0; c < cells.size(); ++c)
             table_->setItem(r, c, item(cells[c], c == 0 ? QVariant(run.id) : QVariant()));
+        if (hasTest) {
+            const learning::Metrics metrics = learning::Metrics::fromJson(test);
+            QStringList notes;
+            if (metrics.balancedAccuracyInterval) notes << learning::intervalText(*metrics.balancedAccuracyInterval);
+            if (const QString thin = learning::thinClassesText(metrics); !thin.isEmpty())
+                notes << tr("few test faces, their recall says little: %1").arg(thin);
+            table_->item(r, kBalancedAccuracyColumn)->setToolTip(notes.join('\n'));
+        }
         table_->item(r, 1)->setToolTip(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Indented)));
         if (displayStatus(run, busyRun_) == QLatin1String("interrupted"))
             table_->item(r, 2)->setToolTip(tr("Recorded as running, but nothing trains it: the program that trained it "
@@ -256,8 +278,23 @@ void RunHistoryView::compare(qint64 a, qint64 b)
     QString html = tr("<b>#%2 vs #%1</b> (test)<br>").arg(a).arg(b);
     if (runs[0].hasTest && runs[1].hasTest) {
         html += tr("accuracy %1 \u2192 %2 (%3)<br>").arg(score(ta.accuracy), score(tb.accuracy), delta(tb.accuracy - ta.accuracy));
-        html += tr("balanced accuracy %1 \u2192 %2 (%3)<br>")
-                    .arg(score(ta.balancedAccuracy), score(tb.balancedAccuracy), delta(tb.balancedAccuracy - ta.balancedAccuracy));
+        // Whether the change is more than the luck of which people were tested.
+        const auto change = pairedBalancedAccuracyChange(
+            runs[0], runs[1], session_->catalogue().identities(testImageIds(runs[0])));
+        const auto alone = [](const learning::Metrics& m) {
+            return m.balancedAccuracyInterval ? QStringLiteral("%1-%2").arg(score(m.balancedAccuracyInterval->low),
+                                                                            score(m.balancedAccuracyInterval->high))
+                                              : QStringLiteral("?");
+        };
+        const QString changeNote =
+            !change ? tr("; other test faces or labels, not compared face by face; 95% intervals %1 and %2")
+                          .arg(alone(ta), alone(tb))
+            : change->low > 0 || change->high < 0
+                ? tr("; %1: more than the luck of the test people").arg(changeInterval(*change))
+                : tr("; %1: within the luck of the test people").arg(changeInterval(*change));
+        html += tr("balanced accuracy %1 \u2192 %2 (%3%4)<br>")
+                    .arg(score(ta.balancedAccuracy), score(tb.balancedAccuracy), delta(tb.balancedAccuracy - ta.balancedAccuracy),
+                         changeNote);
         html += tr("macro-F1 %1 \u2192 %2 (%3)<br>").arg(score(ta.macroF1), score(tb.macroF1), delta(tb.macroF1 - ta.macroF1));
     } else {
         html += tr("Both runs need test results for score deltas.<br>");

@@ -476,14 +476,17 @@ void TrainingDialog::recordBaseline()
         }
         const double score = result.test.balancedAccuracy;
         const int images = result.test.count;
+        const QString interval = result.test.balancedAccuracyInterval
+                                     ? QStringLiteral(", %1").arg(learning::intervalText(*result.test.balancedAccuracyInterval))
+                                     : QString();
         QMetaObject::invokeMethod(
             qApp,
-            [self, runId, error, score, images, model = options.model] {
+            [self, runId, error, score, images, interval, model = options.model] {
                 if (!self)
                     return;
                 self->baselineStatus_->setText(
-                    runId ? tr("Recorded run %1: %2 zero-shot, test balanced accuracy %3 (%4 images)")
-                                .arg(runId).arg(model).arg(score, 0, 'f', 3).arg(images)
+                    runId ? tr("Recorded run %1: %2 zero-shot, test balanced accuracy %3 (%4 images%5)")
+                                .arg(runId).arg(model).arg(score, 0, 'f', 3).arg(images).arg(interval)
                           : tr("Baseline failed: %1").arg(error));
                 self->baselineRunning_ = false;
                 self->updateBackbone();

@@ -148,6 +148,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     message(QStringLiteral("Classifying %1 validation and test images").arg(evaluated.size()));
 
     std::vector<int> valTruth, valPred, testTruth, testPred;
+    QStringList valPeople, testPeople;
     const int modelClasses = int(taskOf.size());
     for (size_t start = 0; start < evaluated.size(); start += size_t(options.batchSize)) {
         if (cancel && cancel->isCancelled()) {
@@ -189,11 +190,12 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
             p.predicted = int(std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
             (p.part == SplitPart::Test ? testTruth : valTruth).push_back(p.truth);
             (p.part == SplitPart::Test ? testPred : valPred).push_back(p.predicted);
+            (p.part == SplitPart::Test ? testPeople : valPeople) << personOf(data.samples, size_t(p.sample));
             r.predictions.push_back(std::move(p));
         }
     }
-    r.validation = computeMetrics(valTruth, valPred, data.classNames);
-    r.test = computeMetrics(testTruth, testPred, data.classNames);
+    r.validation = computeMetrics(valTruth, valPred, data.classNames, valPeople);
+    r.test = computeMetrics(testTruth, testPred, data.classNames, testPeople);
     r.status = TrainingStatus::Finished;
     r.modelDir = json;
     r.seconds = wall.elapsed() / 1000.0;
