@@ -140,7 +140,7 @@ int runStudio(const LaunchOptions& o)
         } else if (o.dialog == QLatin1String("training") && session->isOpen()) {
             auto training = std::make_unique<TrainingDialog>(session, &window);
             // As Training > New training run opens it: with the latest run's settings.
-            if (const auto runs = session->catalogue().runs(); !runs.isEmpty()) training->useSettingsOf(runs.first().id);
+            training->useLatestTrainingSettings();
             dialog = std::move(training);
         } else {
             std::fprintf(stderr, "exemplar: unknown dialog \"%s\" (known: tasks, import, training)\n", qPrintable(o.dialog));

@@ -197,18 +197,25 @@ void TrainingConfig::validate() const
     if (threads < 0) fail(QStringLiteral("threads must be 0 (all cores) or more"));
 }
 
+bool isZeroShotRun(const QJsonObject& config)
+{
+    return config.value(QStringLiteral("backbone_fit")).toString() == QLatin1String(kZeroShotFit);
+}
+
 QString networkLabel(const QJsonObject& config)
 {
     const QString backbone = config.value(QStringLiteral("backbone")).toString(QStringLiteral("none"));
     if (backbone == QLatin1String("none")) return config.value(QStringLiteral("model")).toString();
     const QString fit = config.value(QStringLiteral("backbone_fit")).toString();
-    return fit == QLatin1String("class_biases") ? QStringLiteral("%1 class biases").arg(backbone)
+    return isZeroShotRun(config)                  ? QStringLiteral("%1 zero-shot").arg(backbone)
+           : fit == QLatin1String("class_biases") ? QStringLiteral("%1 class biases").arg(backbone)
            : fit == QLatin1String("linear_head") ? QStringLiteral("%1 linear head").arg(backbone)
                                                  : QStringLiteral("%1 fine-tuned").arg(backbone);
 }
 
 int plannedEpochs(const QJsonObject& config)
 {
+    if (isZeroShotRun(config)) return 0;
     const QString fit = config.value(QStringLiteral("backbone_fit")).toString();
     return fit == QLatin1String("class_biases") || fit == QLatin1String("linear_head")
                ? 1

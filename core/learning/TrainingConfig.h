@@ -126,9 +126,15 @@ struct TrainingConfig {
     void validate() const;
 };
 
+// A zero-shot baseline's recorded configuration: "backbone" the model evaluated (with its input
+// size and colour), "backbone_fit" this value. Not a fit TrainingConfig accepts: nothing is trained.
+inline constexpr const char* kZeroShotFit = "zero_shot";
+bool isZeroShotRun(const QJsonObject& config);
+
 // For lists of recorded runs (their configuration JSON, never rejected): what the run trains
-// ("compact", "vgg", "emotion fine-tuned", "emotion class biases") and the most epochs it plans
-// (1 when fitting class biases only, whatever "epochs" says).
+// ("compact", "vgg", "emotion fine-tuned", "emotion class biases", "emotion zero-shot") and the
+// most epochs it plans (1 when fitting class biases only, 0 for a zero-shot baseline, whatever
+// "epochs" says).
 QString networkLabel(const QJsonObject& config);
 int plannedEpochs(const QJsonObject& config);
 

@@ -150,8 +150,21 @@ private Q_SLOTS:
         QCOMPARE(run->status, QStringLiteral("finished"));
         QVERIFY2(run->name.contains(QStringLiteral("zero-shot emotion")), qPrintable(run->name));
         QCOMPARE(run->modelPath, findPretrainedModel(QStringLiteral("emotion")));
+        // Recorded as what it is: the model and its input, nothing fitted, the caller's split.
+        const QJsonObject recorded = QJsonDocument::fromJson(run->configJson.toUtf8()).object();
+        QVERIFY(isZeroShotRun(recorded));
+        QCOMPARE(recorded["backbone"].toString(), QStringLiteral("emotion"));
+        QCOMPARE(recorded["image_size"].toInt(), 64);
+        QCOMPARE(recorded["grayscale"].toBool(), true);
+        QCOMPARE(recorded["test_fraction"].toDouble(), 0.25);
+        QCOMPARE(networkLabel(recorded), QStringLiteral("emotion zero-shot"));
+        QCOMPARE(plannedEpochs(recorded), 0);
+        QVERIFY(!isZeroShotRun(config.toJson()));
         const QJsonObject metrics = QJsonDocument::fromJson(run->testMetricsJson.toUtf8()).object();
         QVERIFY(metrics.contains(QStringLiteral("balanced_accuracy")));
+        // 20 people (two faces each): the interval is over the test part's people.
+        QVERIFY(metrics["balanced_accuracy_interval"].toObject()["people"].toInt() >= 2);
+        QVERIFY(metrics["balanced_accuracy_interval"].toObject()["people"].toInt() <= 20);
         QCOMPARE(c.runSplit(runId).size(), 40);
         int heldOut = 0;
         for (const SplitAssignment& a : c.runSplit(runId)) heldOut += a.part != SplitPart::Train;

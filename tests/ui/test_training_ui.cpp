@@ -189,6 +189,23 @@ private Q_SLOTS:
             QCOMPARE(again->selection().classes, kClasses);
             again->reject();
         }
+        // A zero-shot baseline recorded since trained nothing: the dialog still repeats this run.
+        {
+            RunRecord baseline = *f.reopen().run(runId);
+            QJsonObject config = QJsonDocument::fromJson(baseline.configJson.toUtf8()).object();
+            config["backbone"] = QStringLiteral("emotion");
+            config["backbone_fit"] = QString::fromLatin1(learning::kZeroShotFit);
+            config["image_size"] = 64;
+            baseline.configJson = QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact));
+            baseline.name = QStringLiteral("expression zero-shot emotion (3 classes)");
+            const qint64 baselineId = f.session()->catalogue().createRun(baseline);
+            QCOMPARE(f.session()->catalogue().runs().first().id, baselineId);
+            TrainingDialog* again = studio->newRun();
+            QCOMPARE(again->config().imageSize, 32);
+            QCOMPARE(again->config().backbone, QStringLiteral("none"));
+            again->reject();
+            f.session()->catalogue().deleteRun(baselineId);
+        }
 
         // Curves: one smoothed point per batch, one point per epoch for every per-epoch curve.
         TrainingMonitor* monitor = studio->monitor();

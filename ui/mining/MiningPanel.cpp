@@ -515,7 +515,8 @@ std::optional<MiningPanel::RunSetup> MiningPanel::latestRunSetup()
     if (!task) return std::nullopt;
     std::optional<RunRecord> last;
     for (const RunRecord& r : window_->session()->catalogue().runs())
-        if (r.taskId == task->id && r.status == QLatin1String("finished")) {
+        if (r.taskId == task->id && r.status == QLatin1String("finished") &&
+            !isZeroShotRun(QJsonDocument::fromJson(r.configJson.toUtf8()).object())) { // it trained nothing to repeat
             last = r;
             break;
         }

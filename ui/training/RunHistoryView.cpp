@@ -158,7 +158,8 @@ void RunHistoryView::refresh()
             run.name,
             displayStatus(run, busyRun_),
             run.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-            QStringLiteral("%1/%2").arg(epochs).arg(learning::plannedEpochs(config)),
+            learning::isZeroShotRun(config) ? QStringLiteral("-") // nothing trained
+                                            : QStringLiteral("%1/%2").arg(epochs).arg(learning::plannedEpochs(config)),
             formatDuration(run.durationSeconds),
             learning::networkLabel(config),
             QStringLiteral("%1 px").arg(config.value(QStringLiteral("image_size")).toInt()),

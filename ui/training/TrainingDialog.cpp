@@ -303,6 +303,16 @@ void TrainingDialog::setConfig(const learning::TrainingConfig& c)
     seed_->setValue(static_cast<int>(c.seed));
 }
 
+bool TrainingDialog::useLatestTrainingSettings()
+{
+    if (!session_->isOpen())
+        return false;
+    for (const RunRecord& run : session_->catalogue().runs()) // newest first
+        if (!learning::isZeroShotRun(QJsonDocument::fromJson(run.configJson.toUtf8()).object()))
+            return useSettingsOf(run.id);
+    return false;
+}
+
 bool TrainingDialog::useSettingsOf(qint64 runId)
 {
     if (!session_->isOpen() || !runId)

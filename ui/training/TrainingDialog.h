@@ -38,6 +38,9 @@ public:
     // same faces and the two compare). False, leaving the dialog as it was, when the run is gone
     // or its settings are not valid here.
     bool useSettingsOf(qint64 runId);
+    // useSettingsOf the newest run that trained something (a zero-shot baseline has no training
+    // settings to repeat). False when there is none.
+    bool useLatestTrainingSettings();
     void setTask(const QString& name);
     void setClassChecked(const QString& name, bool checked);
     QString warningText() const; // empty when every chosen class has enough images

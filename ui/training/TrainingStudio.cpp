@@ -113,7 +113,7 @@ TrainingDialog* TrainingStudio::newRun()
     auto* dialog = new TrainingDialog(window_->session(), window_);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     // Fix labels, train again: the usual next run repeats the last one ("Restore Defaults" resets).
-    dialog->useSettingsOf(latestRun());
+    dialog->useLatestTrainingSettings();
     connect(dialog, &QDialog::accepted, this, [this, dialog] { startRun(dialog->selection(), dialog->config()); });
     dialog->open();
     return dialog;

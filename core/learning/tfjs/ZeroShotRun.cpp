@@ -13,8 +13,14 @@ qint64 recordZeroShotRun(Catalogue& catalogue, const CatalogueDataset& dataset, 
     // Locate first: a missing model is the user's to fix, not a failed run in the history.
     ZeroShotOptions located = options;
     if (located.modelJson.isEmpty()) located.modelJson = requirePretrainedModel(options.model);
+    // Recorded as what it is (the model, its input, nothing fitted), so run lists and comparisons
+    // do not show the default network it never trained; the split's settings are the caller's.
+    TrainingConfig recorded = config;
+    recorded.backbone = options.model;
+    recorded.takeBackboneInput();
+    recorded.backboneFit = QString::fromLatin1(kZeroShotFit);
     // The run's "work directory" is where its model lives: nothing is written there.
-    RunRecorder recorder(catalogue, dataset, config, QFileInfo(located.modelJson).absolutePath(),
+    RunRecorder recorder(catalogue, dataset, recorded, QFileInfo(located.modelJson).absolutePath(),
                          QStringLiteral("%1 zero-shot %2 (%3 classes)")
                              .arg(dataset.task.name, options.model)
                              .arg(dataset.data.classNames.size()),
