@@ -14,7 +14,7 @@ QString metricsLine(const Metrics& m)
                                         : QString())
         .arg(m.macroF1, 0, 'f', 3)
         .arg(m.count)
-        .arg(thin.isEmpty() ? QString() : QStringLiteral("; few faces, their recall says little: %1").arg(thin));
+        .arg(thin.isEmpty() ? QString() : QStringLiteral("; ") + thin);
 }
 
 QString metricsTable(const Metrics& m)

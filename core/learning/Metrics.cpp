@@ -96,7 +96,8 @@ QString thinClassesText(const Metrics& m, int minimum)
 {
     QStringList parts;
     for (const ClassMetrics& c : m.thinClasses(minimum)) parts << QStringLiteral("%1 %2").arg(c.name).arg(c.support);
-    return parts.join(QStringLiteral(", "));
+    return parts.isEmpty() ? QString()
+                           : QStringLiteral("few faces, their recall says little: %1").arg(parts.join(QStringLiteral(", ")));
 }
 
 std::vector<std::vector<double>> Metrics::confusionRowNormalised() const

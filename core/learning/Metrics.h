@@ -56,7 +56,8 @@ struct Metrics {
 
 // "95% interval 0.470-0.712 over 131 people" (the words the CLI and the views show).
 QString intervalText(const ScoreInterval& interval);
-// "disgust 1, anger 3": Metrics::thinClasses with their faces; empty when there are none.
+// "few faces, their recall says little: disgust 1, anger 3" (Metrics::thinClasses with their
+// faces, as the CLI and the views say it); empty when there are none.
 QString thinClassesText(const Metrics& m, int minimum = 5);
 
 // truth[i] and predicted[i] are class indices into classNames. Throws exemplar::Error when the

@@ -161,7 +161,8 @@ private Q_SLOTS:
         QCOMPARE(m.balancedAccuracyInterval->low, 0.8);
         QCOMPARE(m.balancedAccuracyInterval->high, 1.0);
         QCOMPARE(m.balancedAccuracyInterval->people, 61);
-        QCOMPARE(thinClassesText(m), QStringLiteral("rare 1"));
+        QCOMPARE(thinClassesText(m), QStringLiteral("few faces, their recall says little: rare 1"));
+        QCOMPARE(thinClassesText(computeMetrics({0, 1}, {0, 1}, {"a", "b"}), 1), QString()); // none below 1 face
         QCOMPARE(intervalText(*m.balancedAccuracyInterval), QStringLiteral("95% interval 0.800-1.000 over 61 people"));
     }
 

@@ -154,7 +154,7 @@ void EvaluationView::rebuild()
                                .arg(interval ? tr(" (%1)").arg(learning::intervalText(*interval)) : QString())
                                .arg(data_.test.macroF1, 0, 'f', 3)
                                .arg(thin.isEmpty() ? QString()
-                                                   : tr("<br><small>Few test faces, their recall says little: %1</small>")
+                                                   : tr("<br><small>%1</small>")
                                                          .arg(thin.toHtmlEscaped())));
     } else {
         headline_->setText(tr("Run %1 is %2: no test results.").arg(data_.run.id).arg(data_.run.status));

@@ -173,8 +173,7 @@ void RunHistoryView::refresh()
             const learning::Metrics metrics = learning::Metrics::fromJson(test);
             QStringList notes;
             if (metrics.balancedAccuracyInterval) notes << learning::intervalText(*metrics.balancedAccuracyInterval);
-            if (const QString thin = learning::thinClassesText(metrics); !thin.isEmpty())
-                notes << tr("few test faces, their recall says little: %1").arg(thin);
+            if (const QString thin = learning::thinClassesText(metrics); !thin.isEmpty()) notes << thin;
             table_->item(r, kBalancedAccuracyColumn)->setToolTip(notes.join('\n'));
         }
         table_->item(r, 1)->setToolTip(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Indented)));
