@@ -1,7 +1,9 @@
 // exemplar-cli eval: evaluates an exported model on any labelled folder (e.g. one it has never
-// seen). Images whose label is not one of the model's classes are left out and counted.
+// seen). Images whose label is not one of the model's classes are left out and counted. With an
+// identity column the balanced accuracy's interval resamples people; without one, faces.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
+#include "app/cli/MetricsText.h"
 #include "core/learning/ExportedModel.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/Metrics.h"
@@ -37,10 +39,10 @@ int runEval(const QStringList& args)
     const QStringList classes = model.classes();
     const LabelledFolder folder = readLabelledFolder(p.value(labels), p.value(images), taskName, classes);
     QStringList files;
-    std::vector<int> truth;
+    QHash<QString, const TrainingSample*> sampleOf;
     for (const auto& sample : folder.data.samples) {
         files << sample.path;
-        truth.push_back(sample.label);
+        sampleOf.insert(sample.path, &sample);
     }
     if (files.isEmpty())
         throw Error(QStringLiteral("%1: no image in %2 is labelled with one of the model's classes (%3)")
@@ -58,14 +60,15 @@ int runEval(const QStringList& args)
         return kExitCancelled;
     }
     // Predictions come back in file order without the unreadable ones: match them by file.
-    QHash<QString, int> truthOf;
-    for (int i = 0; i < files.size(); ++i) truthOf.insert(files[i], truth[i]);
     std::vector<int> t, pr;
+    QStringList people;
     for (const auto& pred : predictions) {
-        t.push_back(truthOf.value(pred.file));
+        const TrainingSample* sample = sampleOf.value(pred.file);
+        t.push_back(sample->label);
         pr.push_back(pred.classIndex);
+        people << sample->identity;
     }
-    const Metrics m = computeMetrics(t, pr, classes);
+    const Metrics m = computeMetrics(t, pr, classes, people);
 
     QJsonObject result = m.toJson();
     QJsonObject leftOutByLabel;
@@ -88,13 +91,8 @@ int runEval(const QStringList& args)
         printJson(result);
         return kExitOk;
     }
-    printOut(QStringLiteral("%1 images: accuracy %2, balanced accuracy %3, macro-F1 %4")
-                 .arg(m.count).arg(m.accuracy, 0, 'f', 3).arg(m.balancedAccuracy, 0, 'f', 3)
-                 .arg(m.macroF1, 0, 'f', 3));
-    for (const auto& c : m.perClass)
-        printOut(QStringLiteral("  %1 precision %2 recall %3 f1 %4 support %5")
-                     .arg(c.name.leftJustified(14)).arg(c.precision, 0, 'f', 3).arg(c.recall, 0, 'f', 3)
-                     .arg(c.f1, 0, 'f', 3).arg(c.support));
+    printOut(metricsLine(m));
+    printOut(metricsTable(m).chopped(1));
     printOut(QStringLiteral("Left out: %1 with another label, %2 unlabelled, %3 missing, %4 unreadable")
                  .arg(otherTotal).arg(folder.unlabelled).arg(folder.missingFiles).arg(issues.size()));
     return kExitOk;

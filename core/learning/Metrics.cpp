@@ -85,11 +85,13 @@ std::vector<ClassMetrics> Metrics::thinClasses(int minimum) const
 
 QString intervalText(const ScoreInterval& interval)
 {
-    return QStringLiteral("%1% interval %2-%3 over %4 people")
+    return QStringLiteral("%1% interval %2-%3 over %4")
         .arg(std::lround(interval.level * 100))
         .arg(interval.low, 0, 'f', 3)
         .arg(interval.high, 0, 'f', 3)
-        .arg(interval.people);
+        .arg(interval.facesAsPeople
+                 ? QStringLiteral("%1 faces, people unknown (each face counted alone)").arg(interval.people)
+                 : QStringLiteral("%1 people").arg(interval.people));
 }
 
 QString thinClassesText(const Metrics& m, int minimum)
@@ -140,12 +142,15 @@ QJsonObject Metrics::toJson() const
                      {"confusion", QJsonObject{{"labels", QJsonArray::fromStringList(labels)},
                                                {"matrix", matrix},
                                                {"normalised", normalised}}}};
-    if (balancedAccuracyInterval)
-        json["balanced_accuracy_interval"] = QJsonObject{{"low", balancedAccuracyInterval->low},
-                                                         {"high", balancedAccuracyInterval->high},
-                                                         {"level", balancedAccuracyInterval->level},
-                                                         {"people", balancedAccuracyInterval->people},
-                                                         {"resamples", balancedAccuracyInterval->resamples}};
+    if (balancedAccuracyInterval) {
+        QJsonObject interval{{"low", balancedAccuracyInterval->low},
+                             {"high", balancedAccuracyInterval->high},
+                             {"level", balancedAccuracyInterval->level},
+                             {"people", balancedAccuracyInterval->people},
+                             {"resamples", balancedAccuracyInterval->resamples}};
+        if (balancedAccuracyInterval->facesAsPeople) interval["people_unknown"] = true;
+        json["balanced_accuracy_interval"] = interval;
+    }
     return json;
 }
 
@@ -173,7 +178,8 @@ Metrics Metrics::fromJson(const QJsonObject& json)
     if (json.contains("balanced_accuracy_interval")) {
         const QJsonObject i = json["balanced_accuracy_interval"].toObject();
         m.balancedAccuracyInterval = ScoreInterval{i["low"].toDouble(), i["high"].toDouble(), i["level"].toDouble(0.95),
-                                                   i["people"].toInt(), i["resamples"].toInt()};
+                                                   i["people"].toInt(), i["resamples"].toInt(),
+                                                   i["people_unknown"].toBool()};
     }
     return m;
 }

@@ -24,6 +24,9 @@ struct ScoreInterval {
     double level = 0.95;
     int people = 0;    // people (clusters) resampled
     int resamples = 0;
+    // No face had a person's name (a labels file without an identity column): each face was
+    // resampled on its own, which is too narrow when people repeat; the text says so.
+    bool facesAsPeople = false;
 };
 
 struct Metrics {
@@ -49,12 +52,13 @@ struct Metrics {
 
     // {"count", "accuracy", "balanced_accuracy", "macro_f1", "per_class": {name: {precision,
     // recall, f1, support}}, "confusion": {"labels", "matrix", "normalised"}}, and when known
-    // "balanced_accuracy_interval": {"low", "high", "level", "people", "resamples"}
+    // "balanced_accuracy_interval": {"low", "high", "level", "people", "resamples"[, "people_unknown": true]}
     QJsonObject toJson() const;
     static Metrics fromJson(const QJsonObject& json);
 };
 
-// "95% interval 0.470-0.712 over 131 people" (the words the CLI and the views show).
+// "95% interval 0.470-0.712 over 131 people" (the words the CLI and the views show); without
+// identities "... over 300 faces, people unknown (each face counted alone)".
 QString intervalText(const ScoreInterval& interval);
 // "few faces, their recall says little: disgust 1, anger 3" (Metrics::thinClasses with their
 // faces, as the CLI and the views say it); empty when there are none.

@@ -76,7 +76,7 @@ std::optional<ScoreInterval> bootstrap(const std::vector<int>& truth, const std:
         return values[size_t(std::lround(std::clamp(q, 0.0, 1.0) * double(values.size() - 1)))];
     };
     const double tail = (1.0 - options.level) / 2;
-    return ScoreInterval{quantile(tail), quantile(1.0 - tail), options.level, n, options.resamples};
+    return ScoreInterval{quantile(tail), quantile(1.0 - tail), options.level, n, options.resamples, personIndex.isEmpty()};
 }
 
 } // namespace

@@ -19,7 +19,8 @@ struct BootstrapOptions {
 
 // Percentile interval of the balanced accuracy (mean recall over the classes present in each
 // resample, as computeMetrics) over resampled people. people[i]: who face i is (an empty name is
-// a person of their own). No interval (nullopt) for fewer than two people. Throws exemplar::Error
+// a person of their own; when every name is empty the interval says so: facesAsPeople). No
+// interval (nullopt) for fewer than two people. Throws exemplar::Error
 // when the vectors differ in length or a class index is outside [0, classCount).
 std::optional<ScoreInterval> balancedAccuracyInterval(const std::vector<int>& truth, const std::vector<int>& predicted,
                                                       int classCount, const QStringList& people,

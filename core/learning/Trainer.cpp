@@ -647,7 +647,7 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         QStringList people;
         for (int row : rows) {
             truth.push_back(labelOfRow[row]);
-            people << personOf(usable, size_t(row));
+            people << usable[size_t(row)].identity; // empty: a person of their own (PeopleBootstrap)
         }
         return computeMetrics(truth, ev.predicted, data.classNames, people);
     };

@@ -13,6 +13,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -232,6 +234,31 @@ private Q_SLOTS:
         QVERIFY2(m["balanced_accuracy"].toDouble() > 0.7, qPrintable(QString::number(m["balanced_accuracy"].toDouble())));
         for (const char* key : {"accuracy", "balanced_accuracy", "macro_f1", "per_class", "confusion"})
             QVERIFY2(m.contains(key), key);
+        // The identity column makes the interval resample people, not faces.
+        QSet<QString> people;
+        for (const auto& s : faces_.samples) people.insert(s.identity);
+        QVERIFY(people.size() > 2 && people.size() < 240);
+        const QJsonObject interval = m["balanced_accuracy_interval"].toObject();
+        QCOMPARE(interval["people"].toInt(), int(people.size()));
+        QVERIFY(!interval.contains("people_unknown"));
+        QVERIFY(interval["low"].toDouble() <= m["balanced_accuracy"].toDouble());
+        QVERIFY(interval["high"].toDouble() >= m["balanced_accuracy"].toDouble());
+
+        // Without identities each face is resampled alone, and the text says so.
+        QByteArray anonymous = "file,mouth\n";
+        for (const auto& s : faces_.samples)
+            anonymous += QFileInfo(s.path).fileName().toUtf8() + "," + faces_.classNames[s.label].toUtf8() + "\n";
+        test::writeTextFile(tmp_.filePath("anonymous.csv"), anonymous);
+        QProcess evalText;
+        evalText.start(test::cliPath(), {"eval", "--model", modelDir, "--images", tmp_.filePath("faces"), "--labels",
+                                         tmp_.filePath("anonymous.csv"), "--task", "mouth"});
+        QVERIFY(evalText.waitForFinished(120000));
+        QVERIFY2(evalText.exitCode() == 0, evalText.readAllStandardError().constData());
+        const QString text = QString::fromUtf8(evalText.readAllStandardOutput());
+        QVERIFY2(text.contains(QRegularExpression(
+                     R"(balanced accuracy [01]\.\d{3} \(95% interval [01]\.\d{3}-[01]\.\d{3} over 240 faces, people unknown \(each face counted alone\)\))")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QRegularExpression(R"(smile\s+[01]\.\d{3}\s+[01]\.\d{3})")), qPrintable(text));
     }
 };
 

@@ -226,8 +226,29 @@ private Q_SLOTS:
         QCOMPARE(back.balancedAccuracyInterval->low, m.balancedAccuracyInterval->low);
         QCOMPARE(back.balancedAccuracyInterval->high, m.balancedAccuracyInterval->high);
         QCOMPARE(back.balancedAccuracyInterval->people, 3);
+        QVERIFY(!back.balancedAccuracyInterval->facesAsPeople);
+        QVERIFY(!j["balanced_accuracy_interval"].toObject().contains("people_unknown"));
+        QVERIFY(intervalText(*m.balancedAccuracyInterval).endsWith(" over 3 people"));
         // Runs recorded before intervals were kept read back without one.
         QVERIFY(!Metrics::fromJson(computeMetrics({0, 1}, {0, 1}, {"x", "y"}).toJson()).balancedAccuracyInterval);
+    }
+
+    void intervalWithoutIdentitiesSaysFacesStoodForPeople()
+    {
+        // No names at all: each face is resampled alone, and the interval must not claim people.
+        const Metrics m = computeMetrics({0, 1, 1, 0, 1}, {0, 1, 0, 0, 1}, {"x", "y"}, {"", "", "", "", ""});
+        QVERIFY(m.balancedAccuracyInterval);
+        QVERIFY(m.balancedAccuracyInterval->facesAsPeople);
+        QCOMPARE(m.balancedAccuracyInterval->people, 5);
+        QVERIFY2(intervalText(*m.balancedAccuracyInterval).endsWith(" over 5 faces, people unknown (each face counted alone)"),
+                 qPrintable(intervalText(*m.balancedAccuracyInterval)));
+        const QJsonObject j = m.toJson();
+        QVERIFY(j["balanced_accuracy_interval"].toObject()["people_unknown"].toBool());
+        QVERIFY(Metrics::fromJson(j).balancedAccuracyInterval->facesAsPeople);
+        // One named person among unnamed faces: people are known (the unnamed are people of their own).
+        const Metrics some = computeMetrics({0, 1, 1, 0, 1}, {0, 1, 0, 0, 1}, {"x", "y"}, {"ann", "ann", "", "", ""});
+        QVERIFY(!some.balancedAccuracyInterval->facesAsPeople);
+        QCOMPARE(some.balancedAccuracyInterval->people, 4);
     }
 };
 

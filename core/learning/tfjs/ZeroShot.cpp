@@ -190,7 +190,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
             p.predicted = int(std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
             (p.part == SplitPart::Test ? testTruth : valTruth).push_back(p.truth);
             (p.part == SplitPart::Test ? testPred : valPred).push_back(p.predicted);
-            (p.part == SplitPart::Test ? testPeople : valPeople) << personOf(data.samples, size_t(p.sample));
+            (p.part == SplitPart::Test ? testPeople : valPeople) << data.samples[size_t(p.sample)].identity;
             r.predictions.push_back(std::move(p));
         }
     }
