@@ -21,7 +21,9 @@ int runEval(const QStringList& args)
     QCommandLineParser p;
     const QCommandLineOption modelDir("model", "Exported model folder (model.pt + model.json).", "DIR");
     const QCommandLineOption images("images", "Folder of the images named in the labels file.", "DIR");
-    const QCommandLineOption labels("labels", "CSV with a file column and a column named like the task.", "CSV");
+    const QCommandLineOption labels(
+        "labels", "CSV with a file column, a column named like the task and, for intervals over people, an identity column.",
+        "CSV");
     const QCommandLineOption task("task", "Label column to compare with (default: the model's task).", "NAME");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
     const QCommandLineOption json("json", "Print the metrics as JSON.");
