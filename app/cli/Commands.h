@@ -10,6 +10,7 @@ int runStats(const QStringList& args);
 int runLabel(const QStringList& args);
 int runExportLabels(const QStringList& args);
 int runCheck(const QStringList& args);
+int runDetectFaces(const QStringList& args);
 int runTrain(const QStringList& args);   // core/learning (training issue)
 int runEval(const QStringList& args);    // core/learning (training issue)
 int runPredict(const QStringList& args); // core/learning (training issue)

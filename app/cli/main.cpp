@@ -20,6 +20,7 @@ constexpr Command kCommands[] = {
     {"label", "set or clear the label of images, by file", exemplar::cli::runLabel},
     {"export-labels", "write the labels as CSV (safe to open in a spreadsheet)", exemplar::cli::runExportLabels},
     {"check", "check the catalogue's integrity and advise on repairs", exemplar::cli::runCheck},
+    {"detect-faces", "find the faces of images imported without face detection", exemplar::cli::runDetectFaces},
     {"train", "train a classifier for a task and export it", exemplar::cli::runTrain},
     {"eval", "evaluate an exported model on a labelled folder", exemplar::cli::runEval},
     {"predict", "classify image files with an exported model", exemplar::cli::runPredict},
