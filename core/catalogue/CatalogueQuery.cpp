@@ -4,6 +4,92 @@
 
 namespace exemplar {
 
+namespace {
+
+void appendList(QByteArray& sql, QVariantList& params, const QVariantList& values)
+{
+    sql += "(";
+    for (int i = 0; i < values.size(); ++i) {
+        sql += i ? ",?" : "?";
+        params << values[i];
+    }
+    sql += ")";
+}
+
+// One search condition as a boolean SQL expression over the image row `i`. Label conditions are
+// subqueries rather than joins so that several tasks, and negation, combine without NULL surprises.
+void appendCondition(QByteArray& sql, QVariantList& params, const SearchCondition& c)
+{
+    using Kind = SearchCondition::Kind;
+    sql += c.negated ? " AND NOT (" : " AND (";
+    const char* label = "EXISTS(SELECT 1 FROM labels x WHERE x.image_id = i.id AND x.task_id = ?";
+    switch (c.kind) {
+    case Kind::FileContains:
+        sql += "instr(lower(i.rel_path), lower(?)) > 0";
+        params << c.text;
+        break;
+    case Kind::ClassIn: {
+        sql += label;
+        sql += " AND x.class_id IN ";
+        params << c.taskId;
+        QVariantList ids;
+        for (qint64 id : c.classIds)
+            ids << id;
+        appendList(sql, params, ids);
+        sql += ")";
+        break;
+    }
+    case Kind::Unlabelled:
+        sql += "NOT ";
+        sql += label;
+        sql += " AND x.class_id IS NOT NULL)";
+        params << c.taskId;
+        break;
+    case Kind::Exemplar:
+        sql += label;
+        sql += " AND x.exemplar = 1)";
+        params << c.taskId;
+        break;
+    case Kind::ProvenanceIs:
+        sql += label;
+        sql += " AND x.provenance = ?)";
+        params << c.taskId << c.text;
+        break;
+    case Kind::AttributeCompare: {
+        static constexpr const char* ops[] = {"<", "<=", "=", ">=", ">"};
+        sql += "EXISTS(SELECT 1 FROM attributes a WHERE a.image_id = i.id AND a.name = ? AND a.num_value ";
+        sql += ops[static_cast<int>(c.compare)];
+        sql += " ?)";
+        params << c.text << c.number;
+        break;
+    }
+    case Kind::AttributeEquals: {
+        sql += "EXISTS(SELECT 1 FROM attributes a WHERE a.image_id = i.id AND a.name = ? "
+               "AND (lower(a.text_value) = lower(?)";
+        params << c.text << c.value;
+        bool numeric = false;
+        const double number = c.value.toDouble(&numeric);
+        if (numeric) {
+            sql += " OR a.num_value = ?";
+            params << number;
+        }
+        sql += "))";
+        break;
+    }
+    case Kind::FaceStatusIn: {
+        sql += "COALESCE((SELECT f.status FROM face_checks f WHERE f.image_id = i.id), 'unchecked') IN ";
+        QVariantList values;
+        for (const QString& v : c.values)
+            values << v;
+        appendList(sql, params, values);
+        break;
+    }
+    }
+    sql += ")";
+}
+
+} // namespace
+
 QVector<qint64> Catalogue::findImages(const ImageQuery& q) const
 {
     const bool labelFilter = !q.classIds.isEmpty() || q.unlabelledOnly || q.exemplarsOnly || q.provenance.has_value();
@@ -64,6 +150,8 @@ QVector<qint64> Catalogue::findImages(const ImageQuery& q) const
         }
         sql += ")";
     }
+    for (const SearchCondition& c : q.conditions)
+        appendCondition(sql, params, c);
     const char* dir = q.descending ? " DESC" : " ASC";
     switch (q.sort) {
     case ImageQuery::Sort::ImportOrder: sql += QByteArray(" ORDER BY i.id") + dir; break;

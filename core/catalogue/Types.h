@@ -1,5 +1,7 @@
 #pragma once
 // Plain records exchanged with the catalogue. No behaviour here.
+#include "core/catalogue/SearchCondition.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
@@ -171,6 +173,7 @@ struct ImageQuery {
         std::optional<double> max;
     };
     QVector<AttributeRange> attributeRanges;
+    QVector<SearchCondition> conditions; // all must hold (the gallery's search field)
     enum class Sort { ImportOrder, Name, Attribute };
     Sort sort = Sort::ImportOrder;
     QString sortAttribute;
@@ -179,7 +182,7 @@ struct ImageQuery {
 
 struct ImportRecord {
     qint64 id = 0;
-    QString kind;   // "folder", "labels-csv", "adult-faces", "class-folders"
+    QString kind;   // "folder", "labels-csv", "adult-faces", "class-folders", "relink"
     QString source; // folder or file path
     QDateTime startedAt;
     QDateTime finishedAt;
