@@ -93,6 +93,8 @@ Parsed parse(const QString& text)
             out.errors << QCoreApplication::translate("GallerySearch", "%1: the quote is not closed").arg(t.text);
             continue;
         }
+        if (t.text == QLatin1String("-"))
+            continue; // a lone '-' negates nothing
         Term term;
         term.source = t.text;
         QString body = t.unquoted;
@@ -120,7 +122,7 @@ Parsed parse(const QString& text)
             }
         }
         if (term.value.isEmpty() && term.key.isEmpty())
-            continue; // a lone '-' or an empty pair of quotes
+            continue; // an empty pair of quotes
         out.terms.push_back(term);
     }
     return out;

@@ -84,6 +84,8 @@ private Q_SLOTS:
         QCOMPARE(p.terms[1].source, QStringLiteral("exemplar:no"));
         QVERIFY(parse(QString()).terms.isEmpty());
         QVERIFY(parse(QStringLiteral("   ")).terms.isEmpty());
+        QVERIFY(parse(QStringLiteral(" - \"\" ")).terms.isEmpty()); // nothing to search for, and no error
+        QVERIFY(parse(QStringLiteral(" - \"\" ")).errors.isEmpty());
     }
 
     void reportsSyntaxErrors()
