@@ -1,102 +1,58 @@
-// exemplar-cli export-labels: the catalogue's labels as CSV, one row per image.
+// exemplar-cli export-labels: the catalogue's labels as CSV or JSON (core/import/LabelsExport.h),
+// in a form that `exemplar-cli import --labels` reads back exactly.
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "core/catalogue/Catalogue.h"
+#include "core/import/LabelsExport.h"
 
 #include <QFile>
-#include <QSaveFile>
 
 namespace exemplar::cli {
-
-namespace {
-
-// A cell a spreadsheet would evaluate (=, +, -, @, tab, CR first) is prefixed with an apostrophe
-// (OWASP "CSV injection"); cells with separators, quotes or line breaks are quoted (RFC 4180).
-QString csvCell(QString value)
-{
-    static const QString formulaStarts = QStringLiteral("=+-@\t\r");
-    if (!value.isEmpty() && formulaStarts.contains(value.front()))
-        value.prepend(QLatin1Char('\''));
-    if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) || value.contains(QLatin1Char('\n'))
-        || value.contains(QLatin1Char('\r'))) {
-        value.replace(QStringLiteral("\""), QStringLiteral("\"\""));
-        value = QLatin1Char('"') + value + QLatin1Char('"');
-    }
-    return value;
-}
-
-} // namespace
 
 int runExportLabels(const QStringList& args)
 {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("catalog"), QStringLiteral("The catalogue file."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Output CSV (default: standard output)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Output file (default: standard output)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("csv or json (default: json for an --out ending in .json, else csv)."),
+                      QStringLiteral("FORMAT")});
     parser.addOption({QStringLiteral("task"), QStringLiteral("Only this task (repeatable; default: all)."), QStringLiteral("TASK")});
     int code = kExitOk;
     if (!parseArguments(parser, QStringLiteral("export-labels"),
-                        QStringLiteral("Writes one CSV row per image: file, folder, identity, and for each task its "
-                                       "class, exemplar flag and provenance."),
+                        QStringLiteral("Writes every image's labels: file (relative to its image folder), folder, identity, "
+                                       "and per task its class, exemplar flag (1/0) and provenance (imported, curator, model). "
+                                       "The CSV starts with a #exemplar-labels record listing the tasks and their classes in "
+                                       "order; --format json writes the same as one object per image. 'exemplar-cli import "
+                                       "--labels FILE' reads either back exactly, each label keeping its provenance."),
                         args, code))
         return code;
     const QString path = requireCatalogPath(parser);
     if (path.isEmpty())
         return kExitUsage;
-    const Catalogue catalogue = Catalogue::open(path, Catalogue::OpenMode::ReadOnly);
-
-    QVector<TaskInfo> tasks;
-    const QStringList wanted = parser.values(QStringLiteral("task"));
-    for (const TaskInfo& t : catalogue.tasks())
-        if (wanted.isEmpty() || wanted.contains(t.name))
-            tasks.push_back(t);
-    for (const QString& w : wanted)
-        if (std::none_of(tasks.begin(), tasks.end(), [&](const TaskInfo& t) { return t.name == w; }))
-            throw Error(QStringLiteral("%1: no task '%2'").arg(path, w));
-
-    QHash<qint64, QString> rootPaths;
-    for (const ImageRoot& r : catalogue.roots())
-        rootPaths.insert(r.id, r.path);
-    QVector<QHash<qint64, Label>> labels;
-    for (const TaskInfo& t : tasks)
-        labels.push_back(catalogue.labelsOfTask(t.id));
-
-    QStringList header{QStringLiteral("file"), QStringLiteral("folder"), QStringLiteral("identity")};
-    for (const TaskInfo& t : tasks)
-        header << t.name << t.name + QStringLiteral("_exemplar") << t.name + QStringLiteral("_provenance");
-    QString csv;
-    auto addRow = [&csv](const QStringList& cells) {
-        QStringList escaped;
-        for (const QString& c : cells)
-            escaped << csvCell(c);
-        csv += escaped.join(QLatin1Char(',')) + QLatin1Char('\n');
-    };
-    addRow(header);
-    for (const ImageRecord& img : catalogue.allImages()) {
-        QStringList row{img.relativePath, rootPaths.value(img.rootId), img.identity};
-        for (int i = 0; i < tasks.size(); ++i) {
-            const auto it = labels[i].constFind(img.id);
-            if (it == labels[i].constEnd()) {
-                row << QString() << QString() << QString();
-                continue;
-            }
-            const auto cls = it->classId ? tasks[i].classById(*it->classId) : std::nullopt;
-            row << (cls ? cls->name : QString()) << (it->exemplar ? QStringLiteral("1") : QStringLiteral("0"))
-                << provenanceName(it->provenance);
-        }
-        addRow(row);
-    }
-
     const QString out = parser.value(QStringLiteral("out"));
+    LabelsFormat format = out.isEmpty() ? LabelsFormat::Csv : labelsFormatForPath(out);
+    if (parser.isSet(QStringLiteral("format"))) {
+        const auto asked = labelsFormatFromName(parser.value(QStringLiteral("format")));
+        if (!asked) {
+            printError(QStringLiteral("--format %1: use csv or json").arg(parser.value(QStringLiteral("format"))));
+            return kExitUsage;
+        }
+        format = *asked;
+    }
+    const Catalogue catalogue = Catalogue::open(path, Catalogue::OpenMode::ReadOnly);
+    LabelsExportOptions options;
+    options.tasks = parser.values(QStringLiteral("task"));
+
     if (out.isEmpty()) {
+        const QByteArray bytes = labelsExportBytes(catalogue, format, options);
         QFile stdoutFile;
         stdoutFile.open(stdout, QIODevice::WriteOnly);
-        stdoutFile.write(csv.toUtf8());
+        stdoutFile.write(bytes);
         return kExitOk;
     }
-    QSaveFile file(out); // written to a temp file and renamed: a failed export never leaves half a CSV
-    if (!file.open(QIODevice::WriteOnly) || file.write(csv.toUtf8()) < 0 || !file.commit())
-        throw Error(QStringLiteral("%1: cannot write (%2)").arg(out, file.errorString()));
-    printError(QStringLiteral("wrote %1").arg(out));
+    const LabelsExportSummary summary = exportLabels(catalogue, out, format, options);
+    printError(QStringLiteral("wrote %1 (%2, %3 images, %4 tasks, %5 labels)")
+                   .arg(out, labelsFormatName(format)).arg(summary.images).arg(summary.tasks).arg(summary.labels));
     return kExitOk;
 }
 

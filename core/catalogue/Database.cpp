@@ -196,17 +196,24 @@ std::optional<double> Statement::optionalReal(int column) const
 
 // ---- Transaction --------------------------------------------------------------------------------
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0)
+{
+    db_.exec(nested_ ? "SAVEPOINT exemplar_nested" : "BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction()
 {
-    if (!done_)
+    if (done_)
+        return;
+    if (nested_)
+        sqlite3_exec(db_.handle(), "ROLLBACK TO exemplar_nested; RELEASE exemplar_nested", nullptr, nullptr, nullptr);
+    else
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit()
 {
-    db_.exec("COMMIT");
+    db_.exec(nested_ ? "RELEASE exemplar_nested" : "COMMIT");
     done_ = true;
 }
 

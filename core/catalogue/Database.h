@@ -85,7 +85,9 @@ private:
 };
 
 // BEGIN IMMEDIATE on construction (so a writer waits for the lock up front instead of failing at
-// COMMIT), ROLLBACK on destruction unless commit() was called.
+// COMMIT), ROLLBACK on destruction unless commit() was called. Inside another Transaction it is a
+// SAVEPOINT instead: its commit() releases the savepoint and only the outer commit() writes, so an
+// operation made of several catalogue calls (a labels import, a relink) can be all or nothing.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -97,6 +99,7 @@ public:
 private:
     Database& db_;
     bool done_ = false;
+    bool nested_ = false;
 };
 
 } // namespace exemplar

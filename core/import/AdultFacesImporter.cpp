@@ -60,7 +60,7 @@ ImportReport importAdultFaces(Catalogue& catalogue, const QString& annotationPat
             }
             labels.set(imageId, m.task.id, info->id, fileName + QLatin1Char(':') + table.header[m.column], where, report);
         }
-    });
+    }, ImportStep::Annotations);
     if (report.cancelled) {
         log.record(catalogue, report, 0);
         return report;

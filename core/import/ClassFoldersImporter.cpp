@@ -34,6 +34,7 @@ ImportReport importClassFolders(Catalogue& catalogue, const QString& folder, con
     QStringList classes;
     for (const auto& [name, images] : imagesByClass) classes.append(name);
     if (!classes.isEmpty()) {
+        if (!catalogue.task(taskName.trimmed())) ++report.tasksCreated;
         const TaskInfo task = catalogue.ensureTask(taskName.trimmed(), classes);
         const QString folderName = QFileInfo(canonicalDirectory(folder)).fileName();
         LabelBatch labels(catalogue);

@@ -36,16 +36,24 @@ QString decodeText(const QByteArray& data)
     return text;
 }
 
+// The header line: the first line that is not a leading comment record ("#..." or "\"#...").
 QStringView firstLine(const QString& text)
 {
-    qsizetype end = 0;
-    bool quoted = false;
-    for (; end < text.size(); ++end) {
-        const QChar c = text[end];
-        if (c == QLatin1Char('"')) quoted = !quoted;
-        else if (!quoted && (c == QLatin1Char('\n') || c == QLatin1Char('\r'))) break;
+    qsizetype start = 0;
+    for (;;) {
+        qsizetype end = start;
+        bool quoted = false;
+        for (; end < text.size(); ++end) {
+            const QChar c = text[end];
+            if (c == QLatin1Char('"')) quoted = !quoted;
+            else if (!quoted && (c == QLatin1Char('\n') || c == QLatin1Char('\r'))) break;
+        }
+        const QStringView line = QStringView(text).mid(start, end - start);
+        const bool comment = line.startsWith(QLatin1Char('#')) || line.startsWith(QLatin1String("\"#"));
+        if (!comment || end >= text.size()) return line;
+        start = end + 1;
+        if (start < text.size() && text[end] == QLatin1Char('\r') && text[start] == QLatin1Char('\n')) ++start;
     }
-    return QStringView(text).left(end);
 }
 
 } // namespace
@@ -71,7 +79,9 @@ TextTable parseCsv(const QByteArray& data, const QString& sourceName)
         endField();
         const bool blank = std::all_of(record.cbegin(), record.cend(), [](const QString& s) { return s.isEmpty(); });
         if (!headerDone) {
-            if (!blank) {
+            if (record.size() == 1 && record.front().startsWith(QLatin1Char('#'))) {
+                table.comments.append(record.front()); // e.g. the task list of an Exemplar export
+            } else if (!blank) {
                 for (auto& name : record) name = name.trimmed();
                 table.header = record;
                 headerDone = true;

@@ -17,15 +17,21 @@ namespace exemplar {
 
 namespace {
 
-QStringList imageFilesUnder(const QString& dir)
+QStringList imageFilesUnder(const QString& dir, const ImportProgressFn& progress, const CancelFlag* cancel)
 {
     QStringList files;
+    ProgressThrottle tick(progress, ImportStep::Scanning);
     QDirIterator it(dir, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     const QDir base(dir);
     while (it.hasNext()) {
+        if (cancel && cancel->isCancelled()) break;
         const QString path = it.next();
-        if (hasImageExtension(path)) files.append(base.relativeFilePath(path));
+        if (hasImageExtension(path)) {
+            files.append(base.relativeFilePath(path));
+            tick(int(files.size()), 0, files.last());
+        }
     }
+    tick(int(files.size()), 0, QString(), true);
     std::sort(files.begin(), files.end());
     return files;
 }
@@ -122,14 +128,18 @@ RootLocation addFolderImages(Catalogue& catalogue, const QString& folder, const 
     const QSet<QString> known = catalogue.relativePathsInRoot(root.rootId);
 
     QStringList todo;
-    for (const QString& file : imageFilesUnder(dir)) {
+    for (const QString& file : imageFilesUnder(dir, progress, cancel)) {
         ++report.scanned;
         if (known.contains(root.prefix + file)) ++report.alreadyPresent;
         else todo.append(file);
     }
 
-    ProgressThrottle tick(progress);
-    tick(0, int(todo.size()), QString());
+    if (cancel && cancel->isCancelled()) {
+        report.cancelled = true;
+        return root;
+    }
+    ProgressThrottle tick(progress, ImportStep::Images);
+    if (!todo.isEmpty()) tick(0, int(todo.size()), QString()); // nothing to read: no "0 of 0" step
     const ImageLimits limits{options.maxPixels, options.maxFileBytes};
     const int threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const int batchSize = std::max(1, options.batchSize);

@@ -26,9 +26,20 @@ void ProgressThrottle::operator()(int done, int total, const QString& file, bool
 {
     if (!fn_) return;
     const qint64 now = timer_.elapsed();
-    if (!force && done < total && now - lastMs_ < 100) return;
+    if (!force && (done < total || total <= 0) && now - lastMs_ < 100) return;
     lastMs_ = now;
-    fn_(ImportProgress{done, total, file});
+    fn_(ImportProgress{done, total, file, step_});
+}
+
+QString importStepName(ImportStep step)
+{
+    switch (step) {
+    case ImportStep::Scanning: return QStringLiteral("Scanning folder");
+    case ImportStep::Images: return QStringLiteral("Reading images");
+    case ImportStep::Labels: return QStringLiteral("Reading labels");
+    case ImportStep::Annotations: return QStringLiteral("Reading annotations");
+    }
+    return {};
 }
 
 } // namespace exemplar

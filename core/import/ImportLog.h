@@ -26,11 +26,16 @@ private:
 // e.g. after each committed batch), so that a GUI isn't flooded by thousands of updates a second.
 class ProgressThrottle {
 public:
-    explicit ProgressThrottle(const ImportProgressFn& fn) : fn_(fn) { timer_.start(); }
+    explicit ProgressThrottle(const ImportProgressFn& fn, ImportStep step = ImportStep::Images) : fn_(fn), step_(step)
+    {
+        timer_.start();
+    }
+    // total 0: unknown (a count without a bar).
     void operator()(int done, int total, const QString& file, bool force = false);
 
 private:
     const ImportProgressFn& fn_;
+    ImportStep step_;
     QElapsedTimer timer_;
     qint64 lastMs_ = -1000;
 };

@@ -18,6 +18,7 @@ QString ImportReport::toJson() const
         {QStringLiteral("duplicates"), duplicates},
         {QStringLiteral("labelsSet"), labelsSet},
         {QStringLiteral("attributesSet"), attributesSet},
+        {QStringLiteral("tasksCreated"), tasksCreated},
         {QStringLiteral("skipped"), skipped},
         {QStringLiteral("faces"), QJsonObject{{QStringLiteral("tight_crop"), facesTightCrop},
                                               {QStringLiteral("found"), facesFound},

@@ -24,10 +24,20 @@
 
 namespace exemplar {
 
+// The steps an import goes through, in order; each progress update says which one it is about.
+enum class ImportStep {
+    Scanning,    // walking the folder: done = image files found so far, total unknown (0)
+    Images,      // reading new files: decode, hash, thumbnail, and face detection when on
+    Labels,      // reading a labels file's rows
+    Annotations, // reading an annotation table's rows
+};
+QString importStepName(ImportStep step); // "Scanning folder", "Reading images", ...
+
 struct ImportProgress {
     int done = 0;
-    int total = 0;
+    int total = 0; // 0: not known (yet): show `done` as a count, without a bar
     QString currentFile;
+    ImportStep step = ImportStep::Images;
 };
 using ImportProgressFn = std::function<void(const ImportProgress&)>;
 
@@ -39,6 +49,7 @@ struct ImportReport {
     int duplicates = 0;     // same bytes as an image already catalogued
     int labelsSet = 0;      // labels written
     int attributesSet = 0;
+    int tasksCreated = 0; // label files: tasks that did not exist before
     int skipped = 0; // items not imported because of a problem (each has an Issue)
     // Face detection (folder imports with FolderImportOptions::detectFaces): images whose check said
     // tight_crop / found / several, none (kept and flagged "none" in the catalogue) or failed.
@@ -93,13 +104,32 @@ struct LabelsCsvOptions {
     QString author;
 };
 
-// `file,<task>,<task>...` (the file column may also be called Filename; an `identity` column fills
-// the images' identity). Column names are matched ignoring case, spaces and punctuation. Empty cell
-// = no label. A task that doesn't exist is created with the values of the rows that name catalogued
-// images, SORTED (so that the class order doesn't depend on row order). For an existing task a value is matched to a class exactly,
-// then ignoring case; a value that matches no class is an "unknown label", reported and skipped
-// unless addUnknownClasses. Throws exemplar::Error when the file can't be read or has no file column
-// (the message lists the columns found), or when `imageRoot` is in no image root of the catalogue.
+// Reads a labels table recognised by its content (LabelsTable.h): a CSV `file,<task>,<task>...`
+// (the file column may also be called Filename; an `identity` column fills the images' identity; a
+// `folder` column is ignored: rows are matched under `imageRoot`), an .xlsx workbook laid out the
+// same way (first sheet), or an Exemplar labels export, CSV or JSON (LabelsExport.h). Column names
+// are matched ignoring case, spaces and punctuation. Empty cell = no label.
+//
+// Exemplar exports come back as they were: "<task>_exemplar" and "<task>_provenance" columns
+// belong to their task (never tasks of their own), exemplar flags are set as written, each label
+// keeps its provenance (a curator's label stays a curator's label, so later imports will not
+// overwrite it; a file without a provenance column gives "imported"), and tasks are created with
+// the export's classes in its order, retired ones retired.
+//
+// A task that doesn't exist and that no export declares is created with the values of the rows
+// that name catalogued images, SORTED (so that the class order doesn't depend on row order). For
+// an existing task a value is matched to a class exactly, then ignoring case; a value that matches
+// no class is an "unknown label", reported and skipped unless addUnknownClasses.
+//
+// All writes (tasks, identities, attributes, labels) are one transaction: a failure changes
+// nothing. Throws exemplar::Error when the file can't be read or has no file column (the message
+// lists the columns found), when it is the Adult Faces annotation workbook (use importAdultFaces),
+// or when `imageRoot` is in no image root of the catalogue.
+// Reads a labels file as importLabelsCsv would, without a catalogue, and throws what it would
+// throw about the file itself (unreadable, no file column, the Adult Faces workbook...): lets a
+// command refuse a bad file before it imports anything.
+void validateLabelsFile(const QString& path);
+
 ImportReport importLabelsCsv(Catalogue& catalogue, const QString& csvPath, const QString& imageRoot,
                              const LabelsCsvOptions& options = {}, const ImportProgressFn& progress = {},
                              const CancelFlag* cancel = nullptr);

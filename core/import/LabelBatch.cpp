@@ -14,31 +14,44 @@ const QHash<qint64, Label>& LabelBatch::existing(qint64 taskId)
 void LabelBatch::set(qint64 imageId, qint64 taskId, qint64 classId, const QString& source, const QString& where,
                      ImportReport& report)
 {
+    set(imageId, taskId, Entry{classId, std::nullopt, Provenance::Imported}, source, where, report);
+}
+
+void LabelBatch::set(qint64 imageId, qint64 taskId, const Entry& entry, const QString& source, const QString& where,
+                     ImportReport& report)
+{
     const auto& labels = existing(taskId);
-    bool exemplar = false;
-    if (const auto it = labels.constFind(imageId); it != labels.constEnd()) {
-        const Label& old = *it;
-        exemplar = old.exemplar;
-        if (old.classId == classId && old.provenance == Provenance::Imported && old.source == source) return;
-        if (old.provenance == Provenance::Curator && old.classId && *old.classId != classId) {
-            const auto task = catalogue_.task(taskId);
-            const auto kept = task ? task->classById(*old.classId) : std::nullopt;
-            const auto wanted = task ? task->classById(classId) : std::nullopt;
-            report.issues.append({where, QStringLiteral("kept the curator's label \"%1\" for task \"%2\" (the file says \"%3\")")
-                                             .arg(kept ? kept->name : QString(), task ? task->name : QString(),
-                                                  wanted ? wanted->name : QString())});
-            ++report.skipped;
-            return;
-        }
-        if (old.classId == classId && old.provenance == Provenance::Curator) return; // curator agrees
-    }
     LabelEdit edit;
     edit.imageId = imageId;
     edit.taskId = taskId;
-    edit.classId = classId;
-    edit.exemplar = exemplar;
-    edit.provenance = Provenance::Imported;
+    edit.classId = entry.classId;
+    edit.exemplar = entry.exemplar.value_or(false);
+    edit.provenance = entry.provenance;
     edit.source = source;
+    if (const auto it = labels.constFind(imageId); it != labels.constEnd()) {
+        const Label& old = *it;
+        edit.exemplar = entry.exemplar.value_or(old.exemplar);
+        if (old.provenance == Provenance::Curator && old.classId && old.classId != entry.classId) {
+            const auto task = catalogue_.task(taskId);
+            const auto kept = task ? task->classById(*old.classId) : std::nullopt;
+            const auto wanted = task && entry.classId ? task->classById(*entry.classId) : std::nullopt;
+            report.issues.append({where, QStringLiteral("kept the curator's label \"%1\" for task \"%2\" (the file says \"%3\")")
+                                             .arg(kept ? kept->name : QString(), task ? task->name : QString(),
+                                                  wanted ? wanted->name : QStringLiteral("no class"))});
+            ++report.skipped;
+            return;
+        }
+        if (old.classId == entry.classId && old.provenance == Provenance::Curator) {
+            if (old.exemplar == edit.exemplar) return; // the curator agrees
+            edit.provenance = Provenance::Curator;     // only the flag changes: still the curator's class
+            edit.source = old.source;
+        }
+        if (old.classId == edit.classId && old.exemplar == edit.exemplar && old.provenance == edit.provenance
+            && old.source == edit.source)
+            return; // already says the same: re-importing a file changes nothing
+    } else if (!edit.classId && !edit.exemplar) {
+        return; // nothing to say about this image
+    }
     edits_.append(edit);
 }
 

@@ -17,6 +17,17 @@ public:
     void set(qint64 imageId, qint64 taskId, qint64 classId, const QString& source, const QString& where,
              ImportReport& report);
 
+    // What a labels file says about one (image, task): its class (none: only an exemplar flag), its
+    // exemplar flag (nullopt: the file doesn't say, the image keeps its flag) and provenance (an
+    // Exemplar export keeps what each label was: a curator's label stays a curator's label).
+    struct Entry {
+        std::optional<qint64> classId;
+        std::optional<bool> exemplar;
+        Provenance provenance = Provenance::Imported;
+    };
+    void set(qint64 imageId, qint64 taskId, const Entry& entry, const QString& source, const QString& where,
+             ImportReport& report);
+
     // Applies everything queued in one transaction; adds the count to report.labelsSet.
     void apply(const QString& description, const QString& author, ImportReport& report);
 

@@ -16,10 +16,11 @@ namespace {
 
 // A cell a spreadsheet would evaluate (=, +, -, @, tab, CR first) is prefixed with an apostrophe
 // (OWASP "CSV injection"); cells with separators, quotes or line breaks are quoted (RFC 4180).
+// A value that already starts with an apostrophe before such a character gets one more, so that
+// the importer (which removes one) gives back exactly what was exported.
 QString csvCell(QString value)
 {
-    static const QString formulaStarts = QStringLiteral("=+-@\t\r");
-    if (!value.isEmpty() && formulaStarts.contains(value.front()))
+    if (startsLikeFormula(value) || (value.startsWith(QLatin1Char('\'')) && startsLikeFormula(value.mid(1))))
         value.prepend(QLatin1Char('\''));
     if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) || value.contains(QLatin1Char('\n'))
         || value.contains(QLatin1Char('\r')) || value.contains(QLatin1Char(';')) || value.contains(QLatin1Char('\t'))) {
@@ -144,6 +145,12 @@ QByteArray jsonBytes(const ExportData& d, LabelsExportSummary& summary)
 }
 
 } // namespace
+
+bool startsLikeFormula(QStringView value)
+{
+    static const QString formulaStarts = QStringLiteral("=+-@\t\r");
+    return !value.isEmpty() && formulaStarts.contains(value.front());
+}
 
 QString labelsFormatName(LabelsFormat format)
 {

@@ -31,6 +31,10 @@ inline constexpr char kLabelsExportFormat[] = "exemplar-labels";
 inline constexpr int kLabelsExportVersion = 1;
 
 enum class LabelsFormat { Csv, Json };
+
+// Whether a spreadsheet would evaluate a cell that starts like this (=, +, -, @, tab, CR): the CSV
+// export writes such cells with an apostrophe first, and reading an export back removes it.
+bool startsLikeFormula(QStringView value);
 QString labelsFormatName(LabelsFormat format); // "csv", "json"
 std::optional<LabelsFormat> labelsFormatFromName(const QString& name);
 // The format a file name asks for: .json -> Json, anything else -> Csv.

@@ -49,9 +49,10 @@ std::optional<qint64> RowMatcher::match(const QString& fileCell, const QString& 
 
 void RowMatcher::forEachMatchedRow(const TextTable& table, int fileColumn, const QString& fileName,
                                    ImportReport& report, const ImportProgressFn& progress, const CancelFlag* cancel,
-                                   const std::function<void(const TextTable::Row&, qint64, const QString&)>& onRow)
+                                   const std::function<void(const TextTable::Row&, qint64, const QString&)>& onRow,
+                                   ImportStep step)
 {
-    ProgressThrottle tick(progress);
+    ProgressThrottle tick(progress, step);
     const int total = int(table.rows.size());
     for (int r = 0; r < total; ++r) {
         if (cancel && cancel->isCancelled()) {

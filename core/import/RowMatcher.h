@@ -25,7 +25,8 @@ public:
     // whose file column names a catalogued image (the others are reported by match()).
     void forEachMatchedRow(const TextTable& table, int fileColumn, const QString& fileName, ImportReport& report,
                            const ImportProgressFn& progress, const CancelFlag* cancel,
-                           const std::function<void(const TextTable::Row&, qint64, const QString&)>& onRow);
+                           const std::function<void(const TextTable::Row&, qint64, const QString&)>& onRow,
+                           ImportStep step = ImportStep::Labels);
 
     // '/'-separated clean relative path, or empty when the name is empty, absolute or escapes.
     static QString cleanRelativePath(const QString& name);

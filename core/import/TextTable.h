@@ -1,5 +1,5 @@
 #pragma once
-// A table read from an annotation file (CSV or one XLSX sheet): a header and rows of text cells,
+// A table read from an annotation or labels file (CSV or one XLSX sheet): a header and rows of text cells,
 // each row with the line (CSV) or row number (XLSX) it came from, for "file:line" reports.
 #include <QString>
 #include <QStringList>
@@ -17,6 +17,9 @@ struct TextTable {
     QString source;     // the file path, for messages
     QStringList header; // column names, trimmed
     QVector<Row> rows;  // blank rows are left out
+    // CSV only: leading one-cell records starting with '#' before the header (an Exemplar labels
+    // export's "#exemplar-labels {...}" task list), in file order.
+    QStringList comments;
     bool decimalComma = false; // numbers may be written "1,33" (semicolon/tab separated CSV)
 
     // Index of the first column whose normalised name (see normalizedColumnName) equals one of

@@ -218,6 +218,41 @@ private Q_SLOTS:
         QCOMPARE(orders[0], sorted);
     }
 
+    void progressNamesEachStep()
+    {
+        QTemporaryDir dir;
+        const QString images = dir.filePath("images");
+        for (int i = 0; i < 10; ++i) test::writeSyntheticImage(images + QString("/i%1.png").arg(i), 32, 32, i);
+        auto catalogue = Catalogue::open(dir.filePath("c.exemplar"));
+        FolderImportOptions options;
+        options.detectFaces = false;
+        QVector<ImportProgress> updates;
+        const auto record = [&](const ImportProgress& p) { updates.append(p); };
+        importFolder(catalogue, images, options, record);
+        QVERIFY(!updates.isEmpty());
+        // Scanning first, with no total (a count of files found), then reading with a known total.
+        QCOMPARE(updates.first().step, ImportStep::Scanning);
+        int lastScanned = 0;
+        for (const auto& p : updates) {
+            if (p.step == ImportStep::Scanning) {
+                QCOMPARE(p.total, 0);
+                lastScanned = p.done;
+            } else {
+                QCOMPARE(p.step, ImportStep::Images);
+                QCOMPARE(p.total, 10);
+            }
+        }
+        QCOMPARE(lastScanned, 10);
+        QCOMPARE(updates.last().step, ImportStep::Images);
+        QCOMPARE(updates.last().done, 10);
+        QCOMPARE(importStepName(ImportStep::Scanning), QString("Scanning folder"));
+
+        // Nothing new to read: the reading step is not reported at all (no "0 of 0").
+        updates.clear();
+        importFolder(catalogue, images, options, record);
+        for (const auto& p : updates) QCOMPARE(p.step, ImportStep::Scanning);
+    }
+
     void cancelKeepsCommittedBatches()
     {
         QTemporaryDir dir;
@@ -229,7 +264,7 @@ private Q_SLOTS:
         options.batchSize = 5;
         options.threads = 2;
         const ImportReport report = importFolder(catalogue, images, options, [&](const ImportProgress& p) {
-            if (p.done >= 12) cancel.cancel();
+            if (p.step == ImportStep::Images && p.done >= 12) cancel.cancel();
         }, &cancel);
         // Progress is always reported after a committed batch (5, 10, 15): the cancel seen at 15
         // stops the import there, keeping the three committed batches.
