@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <algorithm>
 
 namespace exemplar::learning {
@@ -132,10 +133,82 @@ QString compact(const QJsonObject& o) { return QString::fromUtf8(QJsonDocument(o
 
 } // namespace
 
+namespace {
+
+// Held by the process that records a run, in the run's work directory: a run recorded as
+// "running" is trained only while its lock is held. QLockFile writes the holder's process id and
+// host, and finds a holder that died without unlocking.
+QString runLockPath(const QString& workDir) { return QDir(workDir).filePath(QStringLiteral("run.lock")); }
+
+std::unique_ptr<QLockFile> runLock(const QString& workDir)
+{
+    auto lock = std::make_unique<QLockFile>(runLockPath(workDir));
+    lock->setStaleLockTime(0); // stale only when its holder is gone: one epoch may take hours
+    return lock;
+}
+
+} // namespace
+
+QString runStateName(RunState state)
+{
+    switch (state) {
+    case RunState::Running: return QStringLiteral("running");
+    case RunState::Interrupted: return QStringLiteral("interrupted");
+    case RunState::Finished: return QStringLiteral("finished");
+    case RunState::Cancelled: return QStringLiteral("cancelled");
+    case RunState::Failed: return QStringLiteral("failed");
+    }
+    return QStringLiteral("failed");
+}
+
+bool runIsTrainedNow(const RunRecord& run)
+{
+    const QString workDir = QJsonDocument::fromJson(run.configJson.toUtf8()).object().value("work_dir").toString();
+    if (workDir.isEmpty() || !QFileInfo::exists(runLockPath(workDir))) return false;
+    // Taking the lock succeeds only when nobody alive holds it (a dead holder's lock is removed).
+    const auto probe = runLock(workDir);
+    if (probe->tryLock(0)) {
+        probe->unlock();
+        return false;
+    }
+    return probe->error() == QLockFile::LockFailedError;
+}
+
+RunState runState(const RunRecord& run)
+{
+    if (run.status == QLatin1String("running")) return runIsTrainedNow(run) ? RunState::Running : RunState::Interrupted;
+    if (run.status == QLatin1String("finished")) return RunState::Finished;
+    if (run.status == QLatin1String("cancelled")) return RunState::Cancelled;
+    return RunState::Failed;
+}
+
+bool runHasTestFigures(const RunRecord& run)
+{
+    return run.status == QLatin1String("finished") &&
+           !QJsonDocument::fromJson(run.testMetricsJson.toUtf8()).object().isEmpty();
+}
+
+RunRecorder::~RunRecorder() = default;
+
 RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
                          const TrainingConfig& config, const QString& workDir, const QString& name, bool continueUnfinished)
     : catalogue_(catalogue), dataset_(dataset)
 {
+    QDir().mkpath(workDir);
+    lock_ = runLock(workDir);
+    if (!lock_->tryLock(100)) {
+        if (lock_->error() == QLockFile::LockFailedError) {
+            qint64 pid = 0;
+            QString host, app;
+            lock_->getLockInfo(&pid, &host, &app);
+            throw Error(QStringLiteral("%1: another process trains in this folder (%2, process %3 on %4); wait for "
+                                       "it to end or cancel it, or train in another folder")
+                            .arg(QDir::toNativeSeparators(workDir), QFileInfo(app).fileName())
+                            .arg(pid)
+                            .arg(host));
+        }
+        lock_.reset(); // a folder that cannot hold a lock (read-only): the run is recorded without one
+    }
     const QString configJson = compact(runConfigJson(config, dataset, workDir));
     if (continueUnfinished && TrainingJob::canResume(workDir, config)) {
         for (const RunRecord& r : catalogue.runs()) {
@@ -206,6 +279,7 @@ void RunRecorder::finish(const TrainingResult& result)
         run_.modelPath = QFileInfo(result.modelDir).absoluteFilePath();
     }
     catalogue_.updateRun(run_);
+    lock_.reset(); // its end is recorded: nothing trains in the folder any more
 
     if (!result.split.empty()) {
         QVector<SplitAssignment> split;

@@ -10,6 +10,9 @@
 
 #include <QJsonObject>
 #include <QStringList>
+#include <memory>
+
+class QLockFile;
 
 namespace exemplar::learning {
 
@@ -34,13 +37,29 @@ struct CatalogueDataset {
 // classes have images.
 CatalogueDataset trainingDataFromCatalogue(const Catalogue& catalogue, const DatasetSelection& selection);
 
+// What a recorded run is. RunRecord::status holds the names of all but Interrupted, which is
+// what a run recorded as "running" is once no process trains it any more (crash, kill, power cut):
+// nothing else would ever record its end.
+enum class RunState { Running, Interrupted, Finished, Cancelled, Failed };
+QString runStateName(RunState state); // "running", "interrupted", "finished", "cancelled", "failed"
+
+// The state of a recorded run. A "running" run is believed only while a live process holds its
+// work directory's run lock (RunRecorder); an unknown status reads as Failed.
+RunState runState(const RunRecord& run);
+// Whether the run's work directory is locked by a live process (this one included).
+bool runIsTrainedNow(const RunRecord& run);
+// Whether the run recorded test figures: only a finished run does (the others store "{}").
+bool runHasTestFigures(const RunRecord& run);
+
 class RunRecorder {
 public:
     // Continues the unfinished run recorded for the same work directory and setup (a resumed
     // training; only when continueUnfinished), or creates a new run with status "running".
-    // `dataset` must outlive the recorder.
+    // Holds the work directory's run lock until finish(): throws exemplar::Error, recording
+    // nothing, when another live process trains in that directory. `dataset` must outlive the recorder.
     RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset, const TrainingConfig& config,
                 const QString& workDir, const QString& name = {}, bool continueUnfinished = true);
+    ~RunRecorder();
     qint64 runId() const { return run_.id; }
     bool continued() const { return continued_; }
 
@@ -54,6 +73,7 @@ private:
     RunRecord run_;
     bool continued_ = false;
     double previousSeconds_ = 0;
+    std::unique_ptr<QLockFile> lock_; // null when the work directory cannot hold one
 };
 
 } // namespace exemplar::learning

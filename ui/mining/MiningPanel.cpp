@@ -9,6 +9,8 @@
 #include "ui/curation/CurationView.h"
 #include "ui/gallery/GalleryModel.h"
 #include "ui/gallery/GalleryView.h"
+#include "core/catalogue/ScoreStore.h"
+#include "ui/training/RunHistoryView.h"
 #include "ui/training/TrainingController.h"
 #include "ui/training/TrainingStudio.h"
 
@@ -16,16 +18,19 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QAction>
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QTreeWidget>
 #include <QThread>
 #include <QVBoxLayout>
@@ -68,8 +73,16 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     summary_->setWordWrap(true);
     mode_ = new QComboBox;
     for (const auto& v : kViews) mode_->addItem(tr(v.title), int(v.view));
+    // Long entries are elided in the closed box (whole in its list): the dock stays narrow
+    // enough to leave the gallery most of a laptop screen.
+    mode_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    mode_->setMinimumContentsLength(14);
     class_ = new QComboBox;
+    class_->setObjectName(QStringLiteral("miningClass"));
+    class_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    class_->setMinimumContentsLength(10);
     unlabelledOnly_ = new QCheckBox(tr("Unlabelled faces only"));
+    unlabelledOnly_->setObjectName(QStringLiteral("miningUnlabelledOnly"));
     unlabelledOnly_->setChecked(true);
     top_ = new QSpinBox;
     top_->setRange(10, 5000);
@@ -78,6 +91,7 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     show_ = new QPushButton(tr("Show in gallery"));
     show_->setDefault(true);
     score_ = new QPushButton(tr("Score with latest model"));
+    scoreAction_ = new QAction(tr("&Score with latest model"), this);
     folds_ = new QSpinBox;
     folds_->setRange(2, 10);
     folds_->setValue(5);
@@ -90,6 +104,8 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     foldModels_->addItem(tr("face-api + emotion models' class biases"), QStringLiteral("faceapi+emotion"));
     foldModels_->addItem(tr("face-api expression model's class biases"), QStringLiteral("faceapi"));
     foldModels_->addItem(tr("Emotion model's class biases"), QStringLiteral("emotion"));
+    foldModels_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    foldModels_->setMinimumContentsLength(14);
     foldModels_->setToolTip(tr("The models cross-validation trains, one per fold: a quick network from scratch "
                                "(the epochs beside it); the classes and settings of the task's latest finished "
                                "run (its figures are then those of that setup); or an installed expression model "
@@ -122,45 +138,76 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     for (int c : {LabelColumn, ModelColumn, ScoreColumn})
         results_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
 
+    hint_ = new QLabel;
+    hint_->setObjectName(QStringLiteral("miningHint"));
+    hint_->setWordWrap(true);
+    hint_->setAlignment(Qt::AlignCenter);
+    hintButton_ = new QPushButton;
+
     auto* find = new QGroupBox(tr("Find"));
-    auto* form = new QFormLayout(find);
-    form->addRow(tr("Mode"), mode_);
-    form->addRow(tr("Class"), class_);
-    form->addRow(unlabelledOnly_);
-    form->addRow(tr("Show"), top_);
-    form->addRow(explanation_);
-    form->addRow(show_);
+    findForm_ = new QFormLayout(find);
+    findForm_->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    findForm_->addRow(tr("Mode"), mode_);
+    findForm_->addRow(tr("Class"), class_);
+    findForm_->addRow(unlabelledOnly_);
+    findForm_->addRow(tr("Show"), top_);
+    findForm_->addRow(explanation_);
+    findForm_->addRow(show_);
+
+    // Only the controls of the chosen mode show (updateEnabled): scoring for the rankings of model
+    // scores, cross-validation for reviewing labels.
     auto* model = new QGroupBox(tr("Model"));
-    auto* modelForm = new QFormLayout(model);
-    modelForm->addRow(summary_);
-    auto* row = new QHBoxLayout;
+    auto* modelLayout = new QVBoxLayout(model);
+    modelLayout->addWidget(summary_);
+    scoreRow_ = new QWidget;
+    scoreRow_->setObjectName(QStringLiteral("miningScoreRow"));
+    auto* row = new QHBoxLayout(scoreRow_);
+    row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(score_);
     row->addWidget(retrain_);
-    modelForm->addRow(row);
-    auto* cv = new QHBoxLayout;
-    cv->addWidget(new QLabel(tr("Folds")));
-    cv->addWidget(folds_);
-    cv->addWidget(new QLabel(tr("Epochs")));
-    cv->addWidget(epochs_);
-    modelForm->addRow(cv);
-    auto* cvModels = new QHBoxLayout;
-    cvModels->addWidget(foldModels_);
-    cvModels->addWidget(crossValidate_, 1);
-    modelForm->addRow(cvModels);
+    modelLayout->addWidget(scoreRow_);
+    crossValidation_ = new QWidget;
+    crossValidation_->setObjectName(QStringLiteral("miningCrossValidation"));
+    auto* cv = new QGridLayout(crossValidation_);
+    cv->setContentsMargins(0, 0, 0, 0);
+    cv->addWidget(new QLabel(tr("Folds")), 0, 0);
+    cv->addWidget(folds_, 0, 1);
+    epochsBox_ = new QWidget;
+    epochsBox_->setObjectName(QStringLiteral("miningEpochs"));
+    auto* epochs = new QHBoxLayout(epochsBox_);
+    epochs->setContentsMargins(0, 0, 0, 0);
+    epochs->addWidget(new QLabel(tr("Epochs")));
+    epochs->addWidget(epochs_);
+    cv->addWidget(epochsBox_, 0, 2);
+    cv->addWidget(new QLabel(tr("Models")), 1, 0);
+    cv->addWidget(foldModels_, 1, 1, 1, 2);
+    cv->addWidget(crossValidate_, 2, 0, 1, 3);
+    cv->setColumnStretch(2, 1);
+    modelLayout->addWidget(crossValidation_);
+
     auto* busy = new QHBoxLayout;
     busy->addWidget(progress_, 1);
     busy->addWidget(cancel_);
+    auto* hintPage = new QWidget;
+    auto* hintLayout = new QVBoxLayout(hintPage);
+    hintLayout->addStretch(1);
+    hintLayout->addWidget(hint_);
+    hintLayout->addWidget(hintButton_, 0, Qt::AlignHCenter);
+    hintLayout->addStretch(2);
+    resultPages_ = new QStackedWidget;
+    resultPages_->addWidget(results_);
+    resultPages_->addWidget(hintPage);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(model);
     layout->addWidget(find);
     layout->addLayout(busy);
     layout->addWidget(status_);
-    layout->addWidget(results_, 1);
+    layout->addWidget(resultPages_, 1);
 
     CurationSession* session = window_->session();
     connect(session, &CurationSession::opened, this, [this] {
-        refreshTaskDependent();
         results_->clear();
+        refreshTaskDependent();
     });
     connect(session, &CurationSession::activeTaskChanged, this, &MiningPanel::refreshTaskDependent);
     connect(session, &CurationSession::tasksChanged, this, &MiningPanel::refreshTaskDependent);
@@ -173,6 +220,7 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     connect(crossValidate_, &QPushButton::clicked, this, &MiningPanel::crossValidate);
     connect(retrain_, &QPushButton::clicked, this, &MiningPanel::retrainAndRescore);
     connect(cancel_, &QPushButton::clicked, this, &MiningPanel::cancel);
+    connect(hintButton_, &QPushButton::clicked, this, &MiningPanel::doNext);
     connect(results_, &QTreeWidget::currentItemChanged, this, &MiningPanel::onResultActivated);
     connect(this, &MiningPanel::scored, this, [this](qint64 id) {
         if (id) showCandidates();
@@ -191,6 +239,15 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
                 });
         connect(training->controller(), &TrainingController::started, this, [this](qint64 runId) {
             if (rescoreAfterTraining_) trainingRun_ = runId;
+        });
+        // A finished or deleted run may give or take away the model to score with.
+        connect(training->controller(), &TrainingController::finished, this, [this] {
+            refreshSummary();
+            updateEnabled();
+        });
+        connect(training->runs(), &RunHistoryView::runsChanged, this, [this] {
+            refreshSummary();
+            updateEnabled();
         });
     }
     refreshTaskDependent();
@@ -236,23 +293,109 @@ void MiningPanel::refreshTaskDependent()
 void MiningPanel::refreshSummary()
 {
     const auto task = activeTaskId();
-    summary_->setText(task && window_->session()->isOpen() ? scoringSummary(window_->session()->catalogue(), *task)
-                                                           : tr("No task"));
+    const bool open = task && window_->session()->isOpen();
+    modelRun_.reset();
+    scored_ = crossValidated_ = false;
+    noModel_ = open ? QString() : tr("Open a catalogue and choose a task first.");
+    if (open) {
+        const Catalogue& catalogue = window_->session()->catalogue();
+        try {
+            modelRun_ = latestModel(catalogue, *task).runId;
+        } catch (const std::exception&) {
+            noModel_ = tr("No model yet: '%1' has no finished training run with a model to score the faces with.")
+                           .arg(window_->session()->activeTask()->name);
+        }
+        try {
+            const ScoreStore store(catalogue);
+            scored_ = store.latest(*task, ScoreStore::kModelKind).has_value();
+            crossValidated_ = store.latest(*task, ScoreStore::kOutOfFoldKind).has_value();
+        } catch (const std::exception&) {
+            // The summary below says what is wrong with the stored scores.
+        }
+    }
+    QString text = open ? scoringSummary(window_->session()->catalogue(), *task) : tr("No task");
+    if (open && !modelRun_) text += QStringLiteral(". ") + noModel_;
+    summary_->setText(text);
 }
 
 void MiningPanel::updateEnabled()
 {
     const bool open = window_->session()->isOpen() && activeTaskId();
     const MiningView v = view();
-    class_->setEnabled(v == MiningView::Likely);
-    unlabelledOnly_->setEnabled(v == MiningView::Likely || v == MiningView::Uncertain || v == MiningView::Different);
-    for (QWidget* w : std::initializer_list<QWidget*>{show_, score_, crossValidate_, retrain_, mode_, foldModels_})
+    const bool review = v == MiningView::Disputed;
+    findForm_->setRowVisible(class_, v == MiningView::Likely);
+    findForm_->setRowVisible(unlabelledOnly_,
+                             v == MiningView::Likely || v == MiningView::Uncertain || v == MiningView::Different);
+    scoreRow_->setVisible(!review);
+    crossValidation_->setVisible(review);
+    epochsBox_->setVisible(foldModels_->currentData().toString() == QLatin1String("quick"));
+    for (QWidget* w : std::initializer_list<QWidget*>{show_, crossValidate_, mode_, foldModels_})
         w->setEnabled(open && !busy_);
-    epochs_->setEnabled(open && !busy_ && foldModels_->currentData().toString() == QLatin1String("quick"));
+    // Scoring and retraining need a model (retraining repeats its run): disabled, saying why, until one exists.
+    score_->setEnabled(open && !busy_ && modelRun_.has_value());
+    retrain_->setEnabled(open && !busy_ && modelRun_.has_value());
+    score_->setToolTip(modelRun_ ? tr("Score every face of the task with run %1's model.").arg(*modelRun_)
+                                 : noModel_ + tr(" Train one first (Training > New training run...)."));
+    scoreAction_->setEnabled(score_->isEnabled());
+    scoreAction_->setToolTip(score_->toolTip());
+    retrain_->setToolTip(modelRun_ ? tr("Train again with the latest run's settings on the current labels, then rescore.")
+                                   : noModel_);
+    epochs_->setEnabled(open && !busy_);
     cancel_->setEnabled(busy_);
     progress_->setVisible(busy_);
     cancel_->setVisible(busy_);
     updateExplanation();
+    updateHint();
+}
+
+QString MiningPanel::hintText() const { return resultPages_->currentIndex() == 1 ? hint_->text() : QString(); }
+
+void MiningPanel::updateHint()
+{
+    const bool open = window_->session()->isOpen() && activeTaskId();
+    const bool review = view() == MiningView::Disputed;
+    QString text;
+    if (!open) {
+        next_ = Next::Nothing;
+        text = tr("Open a catalogue and choose a task: its faces are ranked here for labelling.");
+    } else if (review && !crossValidated_) {
+        next_ = Next::CrossValidate;
+        text = tr("The labels are not cross-validated yet. Cross-validation trains a model per fold on the other "
+                  "people's faces and lists the labels those models dispute.");
+    } else if (!review && !modelRun_ && !scored_) {
+        next_ = Next::Train;
+        text = tr("No model to rank the faces with yet. Train one on the labelled faces, then score the faces with it.");
+    } else if (!review && !scored_) {
+        next_ = Next::Score;
+        text = tr("The faces are not scored yet. Score them with run %1's model to rank them here.").arg(*modelRun_);
+    } else {
+        next_ = Next::Show;
+        text = tr("Rank the faces with the settings above: the candidates are listed here and shown in the gallery.");
+    }
+    hint_->setText(text);
+    switch (next_) {
+    case Next::Nothing: break;
+    case Next::Train: hintButton_->setText(tr("New training run...")); break;
+    case Next::Score: hintButton_->setText(tr("Score")); break;
+    case Next::CrossValidate: hintButton_->setText(tr("Cross-validate labels")); break;
+    case Next::Show: hintButton_->setText(tr("Show in gallery")); break;
+    }
+    hintButton_->setVisible(next_ != Next::Nothing);
+    hintButton_->setEnabled(!busy_ && !(next_ == Next::Train && !TrainingStudio::of(window_)));
+    resultPages_->setCurrentIndex(results_->topLevelItemCount() > 0 ? 0 : 1);
+}
+
+void MiningPanel::doNext()
+{
+    switch (next_) {
+    case Next::Nothing: break;
+    case Next::Train:
+        if (TrainingStudio* training = TrainingStudio::of(window_)) training->newRun();
+        break;
+    case Next::Score: scoreWithLatestModel(); break;
+    case Next::CrossValidate: crossValidate(); break;
+    case Next::Show: showCandidates(); break;
+    }
 }
 
 // A bare number beside a face means nothing to a curator: say what the score measures, what its
@@ -359,6 +502,7 @@ void MiningPanel::onQueryDone(const MiningResult& result)
     results_->clear();
     if (!result.error.isEmpty()) {
         status_->setText(result.error);
+        updateHint();
         Q_EMIT candidatesShown(0);
         return;
     }
@@ -383,6 +527,7 @@ void MiningPanel::onQueryDone(const MiningResult& result)
     }
     results_->headerItem()->setText(ScoreColumn, scoreName(result.view, result.className));
     results_->addTopLevelItems(items);
+    updateHint();
     window_->curationView()->showImageList(ids, result.caption);
     window_->showView(QStringLiteral("gallery"));
     status_->setText(tr("%1: %2 faces. Label them with the digit keys; the list stays.").arg(result.caption).arg(ids.size()));
@@ -603,10 +748,12 @@ MiningPanel* installMiningPanel(MainWindow* window)
     toggle->setText(QObject::tr("&Find exemplars"));
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     menu->addAction(toggle);
-    menu->addAction(QObject::tr("&Score with latest model"), panel, [dock, panel] {
+    menu->setToolTipsVisible(true); // a disabled "Score with latest model" says why
+    QObject::connect(panel->scoreAction(), &QAction::triggered, panel, [dock, panel] {
         dock->show();
         panel->scoreWithLatestModel();
     });
+    menu->addAction(panel->scoreAction());
     menu->addAction(QObject::tr("&Near-duplicates of this face"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), panel,
                     [dock, panel] {
                         dock->show();

@@ -14,12 +14,15 @@
 #include <QWidget>
 #include <memory>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QFormLayout;
 class QSpinBox;
+class QStackedWidget;
 class QTreeWidget;
 
 namespace exemplar::ui {
@@ -55,6 +58,12 @@ public:
     bool isBusy() const;
     QTreeWidget* results() const { return results_; }
     QString status() const;
+    QPushButton* scoreButton() const { return score_; }
+    QAction* scoreAction() const { return scoreAction_; } // the menu's, enabled like the button
+    // With no candidates listed: what to do next, and the button that does it ("New training
+    // run...", "Score", "Cross-validate labels", "Show in gallery"); empty while candidates are listed.
+    QString hintText() const;
+    QPushButton* hintButton() const { return hintButton_; }
     // What the score column of a ranking is called and what it means (shown under the mode).
     static QString scoreName(MiningView view, const QString& className);
     static QString scoreExplanation(MiningView view, const QString& className);
@@ -64,9 +73,12 @@ Q_SIGNALS:
     void scored(qint64 scoringId);   // 0: cancelled or failed
 
 private:
+    enum class Next { Nothing, Train, Score, CrossValidate, Show };
     void refreshTaskDependent();
     void refreshSummary();
     void updateEnabled();
+    void updateHint();
+    void doNext();
     void updateExplanation();
     void setBusy(const QString& what);
     void setIdle(const QString& message);
@@ -93,6 +105,7 @@ private:
     QSpinBox* top_;
     QPushButton* show_;
     QPushButton* score_;
+    QAction* scoreAction_;
     QSpinBox* folds_;
     QSpinBox* epochs_;
     QComboBox* foldModels_;
@@ -103,6 +116,20 @@ private:
     QLabel* status_;
     QLabel* explanation_;
     QTreeWidget* results_;
+    QStackedWidget* resultPages_;
+    QLabel* hint_;
+    QPushButton* hintButton_;
+    Next next_ = Next::Nothing;
+    // Read by refreshSummary: the run whose model "Score with latest model" uses (none: why not),
+    // and whether the task's faces were scored / its labels cross-validated.
+    std::optional<qint64> modelRun_;
+    QString noModel_;
+    bool scored_ = false;
+    bool crossValidated_ = false;
+    QFormLayout* findForm_ = nullptr;
+    QWidget* scoreRow_ = nullptr;       // score and retrain: the modes that rank model scores
+    QWidget* crossValidation_ = nullptr; // folds, epochs, fold models: review labels
+    QWidget* epochsBox_ = nullptr;
     std::shared_ptr<CancelFlag> cancelFlag_;
     QFuture<void> worker_; // scoring or cross-validation
     QFuture<void> query_;  // ranking

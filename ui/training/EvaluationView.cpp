@@ -3,6 +3,8 @@
 #include "core/util/Error.h"
 #include "ui/balance/QCustomPlotInclude.h"
 #include "ui/curation/CurationSession.h"
+#include "ui/training/EmptyState.h"
+#include "ui/training/TrainingController.h"
 #include "ui/training/TryItPanel.h"
 
 #include <QComboBox>
@@ -17,6 +19,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -26,9 +29,18 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
 {
     setObjectName(QStringLiteral("evaluationView"));
     runs_ = new QComboBox;
-    runs_->setMinimumContentsLength(30);
+    // Run names are long ("expression faceapi+emotion class biases (6 classes)"): elided in the
+    // box, whole in its list, so the box does not set the view's width.
+    runs_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    runs_->setMinimumContentsLength(24);
     headline_ = new QLabel;
     headline_->setTextFormat(Qt::RichText);
+    headline_->setWordWrap(true);
+    chance_ = new QLabel;
+    chance_->setObjectName(QStringLiteral("evaluationChance"));
+    chance_->setWordWrap(true);
+    chance_->setStyleSheet(QStringLiteral("QLabel { color: #b03a00; font-weight: bold; }"));
+    chance_->hide();
     export_ = new QPushButton(tr("Export"));
     auto* exportMenu = new QMenu(export_);
     exportMenu->addAction(tr("Confusion matrix (PNG)..."), this, [this] { exportDialog(ExportKind::MatrixPng); });
@@ -36,7 +48,7 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     exportMenu->addAction(tr("Metrics (JSON)..."), this, [this] { exportDialog(ExportKind::MetricsJson); });
     export_->setMenu(exportMenu);
     plot_ = new QCustomPlot;
-    plot_->setMinimumSize(360, 320);
+    plot_->setMinimumSize(320, 280);
     plot_->xAxis->setLabel(tr("predicted"));
     plot_->yAxis->setLabel(tr("true"));
     plot_->yAxis->setRangeReversed(true); // first class at the top, as in a table
@@ -46,6 +58,13 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     tryIt_ = new TryItPanel;
+
+    empty_ = new QLabel;
+    empty_->setObjectName(QStringLiteral("evaluationEmpty"));
+    newRun_ = new QPushButton(tr("New training run..."));
+    resume_ = new QPushButton(tr("Resume"));
+    latestFinished_ = new QPushButton;
+    QWidget* emptyPage = makeEmptyStatePage(empty_, {newRun_, resume_, latestFinished_});
 
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Run")));
@@ -60,15 +79,22 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     split->addWidget(side);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    pages_ = new QStackedWidget;
+    pages_->addWidget(split);
+    pages_->addWidget(emptyPage);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(split, 1);
+    layout->addWidget(chance_);
+    layout->addWidget(pages_, 1);
 
     connect(plot_, &QCustomPlot::mousePress, this, &EvaluationView::onPlotClick);
     connect(runs_, &QComboBox::currentIndexChanged, this, [this] {
         if (!quiet_ && runs_->currentData().toLongLong() != data_.run.id)
             showRun(runs_->currentData().toLongLong());
     });
+    connect(newRun_, &QPushButton::clicked, this, &EvaluationView::newRunRequested);
+    connect(resume_, &QPushButton::clicked, this, [this] { Q_EMIT resumeRequested(data_.run.id); });
+    connect(latestFinished_, &QPushButton::clicked, this, [this] { showRun(latestFinishedRun()); });
     connect(session_, &CurationSession::opened, this, [this] {
         refreshRuns();
         showRun(0);
@@ -76,19 +102,39 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     if (session_->isOpen()) {
         refreshRuns();
         showRun(0);
+    } else {
+        rebuild();
     }
+}
+
+void EvaluationView::setBusyRun(qint64 runId)
+{
+    busyRun_ = runId;
 }
 
 void EvaluationView::refreshRuns()
 {
     quiet_ = true;
     runs_->clear();
+    // Every run is listed: an unfinished one says what it is instead of showing figures.
     if (session_->isOpen())
-        for (const RunRecord& r : session_->catalogue().runs())
-            if (!r.testMetricsJson.isEmpty())
-                runs_->addItem(QStringLiteral("#%1 %2").arg(r.id).arg(r.name), r.id);
+        for (const RunRecord& r : session_->catalogue().runs()) {
+            const QString status = displayStatus(r, busyRun_);
+            runs_->addItem(status == QLatin1String("finished") ? QStringLiteral("#%1 %2").arg(r.id).arg(r.name)
+                                                               : QStringLiteral("#%1 %2 (%3)").arg(r.id).arg(r.name, status),
+                           r.id);
+            runs_->setItemData(runs_->count() - 1, r.name, Qt::ToolTipRole);
+        }
     runs_->setCurrentIndex(runs_->findData(data_.run.id));
     quiet_ = false;
+}
+
+qint64 EvaluationView::latestFinishedRun() const
+{
+    if (!session_->isOpen()) return 0;
+    for (const RunRecord& r : session_->catalogue().runs()) // newest first
+        if (learning::runHasTestFigures(r)) return r.id;
+    return 0;
 }
 
 bool EvaluationView::showRun(qint64 runId)
@@ -96,21 +142,25 @@ bool EvaluationView::showRun(qint64 runId)
     if (!session_->isOpen())
         return false;
     if (runId == 0) {
-        for (const RunRecord& r : session_->catalogue().runs()) // newest first
-            if (!r.testMetricsJson.isEmpty()) {
-                runId = r.id;
-                break;
-            }
+        runId = latestFinishedRun();
+        // None finished: the latest run says why (interrupted, failed...) and how to go on.
+        if (runId == 0)
+            if (const auto runs = session_->catalogue().runs(); !runs.isEmpty()) runId = runs.first().id;
     }
     try {
         data_ = runId ? loadRunData(session_->catalogue(), runId) : RunData{};
     } catch (const Error& e) {
         data_ = {};
-        headline_->setText(e.message());
         rebuild();
+        headline_->setText(e.message().toHtmlEscaped());
         return false;
     }
     quiet_ = true;
+    if (runs_->findData(data_.run.id) < 0 && data_.run.id) {
+        quiet_ = false;
+        refreshRuns(); // a run recorded since the list was read
+        quiet_ = true;
+    }
     runs_->setCurrentIndex(runs_->findData(data_.run.id));
     quiet_ = false;
     rebuild();
@@ -127,41 +177,78 @@ QString EvaluationView::cellText(int t, int p) const
 }
 
 QString EvaluationView::headlineText() const { return headline_->text(); }
+QString EvaluationView::chanceText() const { return chance_->isVisibleTo(this) ? chance_->text() : QString(); }
+bool EvaluationView::showsFigures() const { return pages_->currentIndex() == 0; }
+QString EvaluationView::emptyText() const { return showsFigures() ? QString() : empty_->text(); }
+
+void EvaluationView::showEmpty(const QString& text)
+{
+    empty_->setText(text);
+    pages_->setCurrentIndex(1);
+    chance_->hide();
+    export_->setEnabled(false);
+    tryIt_->setModelDir({});
+    const qint64 finished = latestFinishedRun();
+    latestFinished_->setText(tr("Show run %1 (latest finished)").arg(finished));
+    latestFinished_->setVisible(finished != 0 && finished != data_.run.id);
+    const bool resumable = data_.run.id && data_.state != learning::RunState::Running && busyRun_ == 0 &&
+                           TrainingController::canResumeRun(data_.run);
+    resume_->setText(tr("Resume run %1").arg(data_.run.id));
+    resume_->setVisible(resumable);
+    // Training again is the way on unless this run is still training.
+    newRun_->setVisible(data_.state != learning::RunState::Running || data_.run.id == 0);
+    newRun_->setEnabled(busyRun_ == 0);
+    newRun_->setToolTip(busyRun_ ? tr("A run is training: wait for it or cancel it in the training monitor.") : QString());
+}
 
 void EvaluationView::rebuild()
 {
     plot_->clearPlottables();
     plot_->clearItems();
     table_->setRowCount(0);
-    const int n = static_cast<int>(data_.classNames.size());
     if (data_.run.id == 0) {
-        headline_->setText(tr("No finished training run yet."));
-        export_->setEnabled(false);
-        tryIt_->setModelDir({});
+        headline_->clear();
+        showEmpty(session_->isOpen() ? tr("No training run yet. Train a model on the labelled faces: its confusion "
+                                          "matrix and its test scores, class by class, appear here.")
+                                     : tr("Open a catalogue to see the evaluation of its training runs."));
+        newRun_->setVisible(session_->isOpen());
         plot_->replot();
         return;
     }
-    if (data_.hasTest) {
-        // The interval and the thin classes say how much the figure rests on: a rare class with a
-        // face or two in the test part moves it by several points per face.
-        const auto& interval = data_.test.balancedAccuracyInterval;
-        const QString thin = learning::thinClassesText(data_.test);
-        headline_->setText(tr("<b>%1</b> test images &nbsp; accuracy <b>%2</b> &nbsp; balanced accuracy <b>%3</b>%4 "
-                              "&nbsp; macro-F1 <b>%5</b>%6")
-                               .arg(data_.test.count)
-                               .arg(data_.test.accuracy, 0, 'f', 3)
-                               .arg(data_.test.balancedAccuracy, 0, 'f', 3)
-                               .arg(interval ? tr(" (%1)").arg(learning::intervalText(*interval)) : QString())
-                               .arg(data_.test.macroF1, 0, 'f', 3)
-                               .arg(thin.isEmpty() ? QString()
-                                                   : tr("<br><small>%1</small>")
-                                                         .arg(thin.toHtmlEscaped())));
-    } else {
-        headline_->setText(tr("Run %1 is %2: no test results.").arg(data_.run.id).arg(data_.run.status));
+    if (!data_.hasTest) {
+        headline_->setText(tr("<b>%1</b> %2").arg(displayStatus(data_.run, busyRun_), stoppedAtText(data_).toHtmlEscaped()));
+        const bool resumable = data_.state != learning::RunState::Running && busyRun_ == 0 &&
+                               TrainingController::canResumeRun(data_.run);
+        showEmpty(unfinishedRunText(data_, resumable));
+        plot_->replot();
+        return;
     }
+    pages_->setCurrentIndex(0);
+    // The interval and the thin classes say how much the figure rests on: a rare class with a
+    // face or two in the test part moves it by several points per face.
+    const auto& interval = data_.test.balancedAccuracyInterval;
+    const QString thin = learning::thinClassesText(data_.test);
+    headline_->setText(tr("<b>%1</b> test images &nbsp; accuracy <b>%2</b> &nbsp; balanced accuracy <b>%3</b>%4 "
+                          "&nbsp; macro-F1 <b>%5</b>%6")
+                           .arg(data_.test.count)
+                           .arg(data_.test.accuracy, 0, 'f', 3)
+                           .arg(data_.test.balancedAccuracy, 0, 'f', 3)
+                           .arg(interval ? tr(" (%1)").arg(learning::intervalText(*interval)) : QString())
+                           .arg(data_.test.macroF1, 0, 'f', 3)
+                           .arg(thin.isEmpty() ? QString() : tr("<br><small>%1</small>").arg(thin.toHtmlEscaped())));
+    // A figure that chance could have given is no result: said under the headline, in words.
+    const QString chance = learning::chanceText(data_.test);
+    chance_->setText(chance.isEmpty() ? QString() : tr("This model is %1.").arg(chance));
+    chance_->setVisible(!chance.isEmpty());
     tryIt_->setModelDir(data_.run.modelPath);
-    export_->setEnabled(data_.hasTest);
+    export_->setEnabled(true);
+    fillMatrix();
+    fillClassTable();
+}
 
+void EvaluationView::fillMatrix()
+{
+    const int n = static_cast<int>(data_.classNames.size());
     auto* map = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     map->data()->setSize(n, n);
     map->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));
@@ -197,7 +284,10 @@ void EvaluationView::rebuild()
     plot_->xAxis->grid()->setVisible(false);
     plot_->yAxis->grid()->setVisible(false);
     plot_->replot();
+}
 
+void EvaluationView::fillClassTable()
+{
     table_->setRowCount(static_cast<int>(data_.test.perClass.size()));
     for (int r = 0; r < table_->rowCount(); ++r) {
         const auto& c = data_.test.perClass[r];
@@ -256,7 +346,7 @@ QString EvaluationView::defaultExportPath(const QString& what) const
 
 void EvaluationView::exportDialog(ExportKind kind)
 {
-    if (data_.run.id == 0)
+    if (!data_.hasTest)
         return;
     const QString proposed = kind == ExportKind::MatrixPng    ? defaultExportPath(QStringLiteral("confusion.png"))
                              : kind == ExportKind::MetricsCsv ? defaultExportPath(QStringLiteral("metrics.csv"))

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QObject>
 #include <QSaveFile>
 #include <algorithm>
 
@@ -32,11 +33,14 @@ RunData loadRunData(const Catalogue& catalogue, qint64 runId)
         d.classNames << v.toObject().value(QStringLiteral("name")).toString();
         d.classIds << v.toObject().value(QStringLiteral("id")).toInteger();
     }
-    if (!run->testMetricsJson.isEmpty()) {
+    // An unfinished run stores "{}": read as figures it would show an all-zero matrix.
+    d.state = learning::runState(*run);
+    if (learning::runHasTestFigures(*run)) {
         d.test = learning::Metrics::fromJson(QJsonDocument::fromJson(run->testMetricsJson.toUtf8()).object());
         d.hasTest = true;
     }
     d.epochsRecorded = static_cast<int>(catalogue.epochs(runId).size());
+    d.epochsPlanned = learning::isZeroShotRun(d.config) ? 0 : learning::plannedEpochs(d.config);
 
     const int n = static_cast<int>(d.classIds.size());
     d.cells = QVector<QVector<RunData::Cell>>(n, QVector<RunData::Cell>(n));
@@ -103,9 +107,51 @@ std::optional<learning::ScoreInterval> pairedBalancedAccuracyChange(const RunDat
 
 QString displayStatus(const RunRecord& run, qint64 liveRunId)
 {
-    if (run.status == QLatin1String("running") && run.id != liveRunId)
-        return QStringLiteral("interrupted");
-    return run.status;
+    if (run.id == liveRunId && run.status == QLatin1String("running")) return run.status;
+    return learning::runStateName(learning::runState(run));
+}
+
+QString stoppedAtText(const RunData& d)
+{
+    if (d.epochsRecorded == 0) return QObject::tr("before its first epoch");
+    if (d.epochsPlanned == 0) return QObject::tr("before it finished");
+    return QObject::tr("after epoch %1 of %2").arg(d.epochsRecorded).arg(d.epochsPlanned);
+}
+
+QString unfinishedRunText(const RunData& d, bool resumable)
+{
+    using learning::RunState;
+    const qint64 id = d.run.id;
+    const QString way = resumable ? QObject::tr("Resume it from its checkpoint, or train again.")
+                                  : QObject::tr("Its checkpoint is not there to resume from: train again.");
+    switch (d.state) {
+    case RunState::Running:
+        return d.epochsRecorded == 0
+                   ? QObject::tr("Run %1 is training; its test figures come when it finishes.").arg(id)
+                   : QObject::tr("Run %1 is training (%2 of %3 epochs done); its test figures come when it finishes.")
+                         .arg(id)
+                         .arg(d.epochsRecorded)
+                         .arg(d.epochsPlanned);
+    case RunState::Interrupted:
+        return QObject::tr("Run %1 was interrupted %2 (the program training it stopped without recording its end) "
+                           "and has no test figures. %3")
+            .arg(id)
+            .arg(stoppedAtText(d), way);
+    case RunState::Cancelled:
+        return QObject::tr("Run %1 was cancelled %2 and has no test figures. %3").arg(id).arg(stoppedAtText(d), way);
+    case RunState::Failed: {
+        QString cause = d.run.error.trimmed();
+        while (cause.endsWith(QLatin1Char('.'))) cause.chop(1);
+        const QString error = cause.isEmpty() ? QString() : QObject::tr(": %1").arg(cause);
+        return QObject::tr("Run %1 failed %2%3. It has no test figures. %4")
+            .arg(id)
+            .arg(stoppedAtText(d), error, resumable ? QObject::tr("Fix the cause, then resume it or train again.")
+                                                     : QObject::tr("Fix the cause, then train again."));
+    }
+    case RunState::Finished:
+        return QObject::tr("Run %1 finished without recording test figures: train again to evaluate it.").arg(id);
+    }
+    return {};
 }
 
 QString metricsCsv(const RunData& d)

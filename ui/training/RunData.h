@@ -2,6 +2,7 @@
 // A recorded run read back from the catalogue in the shape the views need: class names and ids in
 // model order, test metrics, and the test predictions behind every confusion-matrix cell.
 #include "core/catalogue/Catalogue.h"
+#include "core/learning/CatalogueTraining.h"
 #include "core/learning/Metrics.h"
 
 #include <QHash>
@@ -17,8 +18,10 @@ struct RunData {
     QStringList classNames;   // model output order
     QVector<qint64> classIds; // same order
     learning::Metrics test;   // as recorded (empty unless finished)
-    bool hasTest = false;
+    bool hasTest = false;     // only a finished run has test figures
+    learning::RunState state = learning::RunState::Failed;
     int epochsRecorded = 0;
+    int epochsPlanned = 0;    // 0: a run that trains nothing (zero-shot)
 
     struct Cell {
         int count = 0;
@@ -44,9 +47,16 @@ QVector<qint64> testImageIds(const RunData& data);
 std::optional<learning::ScoreInterval> pairedBalancedAccuracyChange(const RunData& a, const RunData& b,
                                                                     const QHash<qint64, QString>& personOfImage);
 
-// The status a view shows: a run recorded as "running" that is not `liveRunId` (the run this studio
-// trains, 0: none) was left so by a process that stopped without recording its end: "interrupted".
+// The status a view shows (learning::runState): a run recorded as "running" is "interrupted" once
+// no process trains it. `liveRunId` (the run this studio trains, 0: none) is known to be running.
 QString displayStatus(const RunRecord& run, qint64 liveRunId);
+
+// For a view with no figures to show for an unfinished run: what the run is and what to do, e.g.
+// "Run 4 was interrupted after epoch 3 of 20 and has no test figures. Resume it from its
+// checkpoint, or train again." `resumable`: its checkpoint is there and nothing else trains now.
+QString unfinishedRunText(const RunData& data, bool resumable);
+// "after epoch 3 of 20", "before its first epoch" (where an unfinished run stopped).
+QString stoppedAtText(const RunData& data);
 
 // Headline and per-class metrics as CSV (class,precision,recall,f1,support + overall rows).
 QString metricsCsv(const RunData& data);

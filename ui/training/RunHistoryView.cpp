@@ -4,6 +4,7 @@
 #include "core/util/Error.h"
 #include "ui/balance/QCustomPlotInclude.h"
 #include "ui/curation/CurationSession.h"
+#include "ui/training/EmptyState.h"
 #include "ui/training/RunData.h"
 #include "ui/training/TrainingController.h"
 #include "ui/training/TrainingMonitor.h"
@@ -30,7 +31,21 @@ namespace {
 
 QString score(double v) { return QString::number(v, 'f', 3); }
 
-constexpr int kBalancedAccuracyColumn = 9; // in the header labels below
+enum Column { IdColumn, NameColumn, StatusColumn, kBalancedAccuracyColumn = 9 }; // in the header labels below
+constexpr int kFirstFigureColumn = 8;
+
+// A name shows at least this much before it is elided (the rest of the width goes to the figures).
+constexpr int kMinNameWidth = 140;
+
+// What became of a run without test figures, after "it": "was interrupted after epoch 3 of 20".
+QString withoutFigures(const RunData& r, qint64 busyRun)
+{
+    switch (r.state) {
+    case learning::RunState::Running: return QObject::tr("is still training");
+    case learning::RunState::Failed: return QObject::tr("failed %1").arg(stoppedAtText(r));
+    default: return QObject::tr("was %1 %2").arg(displayStatus(r.run, busyRun), stoppedAtText(r));
+    }
+}
 
 QString changeInterval(const learning::ScoreInterval& i)
 {
@@ -62,8 +77,13 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setWordWrap(false);
+    table_->setTextElideMode(Qt::ElideRight);
+    // The figures are what the table is read for: sized to their contents. The name gets what is
+    // left (fitNameColumn), elided, and the user can widen it.
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    table_->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
+    table_->horizontalHeader()->setStretchLastSection(false);
     evaluate_ = new QPushButton(tr("Evaluation"));
     curves_ = new QPushButton(tr("Curves"));
     resume_ = new QPushButton(tr("Resume"));
@@ -79,9 +99,15 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     comparePlot_->yAxis2->setVisible(true);
     comparePlot_->legend->setVisible(false); // shown once there are curves to name
     comparePlot_->legend->setFont(QFont(comparePlot_->font().family(), 8));
+    placeLegendAbove(comparePlot_, 4);
     comparePlot_->yAxis->setRange(0, 1.04);
     compareLabel_ = new QLabel(tr("Select two runs and press \"Compare two\"."));
     compareLabel_->setTextFormat(Qt::RichText);
+    compareLabel_->setWordWrap(true);
+    compareLabel_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    empty_ = new QLabel;
+    empty_->setObjectName(QStringLiteral("runsEmpty"));
+    newRun_ = new QPushButton(tr("New training run..."));
 
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {evaluate_, curves_, resume_, compare_, delete_, exportModel_})
@@ -100,9 +126,14 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     upperLayout->addLayout(buttons);
     split->addWidget(upper);
     split->addWidget(lower);
+    QWidget* emptyPage = makeEmptyStatePage(empty_, {newRun_});
+    pages_ = new QStackedWidget;
+    pages_->addWidget(split);
+    pages_->addWidget(emptyPage);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(split);
+    layout->addWidget(pages_);
 
+    connect(newRun_, &QPushButton::clicked, this, &RunHistoryView::newRunRequested);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &RunHistoryView::updateButtons);
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
     connect(evaluate_, &QPushButton::clicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
@@ -142,48 +173,93 @@ void RunHistoryView::refresh()
 {
     table_->setRowCount(0);
     if (!session_->isOpen()) {
+        pages_->setCurrentIndex(1);
+        empty_->setText(tr("Open a catalogue to see its training runs."));
+        newRun_->hide();
         updateButtons();
         return;
     }
     const QVector<RunRecord> runs = session_->catalogue().runs();
+    pages_->setCurrentIndex(runs.isEmpty() ? 1 : 0);
+    empty_->setText(tr("No training run yet. Train a model on the labelled faces: each run is listed here with its "
+                       "settings and test scores, and two runs can be compared."));
+    newRun_->show();
     table_->setRowCount(static_cast<int>(runs.size()));
     for (int r = 0; r < runs.size(); ++r) {
         const RunRecord& run = runs[r];
         const QJsonObject config = QJsonDocument::fromJson(run.configJson.toUtf8()).object();
         const QJsonObject test = QJsonDocument::fromJson(run.testMetricsJson.toUtf8()).object();
         const int epochs = static_cast<int>(session_->catalogue().epochs(run.id).size());
-        const bool hasTest = !test.isEmpty();
+        const QString status = displayStatus(run, busyRun_);
+        // Only a finished run has test figures; the others show none rather than zeros.
+        const bool hasTest = learning::runHasTestFigures(run);
+        const QString none = QStringLiteral("\u2013");
         const QStringList cells{
             QString::number(run.id),
             run.name,
-            displayStatus(run, busyRun_),
+            status,
             run.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
             learning::isZeroShotRun(config) ? QStringLiteral("-") // nothing trained
                                             : QStringLiteral("%1/%2").arg(epochs).arg(learning::plannedEpochs(config)),
             formatDuration(run.durationSeconds),
             learning::networkLabel(config),
             QStringLiteral("%1 px").arg(config.value(QStringLiteral("image_size")).toInt()),
-            hasTest ? score(test.value(QStringLiteral("accuracy")).toDouble()) : QString(),
-            hasTest ? score(test.value(QStringLiteral("balanced_accuracy")).toDouble()) : QString(),
-            hasTest ? score(test.value(QStringLiteral("macro_f1")).toDouble()) : QString(),
+            hasTest ? score(test.value(QStringLiteral("accuracy")).toDouble()) : none,
+            hasTest ? score(test.value(QStringLiteral("balanced_accuracy")).toDouble()) : none,
+            hasTest ? score(test.value(QStringLiteral("macro_f1")).toDouble()) : none,
         };
         for (int c = 0; c < cells.size(); ++c)
             table_->setItem(r, c, item(cells[c], c == 0 ? QVariant(run.id) : QVariant()));
+        for (int c = kFirstFigureColumn; c < cells.size(); ++c) {
+            table_->item(r, c)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (!hasTest) table_->item(r, c)->setToolTip(tr("No test figures: the run is %1.").arg(status));
+        }
         if (hasTest) {
             const learning::Metrics metrics = learning::Metrics::fromJson(test);
             QStringList notes;
             if (metrics.balancedAccuracyInterval) notes << learning::intervalText(*metrics.balancedAccuracyInterval);
             if (const QString thin = learning::thinClassesText(metrics); !thin.isEmpty()) notes << thin;
-            table_->item(r, kBalancedAccuracyColumn)->setToolTip(notes.join('\n'));
+            QTableWidgetItem* balanced = table_->item(r, kBalancedAccuracyColumn);
+            if (const QString chance = learning::chanceText(metrics); !chance.isEmpty()) {
+                // Marked where the eye reads the figure: it is no result.
+                notes.prepend(chance);
+                balanced->setText(tr("%1 (\u2264 chance)").arg(balanced->text()));
+                balanced->setForeground(QColor(176, 58, 0));
+            }
+            balanced->setToolTip(notes.join('\n'));
         }
-        table_->item(r, 1)->setToolTip(QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Indented)));
-        if (displayStatus(run, busyRun_) == QLatin1String("interrupted"))
-            table_->item(r, 2)->setToolTip(tr("Recorded as running, but nothing trains it: the program that trained it "
-                                              "stopped without recording the end.%1")
-                                               .arg(TrainingController::canResumeRun(run) ? tr(" Resume continues it from its checkpoint.")
-                                                                                         : QString()));
+        table_->item(r, NameColumn)->setToolTip(
+            QStringLiteral("%1\n\n%2").arg(run.name, QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Indented))));
+        if (status == QLatin1String("interrupted"))
+            table_->item(r, StatusColumn)->setToolTip(tr("Recorded as running, but nothing trains it: the program that trained it "
+                                                         "stopped without recording the end.%1")
+                                                          .arg(TrainingController::canResumeRun(run) ? tr(" Resume continues it from its checkpoint.")
+                                                                                                    : QString()));
+        else if (status == QLatin1String("failed") && !run.error.isEmpty())
+            table_->item(r, StatusColumn)->setToolTip(run.error);
     }
+    fitNameColumn();
     updateButtons();
+}
+
+void RunHistoryView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitNameColumn();
+}
+
+void RunHistoryView::fitNameColumn()
+{
+    QHeaderView* header = table_->horizontalHeader();
+    // Every column at its contents' width (the others' sizes may not be laid out yet), then the
+    // name gets what the figures leave.
+    header->resizeSections(QHeaderView::ResizeToContents);
+    int others = 0;
+    for (int c = 0; c < table_->columnCount(); ++c)
+        if (c != NameColumn) others += header->sectionSize(c);
+    const int wanted = header->sectionSize(NameColumn);
+    const int available = table_->viewport()->width() - others;
+    header->resizeSection(NameColumn, std::clamp(available, kMinNameWidth, std::max(kMinNameWidth, wanted)));
 }
 
 QVector<qint64> RunHistoryView::runIds() const
@@ -226,6 +302,8 @@ qint64 RunHistoryView::currentRun() const
     return ids.isEmpty() ? 0 : ids.first();
 }
 
+QString RunHistoryView::emptyText() const { return pages_->currentIndex() == 1 ? empty_->text() : QString(); }
+
 void RunHistoryView::updateButtons()
 {
     const auto ids = selectedRunIds();
@@ -266,10 +344,11 @@ void RunHistoryView::compare(qint64 a, qint64 b)
             maxLoss = std::max(maxLoss, e.valLoss);
         }
     }
+    // A run that recorded no epoch (zero-shot, or stopped before its first) draws no curve.
+    legendForDrawnGraphs(comparePlot_);
     setEpochAxis(comparePlot_->xAxis, maxEpoch);
     comparePlot_->yAxis->setRange(0, 1.04);
     comparePlot_->yAxis2->setRange(0, maxLoss > 0 ? maxLoss * 1.1 : 1);
-    comparePlot_->legend->setVisible(true);
     comparePlot_->replot();
 
     auto delta = [](double x) { return QStringLiteral("%1%2").arg(x >= 0 ? QStringLiteral("+") : QString()).arg(x, 0, 'f', 3); };
@@ -297,7 +376,15 @@ void RunHistoryView::compare(qint64 a, qint64 b)
                          changeNote);
         html += tr("macro-F1 %1 \u2192 %2 (%3)<br>").arg(score(ta.macroF1), score(tb.macroF1), delta(tb.macroF1 - ta.macroF1));
     } else {
-        html += tr("Both runs need test results for score deltas.<br>");
+        // An unfinished run has no figure to take a difference from: say what it is instead.
+        for (const RunData& r : runs)
+            if (!r.hasTest)
+                html += tr("#%1 has no test figures to compare: it %2.<br>").arg(r.run.id).arg(withoutFigures(r, busyRun_));
+        for (const RunData& r : runs)
+            if (r.hasTest)
+                html += tr("#%1: accuracy %2, balanced accuracy %3, macro-F1 %4<br>")
+                            .arg(r.run.id)
+                            .arg(score(r.test.accuracy), score(r.test.balancedAccuracy), score(r.test.macroF1));
     }
     // Settings that differ: what the comparison is about.
     QStringList diffs;

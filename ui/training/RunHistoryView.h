@@ -1,7 +1,8 @@
 #pragma once
-// The catalogue's training runs: config and headline test scores per run; compare two runs
-// (validation curves overlaid, score deltas); delete a run; export its model, curves or metrics;
-// resume a run that did not finish (cancelled, failed, or interrupted by a crash) from its checkpoint.
+// The catalogue's training runs: config and headline test scores per run (marked when not above
+// chance); compare two runs (validation curves overlaid, score deltas, or why one has no figures);
+// delete a run; export its model, curves or metrics; resume a run that did not finish (cancelled,
+// failed, or interrupted by a crash) from its checkpoint.
 #include "core/catalogue/Types.h"
 
 #include <QWidget>
@@ -9,6 +10,7 @@
 class QCustomPlot;
 class QLabel;
 class QPushButton;
+class QStackedWidget;
 class QTableWidget;
 
 namespace exemplar::ui {
@@ -36,6 +38,11 @@ public:
     QCustomPlot* comparePlot() const { return comparePlot_; }
     QString compareText() const;
 
+    // With no run recorded the view shows a sentence and a "New training run..." button instead of
+    // an empty table; emptyText() is that sentence (empty while runs are listed).
+    QString emptyText() const;
+    QPushButton* newRunButton() const { return newRun_; }
+
     // Throws exemplar::Error (unknown run, run being trained, database failure).
     void deleteRun(qint64 runId);
     // Copies the run's exported model directory into `targetDir`; throws exemplar::Error.
@@ -46,9 +53,14 @@ Q_SIGNALS:
     void curvesRequested(qint64 runId);
     void resumeRequested(qint64 runId);
     void runsChanged(); // a run was deleted
+    void newRunRequested();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void updateButtons();
+    void fitNameColumn();
     qint64 currentRun() const;
 
     CurationSession* session_;
@@ -62,6 +74,9 @@ private:
     QPushButton* exportModel_;
     QCustomPlot* comparePlot_;
     QLabel* compareLabel_;
+    QStackedWidget* pages_;
+    QLabel* empty_;
+    QPushButton* newRun_;
 };
 
 } // namespace exemplar::ui

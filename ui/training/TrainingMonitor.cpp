@@ -4,6 +4,7 @@
 #include "ui/balance/QCustomPlotInclude.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/training/BatchLossLog.h"
+#include "ui/training/EmptyState.h"
 #include "ui/training/RunData.h"
 #include "ui/training/TrainingController.h"
 
@@ -18,6 +19,7 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace exemplar::ui {
@@ -39,11 +41,10 @@ QCustomPlot* makePlot(const QString& yLabel, const QList<QPair<QString, QColor>>
         QPen pen(colour, 2);
         g->setPen(pen);
     }
-    plot->legend->setVisible(true);
     plot->legend->setFont(QFont(plot->font().family(), 8));
-    // Curves can run under the legend (validation loss often starts high): keep them visible through it.
-    plot->legend->setBrush(QColor(255, 255, 255, 170));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // Above the axes, two entries a row: a plot is half the view wide.
+    placeLegendAbove(plot, 2);
+    legendForDrawnGraphs(plot);
     if (unitRange) {
         // A little headroom so that points at 1.0 are drawn whole.
         plot->yAxis->setRange(0, 1.04);
@@ -63,6 +64,27 @@ void setEpochAxis(QCPAxis* axis, int epochs)
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     axis->setTicker(ticker);
     axis->setRange(0, epochs + std::max(0.25, epochs * 0.03));
+}
+
+void placeLegendAbove(QCustomPlot* plot, int columns)
+{
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(columns);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setMargins(QMargins(4, 2, 4, 0));
+}
+
+void legendForDrawnGraphs(QCustomPlot* plot)
+{
+    plot->legend->clearItems();
+    for (int g = 0; g < plot->graphCount(); ++g)
+        if (plot->graph(g)->dataCount() > 0) plot->graph(g)->addToLegend();
+    plot->legend->setVisible(plot->legend->itemCount() > 0);
 }
 
 QString formatDuration(double seconds)
@@ -123,13 +145,27 @@ TrainingMonitor::TrainingMonitor(CurationSession* session, TrainingController* c
     auto* plots = new QHBoxLayout;
     plots->addWidget(loss_, 1);
     plots->addWidget(metrics_, 1);
+    auto* runPage = new QWidget;
+    auto* runLayout = new QVBoxLayout(runPage);
+    runLayout->setContentsMargins(0, 0, 0, 0);
+    runLayout->addLayout(top);
+    runLayout->addLayout(status);
+    runLayout->addWidget(phase_);
+    runLayout->addLayout(plots, 1);
+
+    // No run to show: a sentence and the button that starts one, not empty axes and a 0% bar.
+    empty_ = new QLabel;
+    empty_->setObjectName(QStringLiteral("monitorEmpty"));
+    emptyNewRun_ = new QPushButton(tr("New training run..."));
+    QWidget* emptyPage = makeEmptyStatePage(empty_, {emptyNewRun_});
+    pages_ = new QStackedWidget;
+    pages_->addWidget(runPage);
+    pages_->addWidget(emptyPage);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addLayout(status);
-    layout->addWidget(phase_);
-    layout->addLayout(plots, 1);
+    layout->addWidget(pages_);
 
     connect(newRun_, &QPushButton::clicked, this, &TrainingMonitor::newRunRequested);
+    connect(emptyNewRun_, &QPushButton::clicked, this, &TrainingMonitor::newRunRequested);
     connect(cancel_, &QPushButton::clicked, controller_, &TrainingController::cancel);
     connect(resume_, &QPushButton::clicked, this, [this] {
         if (controller_->runId() == runId_ && controller_->canResume())
@@ -165,6 +201,7 @@ int TrainingMonitor::batchPoints() const { return loss_->graph(BatchLoss)->dataC
 int TrainingMonitor::epochPoints() const { return loss_->graph(ValLoss)->dataCount(); }
 QString TrainingMonitor::speedText() const { return speed_->text(); }
 QString TrainingMonitor::etaText() const { return eta_->text(); }
+QString TrainingMonitor::emptyText() const { return pages_->currentIndex() == 1 ? empty_->text() : QString(); }
 
 void TrainingMonitor::onStarted(qint64 runId)
 {
@@ -277,6 +314,10 @@ void TrainingMonitor::showRecorded(qint64 runId)
     eta_->setText(tr("took %1").arg(formatDuration(run->durationSeconds)));
     if (!run->error.isEmpty())
         phase_->setText(run->error);
+    else if (learning::runState(*run) == learning::RunState::Interrupted)
+        phase_->setText(tr("The program training this run stopped without recording its end.%1")
+                            .arg(TrainingController::canResumeRun(*run) ? tr(" Resume continues it from its checkpoint.")
+                                                                        : QString()));
     setEpochAxis(loss_->xAxis, epochs_);
     setEpochAxis(metrics_->xAxis, epochs_);
     updateButtons();
@@ -286,6 +327,13 @@ void TrainingMonitor::showRecorded(qint64 runId)
 void TrainingMonitor::updateButtons()
 {
     const bool running = controller_->isRunning();
+    // A run that could not start leaves its message in the run page.
+    pages_->setCurrentIndex(runId_ == 0 && !running && phase_->text().isEmpty() ? 1 : 0);
+    emptyNewRun_->setEnabled(session_->isOpen());
+    empty_->setText(session_->isOpen() ? tr("No training run yet. Train a model on the labelled faces: its loss and its "
+                                            "validation scores are drawn here epoch by epoch while it learns, with its "
+                                            "progress and the time left.")
+                                       : tr("Open a catalogue to train a model on its labelled faces."));
     newRun_->setEnabled(!running && session_->isOpen());
     export_->setEnabled(runId_ != 0);
     cancel_->setEnabled(running);
@@ -312,6 +360,8 @@ void TrainingMonitor::replot()
     if (foundVal)
         hi = std::max(hi, valRange.upper);
     loss_->yAxis->setRange(0, hi > 0 ? hi * 1.1 : 1);
+    legendForDrawnGraphs(loss_);
+    legendForDrawnGraphs(metrics_);
     loss_->replot(QCustomPlot::rpQueuedReplot);
     metrics_->replot(QCustomPlot::rpQueuedReplot);
 }

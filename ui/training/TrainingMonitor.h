@@ -12,6 +12,7 @@ class QCustomPlot;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QStackedWidget;
 
 namespace exemplar::ui {
 
@@ -37,6 +38,9 @@ public:
     QPushButton* exportButton() const { return export_; }
     QString speedText() const;
     QString etaText() const;
+    // With no run to show: the sentence shown instead of the plots (empty otherwise) and its button.
+    QString emptyText() const;
+    QPushButton* emptyNewRunButton() const { return emptyNewRun_; }
 
     // Writes both plots side by side to a PNG.
     bool exportPng(const QString& path) const;
@@ -73,12 +77,22 @@ private:
     QPushButton* export_;
     QCustomPlot* loss_;
     QCustomPlot* metrics_;
+    QStackedWidget* pages_;
+    QLabel* empty_;
+    QPushButton* emptyNewRun_;
     int epochs_ = 0;
 };
 
 // An epoch axis over 0..epochs: integer ticks only, and room right of the last epoch so its point
 // and tick label are not cut at the edge.
 void setEpochAxis(QCPAxis* axis, int epochs);
+
+// Moves the plot's legend into a row above the axes (at most `columns` entries a row), so that no
+// curve ever runs under it.
+void placeLegendAbove(QCustomPlot* plot, int columns);
+// The legend names only the graphs that hold data (an empty curve has nothing to name), in graph
+// order; hidden when none does.
+void legendForDrawnGraphs(QCustomPlot* plot);
 
 // Human-readable duration: "45 s", "3 min 05 s", "1 h 02 min".
 QString formatDuration(double seconds);

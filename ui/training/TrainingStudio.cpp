@@ -1,5 +1,6 @@
 #include "ui/training/TrainingStudio.h"
 
+#include "core/learning/CatalogueTraining.h"
 #include "ui/MainWindow.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/curation/CurationView.h"
@@ -42,15 +43,27 @@ TrainingStudio::TrainingStudio(MainWindow* window) : QObject(window), window_(wi
     menu->addAction(tr("&Runs"), this, [this] { window_->showView(QStringLiteral("runs")); });
 
     connect(monitor_, &TrainingMonitor::newRunRequested, this, [this] { newRun(); });
+    connect(evaluation_, &EvaluationView::newRunRequested, this, [this] { newRun(); });
+    connect(runs_, &RunHistoryView::newRunRequested, this, [this] { newRun(); });
+    connect(evaluation_, &EvaluationView::resumeRequested, this, [this](qint64 id) {
+        if (controller_->resumeRun(id))
+            window_->showView(QStringLiteral("monitor"));
+    });
     connect(controller_, &TrainingController::started, this, [this](qint64 runId) {
         runs_->setBusyRun(runId);
         runs_->refresh();
+        evaluation_->setBusyRun(runId);
+        evaluation_->refreshRuns();
+        // A view with no figures follows the run that now trains (it says so, and offers no resume).
+        if (!evaluation_->data().hasTest)
+            evaluation_->showRun(runId);
     });
     connect(controller_, &TrainingController::finished, this, [this](qint64 runId, const QString& status) {
         runs_->setBusyRun(0);
         runs_->refresh();
+        evaluation_->setBusyRun(0);
         evaluation_->refreshRuns();
-        if (status == QLatin1String("finished"))
+        if (status == QLatin1String("finished") || evaluation_->runId() == runId)
             evaluation_->showRun(runId);
     });
     connect(controller_, &TrainingController::failed, session, &CurationSession::message);
@@ -108,6 +121,16 @@ qint64 TrainingStudio::latestRun() const
     return runs.isEmpty() ? 0 : runs.first().id;
 }
 
+QVector<qint64> TrainingStudio::finishedRuns() const
+{
+    QVector<qint64> ids;
+    CurationSession* session = window_->session();
+    if (session->isOpen())
+        for (const RunRecord& r : session->catalogue().runs())
+            if (learning::runHasTestFigures(r)) ids << r.id;
+    return ids;
+}
+
 TrainingDialog* TrainingStudio::newRun()
 {
     auto* dialog = new TrainingDialog(window_->session(), window_);
@@ -142,12 +165,13 @@ bool TrainingStudio::showRun(const QString& viewId, qint64 runId)
         runs_->refresh();
         if (runId) {
             runs_->selectRuns({runId});
-        } else if (const QVector<qint64> ids = runs_->runIds(); ids.size() >= 2) {
-            // Nothing asked for: open on the comparison of the two latest runs, the usual question.
+        } else if (const QVector<qint64> ids = finishedRuns(); ids.size() >= 2) {
+            // Nothing asked for: open on the comparison of the two latest finished runs, the usual
+            // question (an interrupted run has no figures to compare).
             runs_->selectRuns({ids[0], ids[1]});
             runs_->compare(std::min(ids[0], ids[1]), std::max(ids[0], ids[1]));
-        } else if (!ids.isEmpty()) {
-            runs_->selectRuns({ids[0]});
+        } else if (!runs_->runIds().isEmpty()) {
+            runs_->selectRuns({runs_->runIds().first()});
         }
     } else {
         return false;

@@ -4,6 +4,7 @@
 // finished run opens its evaluation; a confusion cell shows its faces in the gallery). Closing the
 // window while a run trains asks first, then cancels the run and records it as cancelled.
 #include <QObject>
+#include <QVector>
 #include <functional>
 
 class QAction;
@@ -53,6 +54,7 @@ protected:
 private:
     explicit TrainingStudio(MainWindow* window);
     qint64 latestRun() const;
+    QVector<qint64> finishedRuns() const; // with test figures, newest first
 
     MainWindow* window_;
     TrainingController* controller_;
