@@ -11,6 +11,7 @@ int runLabel(const QStringList& args);
 int runExportLabels(const QStringList& args);
 int runCheck(const QStringList& args);
 int runDetectFaces(const QStringList& args);
+int runRelink(const QStringList& args); // a moved image folder (core/catalogue/Relink.h)
 int runTrain(const QStringList& args);   // core/learning (training issue)
 int runEval(const QStringList& args);    // core/learning (training issue)
 int runPredict(const QStringList& args); // core/learning (training issue)

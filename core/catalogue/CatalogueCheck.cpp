@@ -4,8 +4,23 @@
 #include "core/catalogue/Database.h"
 
 #include <QFileInfo>
+#include <QRegularExpression>
 
 namespace exemplar {
+
+namespace {
+
+// A path as it can be pasted into a shell command.
+QString shellQuoted(const QString& path)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+:=@%-]+$"));
+    if (plain.match(path).hasMatch()) return path;
+    QString quoted = path;
+    quoted.replace(QStringLiteral("'"), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+} // namespace
 
 IntegrityReport Catalogue::check() const
 {
@@ -59,7 +74,9 @@ IntegrityReport Catalogue::check() const
     for (const ImageRoot& root : roots()) {
         if (!QFileInfo(root.path).isDir()) {
             problem(QStringLiteral("image folder %1 is missing").arg(root.path),
-                    QStringLiteral("Reconnect the drive or move the folder back; the catalogue keeps paths relative to each image folder."));
+                    QStringLiteral("Reconnect the drive, or if the folder was moved: exemplar-cli relink --catalog %1 "
+                                   "--root %2 --to NEW_FOLDER (add --dry-run first to see what changes); labels and "
+                                   "history stay attached.").arg(shellQuoted(path()), shellQuoted(root.path)));
             continue;
         }
         auto st = db_->prepare("SELECT rel_path FROM images WHERE root_id = ?");
@@ -76,7 +93,9 @@ IntegrityReport Catalogue::check() const
         if (missing > 0) {
             report.missingFiles += missing;
             problem(QStringLiteral("%1 image file(s) under %2 are missing (e.g. %3)").arg(missing).arg(root.path, example),
-                    QStringLiteral("Restore the missing files; their labels stay in the catalogue until then."));
+                    QStringLiteral("Restore the missing files (their labels stay in the catalogue until then), or if a subfolder "
+                                   "was moved: exemplar-cli relink --catalog %1 --root OLD_SUBFOLDER --to NEW_FOLDER.")
+                        .arg(shellQuoted(path())));
         }
     }
     return report;
