@@ -102,6 +102,37 @@ QString thinClassesText(const Metrics& m, int minimum)
                            : QStringLiteral("few faces, their recall says little: %1").arg(parts.join(QStringLiteral(", ")));
 }
 
+double Metrics::chanceLevel() const
+{
+    int present = 0;
+    for (const auto& c : perClass)
+        if (c.support > 0) ++present;
+    return present > 0 ? 1.0 / present : 0.0;
+}
+
+bool Metrics::aboveChance() const
+{
+    const double chance = chanceLevel();
+    if (balancedAccuracyInterval) return balancedAccuracyInterval->low > chance;
+    return balancedAccuracy > chance;
+}
+
+QString chanceText(const Metrics& m)
+{
+    if (m.count == 0 || m.aboveChance()) return {};
+    const double chance = m.chanceLevel();
+    const int classes = static_cast<int>(std::lround(1.0 / chance));
+    const QString level = QStringLiteral("%1 (1 of %2 classes)").arg(chance, 0, 'f', 3).arg(classes);
+    if (!m.balancedAccuracyInterval)
+        return QStringLiteral("not above chance: %1 is not above %2").arg(m.balancedAccuracy, 0, 'f', 3).arg(level);
+    const ScoreInterval& i = *m.balancedAccuracyInterval;
+    return QStringLiteral("not above chance: the %1% interval %2-%3 includes %4")
+        .arg(std::lround(i.level * 100))
+        .arg(i.low, 0, 'f', 3)
+        .arg(i.high, 0, 'f', 3)
+        .arg(level);
+}
+
 std::vector<std::vector<double>> Metrics::confusionRowNormalised() const
 {
     std::vector<std::vector<double>> out;

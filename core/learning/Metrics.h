@@ -50,6 +50,13 @@ struct Metrics {
     // moves the balanced accuracy by 1 / (classes x support), so their recall says little.
     std::vector<ClassMetrics> thinClasses(int minimum = 5) const;
 
+    // Balanced accuracy of a model that ignores the face (always one class, or guessing): one over
+    // the classes that occur in the truth. 0 when nothing was evaluated.
+    double chanceLevel() const;
+    // Whether the figure is shown to beat chance: its interval lies wholly above chanceLevel(), or,
+    // with no interval known, the figure itself does.
+    bool aboveChance() const;
+
     // {"count", "accuracy", "balanced_accuracy", "macro_f1", "per_class": {name: {precision,
     // recall, f1, support}}, "confusion": {"labels", "matrix", "normalised"}}, and when known
     // "balanced_accuracy_interval": {"low", "high", "level", "people", "resamples"[, "people_unknown": true]}
@@ -63,6 +70,10 @@ QString intervalText(const ScoreInterval& interval);
 // "few faces, their recall says little: disgust 1, anger 3" (Metrics::thinClasses with their
 // faces, as the CLI and the views say it); empty when there are none.
 QString thinClassesText(const Metrics& m, int minimum = 5);
+// "not above chance: the 95% interval 0.210-0.380 includes 0.250 (1 of 4 classes)" (or "... is not
+// above 0.250 ..." without an interval), as the CLI and the evaluation view say it; empty when the
+// figure is above chance or nothing was evaluated.
+QString chanceText(const Metrics& m);
 
 // truth[i] and predicted[i] are class indices into classNames. Throws exemplar::Error when the
 // vectors differ in length or hold an index outside classNames.

@@ -166,6 +166,37 @@ private Q_SLOTS:
         QCOMPARE(intervalText(*m.balancedAccuracyInterval), QStringLiteral("95% interval 0.800-1.000 over 61 people"));
     }
 
+    // A model that guesses: its interval reaches down to one over the classes, so the run says it
+    // is not above chance; a model that is right on most people clears it, and says nothing.
+    void chanceIsNamedWhenTheIntervalReachesIt()
+    {
+        std::vector<int> truth, guess, good;
+        QStringList people;
+        for (int person = 0; person < 40; ++person)
+            for (int c = 0; c < 4; ++c) {
+                truth.push_back(c);
+                guess.push_back((c + person) % 4 == 0 ? c : (c + 1) % 4); // right on about a quarter
+                good.push_back(person % 10 == 0 ? (c + 1) % 4 : c);
+                people << QStringLiteral("p%1").arg(person);
+            }
+        const QStringList names{"a", "b", "c", "d"};
+        const Metrics guessing = computeMetrics(truth, guess, names, people);
+        QCOMPARE(guessing.chanceLevel(), 0.25);
+        QVERIFY(!guessing.aboveChance());
+        QVERIFY2(chanceText(guessing).startsWith(QStringLiteral("not above chance: the 95% interval ")), qPrintable(chanceText(guessing)));
+        QVERIFY(chanceText(guessing).endsWith(QStringLiteral("includes 0.250 (1 of 4 classes)")));
+
+        const Metrics skilled = computeMetrics(truth, good, names, people);
+        QVERIFY(skilled.aboveChance());
+        QCOMPARE(chanceText(skilled), QString());
+
+        // Without people, the figure itself is compared; classes absent from the truth do not count.
+        const Metrics noPeople = computeMetrics({0, 0, 1, 1}, {1, 0, 0, 1}, {"a", "b", "c"});
+        QCOMPARE(noPeople.chanceLevel(), 0.5);
+        QCOMPARE(chanceText(noPeople), QStringLiteral("not above chance: 0.500 is not above 0.500 (1 of 2 classes)"));
+        QCOMPARE(chanceText(Metrics{}), QString());
+    }
+
     // Faces of one person are not independent: the same faces split among two people give a far
     // wider interval than the same faces as 40 people.
     void peopleNotFacesAreResampled()
