@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -55,7 +56,9 @@ private Q_SLOTS:
         panel->showCandidates();
         QVERIFY(shown.wait(20000));
         QCOMPARE(shown.takeFirst().at(0).toInt(), 0);
-        QVERIFY2(panel->status().contains("Score"), qPrintable(panel->status()));
+        QVERIFY2(panel->hintText().contains("not scored yet"), qPrintable(panel->hintText()));
+        QCOMPARE(panel->hintButton()->text(), QStringLiteral("Score"));
+        QVERIFY(panel->scoreButton()->isEnabled());
 
         // Scoring in the background: the event loop keeps running meanwhile.
         QSignalSpy scored(panel, &MiningPanel::scored);

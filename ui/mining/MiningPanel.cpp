@@ -161,7 +161,8 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     modelLayout->addWidget(summary_);
     scoreRow_ = new QWidget;
     scoreRow_->setObjectName(QStringLiteral("miningScoreRow"));
-    auto* row = new QHBoxLayout(scoreRow_);
+    // One above the other: side by side they would set the dock's width.
+    auto* row = new QVBoxLayout(scoreRow_);
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(score_);
     row->addWidget(retrain_);
@@ -302,8 +303,7 @@ void MiningPanel::refreshSummary()
         try {
             modelRun_ = latestModel(catalogue, *task).runId;
         } catch (const std::exception&) {
-            noModel_ = tr("No model yet: '%1' has no finished training run with a model to score the faces with.")
-                           .arg(window_->session()->activeTask()->name);
+            noModel_ = tr("No model yet: train one for '%1' first.").arg(window_->session()->activeTask()->name);
         }
         try {
             const ScoreStore store(catalogue);
@@ -313,9 +313,13 @@ void MiningPanel::refreshSummary()
             // The summary below says what is wrong with the stored scores.
         }
     }
-    QString text = open ? scoringSummary(window_->session()->catalogue(), *task) : tr("No task");
-    if (open && !modelRun_) text += QStringLiteral(". ") + noModel_;
-    summary_->setText(text);
+    if (!open) {
+        scoresSummary_ = reviewSummary_ = tr("No task");
+        return;
+    }
+    scoresSummary_ = scoringSummary(window_->session()->catalogue(), *task, ScoringKind::Model);
+    if (!modelRun_) scoresSummary_ += QStringLiteral(". ") + noModel_;
+    reviewSummary_ = scoringSummary(window_->session()->catalogue(), *task, ScoringKind::CrossValidation);
 }
 
 void MiningPanel::updateEnabled()
@@ -328,6 +332,8 @@ void MiningPanel::updateEnabled()
                              v == MiningView::Likely || v == MiningView::Uncertain || v == MiningView::Different);
     scoreRow_->setVisible(!review);
     crossValidation_->setVisible(review);
+    // What the chosen mode ranks: the model's scores, or the cross-validation's.
+    summary_->setText(review ? reviewSummary_ : scoresSummary_);
     epochsBox_->setVisible(foldModels_->currentData().toString() == QLatin1String("quick"));
     for (QWidget* w : std::initializer_list<QWidget*>{show_, crossValidate_, mode_, foldModels_})
         w->setEnabled(open && !busy_);
@@ -335,7 +341,7 @@ void MiningPanel::updateEnabled()
     score_->setEnabled(open && !busy_ && modelRun_.has_value());
     retrain_->setEnabled(open && !busy_ && modelRun_.has_value());
     score_->setToolTip(modelRun_ ? tr("Score every face of the task with run %1's model.").arg(*modelRun_)
-                                 : noModel_ + tr(" Train one first (Training > New training run...)."));
+                                 : noModel_ + tr(" (Training > New training run...)"));
     scoreAction_->setEnabled(score_->isEnabled());
     scoreAction_->setToolTip(score_->toolTip());
     retrain_->setToolTip(modelRun_ ? tr("Train again with the latest run's settings on the current labels, then rescore.")
@@ -501,7 +507,9 @@ void MiningPanel::onQueryDone(const MiningResult& result)
     querying_ = false;
     results_->clear();
     if (!result.error.isEmpty()) {
-        status_->setText(result.error);
+        // Nothing scored (or cross-validated) to rank: the hint below the controls says what to do.
+        const bool nothingToRank = result.view == MiningView::Disputed ? !crossValidated_ : !scored_;
+        status_->setText(nothingToRank ? QString() : result.error);
         updateHint();
         Q_EMIT candidatesShown(0);
         return;

@@ -126,6 +126,8 @@ private:
     QString noModel_;
     bool scored_ = false;
     bool crossValidated_ = false;
+    QString scoresSummary_; // the summary line in the modes that rank model scores
+    QString reviewSummary_; // in "Review labels"
     QFormLayout* findForm_ = nullptr;
     QWidget* scoreRow_ = nullptr;       // score and retrain: the modes that rank model scores
     QWidget* crossValidation_ = nullptr; // folds, epochs, fold models: review labels

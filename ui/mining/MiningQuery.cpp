@@ -125,26 +125,25 @@ MiningResult runMiningQuery(const MiningRequest& request)
     return result;
 }
 
-QString scoringSummary(const Catalogue& catalogue, qint64 taskId)
+QString scoringSummary(const Catalogue& catalogue, qint64 taskId, ScoringKind kind)
 {
     try {
         const ScoreStore store(catalogue);
-        QStringList parts;
-        if (const auto s = store.latest(taskId, ScoreStore::kModelKind)) {
-            parts << QStringLiteral("%1 faces scored%2 on %3%4")
-                         .arg(QLocale().toString(store.scoreCount(s->id)))
-                         .arg(s->runId ? QStringLiteral(" by run %1").arg(*s->runId) : QString())
-                         .arg(QLocale().toString(s->createdAt.toLocalTime(), QLocale::ShortFormat))
-                         .arg(s->info[QStringLiteral("embeddings")].toBool() ? QString()
-                                                                             : QStringLiteral(" (no embeddings)"));
-        } else {
-            parts << QStringLiteral("Not scored yet");
+        if (kind == ScoringKind::CrossValidation) {
+            const auto s = store.latest(taskId, ScoreStore::kOutOfFoldKind);
+            return s ? QStringLiteral("Labels cross-validated (%1 folds) on %2")
+                           .arg(s->info[QStringLiteral("folds")].toInt())
+                           .arg(QLocale().toString(s->createdAt.toLocalTime(), QLocale::ShortFormat))
+                     : QStringLiteral("Labels not cross-validated yet");
         }
-        if (const auto s = store.latest(taskId, ScoreStore::kOutOfFoldKind))
-            parts << QStringLiteral("labels cross-validated (%1 folds) on %2")
-                         .arg(s->info[QStringLiteral("folds")].toInt())
-                         .arg(QLocale().toString(s->createdAt.toLocalTime(), QLocale::ShortFormat));
-        return parts.join(QStringLiteral("; "));
+        const auto s = store.latest(taskId, ScoreStore::kModelKind);
+        return s ? QStringLiteral("%1 faces scored%2 on %3%4")
+                       .arg(QLocale().toString(store.scoreCount(s->id)))
+                       .arg(s->runId ? QStringLiteral(" by run %1").arg(*s->runId) : QString())
+                       .arg(QLocale().toString(s->createdAt.toLocalTime(), QLocale::ShortFormat))
+                       .arg(s->info[QStringLiteral("embeddings")].toBool() ? QString()
+                                                                           : QStringLiteral(" (no embeddings)"))
+                 : QStringLiteral("Not scored yet");
     } catch (const std::exception& e) {
         return QString::fromUtf8(e.what());
     }

@@ -56,8 +56,11 @@ struct MiningResult {
 // Never throws: problems come back in MiningResult::error.
 MiningResult runMiningQuery(const MiningRequest& request);
 
-// One-line description of the task's latest scorings ("5,589 faces scored by run 12 ..."): two
-// indexed look-ups, cheap enough for the GUI thread's own connection.
-QString scoringSummary(const Catalogue& catalogue, qint64 taskId);
+// One-line description of the task's latest scoring of a kind: the model's ("5,589 faces scored by
+// run 12 on ...", "Not scored yet") or the labels' cross-validation ("Labels cross-validated (5
+// folds) on ...", "Labels not cross-validated yet"). An indexed look-up, cheap enough for the GUI
+// thread's own connection.
+enum class ScoringKind { Model, CrossValidation };
+QString scoringSummary(const Catalogue& catalogue, qint64 taskId, ScoringKind kind);
 
 } // namespace exemplar::ui

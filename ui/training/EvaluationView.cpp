@@ -32,7 +32,7 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     // Run names are long ("expression faceapi+emotion class biases (6 classes)"): elided in the
     // box, whole in its list, so the box does not set the view's width.
     runs_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    runs_->setMinimumContentsLength(24);
+    runs_->setMinimumContentsLength(32);
     headline_ = new QLabel;
     headline_->setTextFormat(Qt::RichText);
     headline_->setWordWrap(true);
@@ -66,7 +66,9 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     latestFinished_ = new QPushButton;
     QWidget* emptyPage = makeEmptyStatePage(empty_, {newRun_, resume_, latestFinished_});
 
-    auto* top = new QHBoxLayout;
+    topBar_ = new QWidget;
+    auto* top = new QHBoxLayout(topBar_);
+    top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(new QLabel(tr("Run")));
     top->addWidget(runs_);
     top->addWidget(headline_, 1);
@@ -83,7 +85,7 @@ EvaluationView::EvaluationView(CurationSession* session, QWidget* parent) : QWid
     pages_->addWidget(split);
     pages_->addWidget(emptyPage);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
+    layout->addWidget(topBar_);
     layout->addWidget(chance_);
     layout->addWidget(pages_, 1);
 
@@ -206,6 +208,7 @@ void EvaluationView::rebuild()
     plot_->clearPlottables();
     plot_->clearItems();
     table_->setRowCount(0);
+    topBar_->setVisible(data_.run.id != 0); // no run: no run to pick, nothing to export
     if (data_.run.id == 0) {
         headline_->clear();
         showEmpty(session_->isOpen() ? tr("No training run yet. Train a model on the labelled faces: its confusion "

@@ -88,6 +88,7 @@ private:
     QComboBox* runs_;
     QLabel* headline_;
     QLabel* chance_;
+    QWidget* topBar_;
     QStackedWidget* pages_;
     QLabel* empty_;
     QPushButton* newRun_;

@@ -134,6 +134,7 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     layout->addWidget(pages_);
 
     connect(newRun_, &QPushButton::clicked, this, &RunHistoryView::newRunRequested);
+    table_->viewport()->installEventFilter(this);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &RunHistoryView::updateButtons);
     connect(table_, &QTableWidget::cellDoubleClicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
     connect(evaluate_, &QPushButton::clicked, this, [this] { Q_EMIT evaluateRequested(currentRun()); });
@@ -189,7 +190,11 @@ void RunHistoryView::refresh()
         const RunRecord& run = runs[r];
         const QJsonObject config = QJsonDocument::fromJson(run.configJson.toUtf8()).object();
         const QJsonObject test = QJsonDocument::fromJson(run.testMetricsJson.toUtf8()).object();
-        const int epochs = static_cast<int>(session_->catalogue().epochs(run.id).size());
+        const QVector<EpochRecord> epochRecords = session_->catalogue().epochs(run.id);
+        const int epochs = static_cast<int>(epochRecords.size());
+        // A run that never recorded its end has no duration: its epochs say how long it went on.
+        const double seconds = run.durationSeconds > 0 || epochRecords.isEmpty() ? run.durationSeconds
+                                                                                 : epochRecords.last().seconds;
         const QString status = displayStatus(run, busyRun_);
         // Only a finished run has test figures; the others show none rather than zeros.
         const bool hasTest = learning::runHasTestFigures(run);
@@ -201,7 +206,7 @@ void RunHistoryView::refresh()
             run.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
             learning::isZeroShotRun(config) ? QStringLiteral("-") // nothing trained
                                             : QStringLiteral("%1/%2").arg(epochs).arg(learning::plannedEpochs(config)),
-            formatDuration(run.durationSeconds),
+            formatDuration(seconds),
             learning::networkLabel(config),
             QStringLiteral("%1 px").arg(config.value(QStringLiteral("image_size")).toInt()),
             hasTest ? score(test.value(QStringLiteral("accuracy")).toDouble()) : none,
@@ -242,10 +247,11 @@ void RunHistoryView::refresh()
     updateButtons();
 }
 
-void RunHistoryView::resizeEvent(QResizeEvent* event)
+bool RunHistoryView::eventFilter(QObject* watched, QEvent* event)
 {
-    QWidget::resizeEvent(event);
-    fitNameColumn();
+    // The table's own width, once laid out (the view's may change while the table's does not).
+    if (watched == table_->viewport() && event->type() == QEvent::Resize) fitNameColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunHistoryView::fitNameColumn()
@@ -366,8 +372,10 @@ void RunHistoryView::compare(qint64 a, qint64 b)
                                               : QStringLiteral("?");
         };
         const QString changeNote =
-            !change ? tr("; other test faces or labels, not compared face by face; 95% intervals %1 and %2")
-                          .arg(alone(ta), alone(tb))
+            !change ? (ta.balancedAccuracyInterval && tb.balancedAccuracyInterval
+                           ? tr("; other test faces or labels, not compared face by face; 95% intervals %1 and %2")
+                                 .arg(alone(ta), alone(tb))
+                           : tr("; other test faces or labels, not compared face by face"))
             : change->low > 0 || change->high < 0
                 ? tr("; %1: more than the luck of the test people").arg(changeInterval(*change))
                 : tr("; %1: within the luck of the test people").arg(changeInterval(*change));

@@ -56,7 +56,7 @@ Q_SIGNALS:
     void newRunRequested();
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void updateButtons();

@@ -311,7 +311,9 @@ void TrainingMonitor::showRecorded(qint64 runId)
                              .arg(epochs_));
     if (!epochs.isEmpty())
         speed_->setText(tr("%1 images/s").arg(epochs.last().imagesPerSecond, 0, 'f', 0));
-    eta_->setText(tr("took %1").arg(formatDuration(run->durationSeconds)));
+    // A run that never recorded its end has no duration: its epochs say how long it went on.
+    const double took = run->durationSeconds > 0 ? run->durationSeconds : epochs.isEmpty() ? 0 : epochs.last().seconds;
+    eta_->setText(took > 0 ? tr("took %1").arg(formatDuration(took)) : QString());
     if (!run->error.isEmpty())
         phase_->setText(run->error);
     else if (learning::runState(*run) == learning::RunState::Interrupted)
