@@ -10,7 +10,7 @@ namespace {
 
 // migrations[i] takes a catalogue from version i to version i + 1. Never edit a released entry:
 // add a new one, so that every existing catalogue follows the same path.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 0 -> 1: the initial schema.
     R"sql(
 CREATE TABLE image_roots(
@@ -189,6 +189,10 @@ CREATE TABLE image_scores(
   probabilities BLOB NOT NULL,
   embedding BLOB,
   PRIMARY KEY(scoring_id, image_id)) WITHOUT ROWID;
+)sql",
+    // 2 -> 3: a curator-chosen colour per class (0xRRGGBB); NULL keeps the default of its name.
+    R"sql(
+ALTER TABLE classes ADD COLUMN colour INTEGER CHECK(colour IS NULL OR colour BETWEEN 0 AND 16777215);
 )sql",
 };
 

@@ -106,7 +106,21 @@ void BalanceChart::refresh()
     double top = 1;
     for (int i = 0; i < keys.size(); ++i)
         top = std::max(top, imported[i] + curator[i] + model[i]);
-    plot_->yAxis->setRange(0, top * 1.12);
+    // The class colour band lives below zero, so it never hides a short bar.
+    const double band = top * 0.06;
+    plot_->yAxis->setRange(-band, top * 1.12);
+    for (QCPItemRect* item : std::as_const(bands_))
+        plot_->removeItem(item);
+    bands_.clear();
+    for (int i = 0; i < keys.size(); ++i) {
+        auto* rect = new QCPItemRect(plot_);
+        rect->topLeft->setCoords(keys[i] - 0.325, -band * 0.15);
+        rect->bottomRight->setCoords(keys[i] + 0.325, -band);
+        rect->setPen(Qt::NoPen);
+        rect->setBrush(session_->classColour(classIds_[i]));
+        rect->setSelectable(false);
+        bands_.push_back(rect);
+    }
 
     if (task) {
         const int images = session_->isOpen() ? session_->catalogue().imageCount() : 0;
@@ -127,6 +141,11 @@ double BalanceChart::barValue(int bar, Provenance part) const
     if (bar < 0 || bar >= bars->data()->size())
         return 0;
     return (bars->data()->constBegin() + bar)->value;
+}
+
+QColor BalanceChart::barColour(int bar) const
+{
+    return bar >= 0 && bar < bands_.size() ? bands_[bar]->brush().color() : QColor();
 }
 
 QPoint BalanceChart::barCentre(int bar) const

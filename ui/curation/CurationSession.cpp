@@ -1,6 +1,8 @@
 #include "ui/curation/CurationSession.h"
 
+#include "core/catalogue/ClassColourStore.h"
 #include "core/util/Error.h"
+#include "ui/ClassColors.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -61,6 +63,10 @@ bool CurationSession::reloadTasks()
 {
     const qint64 before = activeTaskId_;
     tasks_ = catalogue_ ? catalogue_->tasks() : QVector<TaskInfo>{};
+    colours_.clear();
+    const QHash<qint64, quint32> stored = catalogue_ ? ClassColourStore(*catalogue_).colours() : QHash<qint64, quint32>{};
+    for (const TaskInfo& t : std::as_const(tasks_))
+        colours_.insert(classColours(t, stored));
     const bool activeExists = std::any_of(tasks_.begin(), tasks_.end(), [&](const TaskInfo& t) { return t.id == activeTaskId_; });
     if (!activeExists)
         activeTaskId_ = tasks_.isEmpty() ? 0 : tasks_.first().id;
@@ -119,6 +125,8 @@ int CurationSession::classPosition(qint64 taskId, qint64 classId) const
                     return i;
     return -1;
 }
+
+QColor CurationSession::classColour(qint64 classId) const { return colours_.value(classId, QColor(Qt::gray)); }
 
 QString CurationSession::className(qint64 taskId, qint64 classId) const
 {
@@ -259,6 +267,12 @@ void CurationSession::setClassRetired(qint64 classId, bool retired)
 void CurationSession::reorderClasses(qint64 taskId, const QVector<qint64>& classIdsInOrder)
 {
     catalogue().reorderClasses(taskId, classIdsInOrder);
+    afterTaskEdit();
+}
+
+void CurationSession::setClassColour(qint64 classId, const std::optional<QColor>& colour)
+{
+    ClassColourStore(catalogue()).setColour(classId, colour ? std::optional<quint32>(colour->rgb() & 0xFFFFFFu) : std::nullopt);
     afterTaskEdit();
 }
 

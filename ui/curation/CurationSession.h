@@ -5,6 +5,7 @@
 // change is announced through its signals.
 #include "core/catalogue/Catalogue.h"
 
+#include <QColor>
 #include <QHash>
 #include <QObject>
 #include <memory>
@@ -35,8 +36,10 @@ public:
     // Classes of the active task that can be assigned (not retired), in task order; digit k is
     // class k-1 of this list.
     QVector<ClassInfo> assignableClasses() const;
-    // Position of a class within its task (for its colour), -1 when unknown.
+    // Position of a class within its task, -1 when unknown.
     int classPosition(qint64 taskId, qint64 classId) const;
+    // The colour every view draws the class in (see ui/ClassColors.h); grey when unknown.
+    QColor classColour(qint64 classId) const;
     QString className(qint64 taskId, qint64 classId) const;
 
     const QHash<qint64, Label>& labels(qint64 taskId) const; // empty when unknown
@@ -59,6 +62,8 @@ public:
     void renameClass(qint64 classId, const QString& name);
     void setClassRetired(qint64 classId, bool retired);
     void reorderClasses(qint64 taskId, const QVector<qint64>& classIdsInOrder);
+    // Stores the curator's colour for a class; nullopt returns it to the default of its name.
+    void setClassColour(qint64 classId, const std::optional<QColor>& colour);
 
     QString author() const { return author_; }
 
@@ -80,6 +85,7 @@ private:
     QVector<TaskInfo> tasks_;
     qint64 activeTaskId_ = 0;
     QHash<qint64, QHash<qint64, Label>> labels_; // task id -> image id -> label
+    QHash<qint64, QColor> colours_;              // class id -> colour, every task
     QString author_;
 };
 

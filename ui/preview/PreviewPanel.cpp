@@ -194,7 +194,7 @@ void PreviewPanel::refreshText()
             if (l) {
                 value.clear();
                 if (l->classId) {
-                    const QColor c = classColor(session_->classPosition(task.id, *l->classId));
+                    const QColor c = session_->classColour(*l->classId);
                     value = QStringLiteral("<span style='background:%1;color:%2'>&nbsp;%3&nbsp;</span>")
                                 .arg(c.name(), textColorOn(c).name(), session_->className(task.id, *l->classId).toHtmlEscaped());
                 }

@@ -1,17 +1,20 @@
 #include "ui/tasks/TaskEditorDialog.h"
 
 #include "core/util/Error.h"
-#include "ui/ClassColors.h"
 #include "ui/curation/CurationSession.h"
 
 #include <QDialogButtonBox>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QColorDialog>
 #include <QInputDialog>
+#include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QMenu>
 #include <QPixmap>
 #include <QPushButton>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace exemplar::ui {
@@ -132,24 +135,91 @@ void TaskEditorDialog::reloadClasses()
         if (t.id != taskId)
             continue;
         int digit = 0;
-        for (int i = 0; i < t.classes.size(); ++i) {
-            const ClassInfo& c = t.classes[i];
-            QPixmap swatch(14, 14);
-            swatch.fill(classColor(i));
+        for (const ClassInfo& c : t.classes) {
             const QString text = c.retired ? tr("%1   (retired)").arg(c.name)
                                            : (++digit <= 9 ? QStringLiteral("%1   [%2]").arg(c.name).arg(digit) : c.name);
-            auto* item = new QListWidgetItem(QIcon(swatch), text);
+            // The row widget draws the text; the item keeps it for accessibility and tests.
+            auto* item = new QListWidgetItem;
+            item->setData(Qt::AccessibleTextRole, text);
             item->setData(Qt::UserRole, c.id);
             item->setData(Qt::UserRole + 1, c.name);
             item->setData(Qt::UserRole + 2, c.retired);
-            if (c.retired)
-                item->setForeground(palette().color(QPalette::PlaceholderText));
+            QWidget* row = classRow(c.id, text, c.retired);
+            item->setSizeHint(row->sizeHint());
             classes_->addItem(item);
+            classes_->setItemWidget(item, row);
         }
     }
     if (classes_->count() > 0)
         classes_->setCurrentRow(std::clamp(keepRow, 0, classes_->count() - 1));
     updateButtons();
+}
+
+QWidget* TaskEditorDialog::classRow(qint64 classId, const QString& text, bool retired)
+{
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(2, 1, 4, 1);
+    auto* swatch = new QToolButton;
+    swatch->setObjectName(QStringLiteral("classColour"));
+    const QColor colour = session_->classColour(classId);
+    QPixmap pm(16, 16);
+    pm.fill(colour);
+    swatch->setIcon(QIcon(pm));
+    swatch->setAutoRaise(true);
+    swatch->setToolTip(tr("Colour of this class in tiles, filters and charts (%1): click to change").arg(colour.name()));
+    swatch->setPopupMode(QToolButton::MenuButtonPopup);
+    auto* menu = new QMenu(swatch);
+    menu->addAction(tr("Use the default colour"), this, [this, classId] {
+        selectClassById(classId);
+        setSelectedClassColour(std::nullopt);
+    });
+    swatch->setMenu(menu);
+    connect(swatch, &QToolButton::clicked, this, [this, classId] { chooseColour(classId); });
+    auto* label = new QLabel(text);
+    if (retired)
+        label->setForegroundRole(QPalette::PlaceholderText);
+    label->setAttribute(Qt::WA_TransparentForMouseEvents); // clicks select the row underneath
+    layout->addWidget(swatch);
+    layout->addWidget(label, 1);
+    return row;
+}
+
+void TaskEditorDialog::selectClassById(qint64 classId)
+{
+    for (int i = 0; i < classes_->count(); ++i)
+        if (classes_->item(i)->data(Qt::UserRole).toLongLong() == classId)
+            classes_->setCurrentRow(i);
+}
+
+void TaskEditorDialog::chooseColour(qint64 classId)
+{
+    selectClassById(classId);
+    auto* item = classes_->currentItem();
+    if (!item)
+        return;
+    const QColor chosen = QColorDialog::getColor(session_->classColour(classId), this,
+                                                 tr("Colour of %1").arg(item->data(Qt::UserRole + 1).toString()));
+    if (chosen.isValid())
+        setSelectedClassColour(chosen);
+}
+
+QToolButton* TaskEditorDialog::colourButton(int row) const
+{
+    QWidget* w = row >= 0 && row < classes_->count() ? classes_->itemWidget(classes_->item(row)) : nullptr;
+    return w ? w->findChild<QToolButton*>(QStringLiteral("classColour")) : nullptr;
+}
+
+bool TaskEditorDialog::setSelectedClassColour(const std::optional<QColor>& colour)
+{
+    auto* item = classes_->currentItem();
+    if (!item)
+        return false;
+    const qint64 id = item->data(Qt::UserRole).toLongLong();
+    if (!run([&] { session_->setClassColour(id, colour); }))
+        return false;
+    reloadTasks();
+    return true;
 }
 
 void TaskEditorDialog::updateButtons()

@@ -1,10 +1,13 @@
 #pragma once
-// Edits tasks and their classes: create a task, add, rename, reorder and retire (or restore)
-// classes. Every edit goes to the catalogue at once; retiring keeps the labels.
+// Edits tasks and their classes: create a task, add, rename, reorder, recolour and retire (or
+// restore) classes. Every edit goes to the catalogue at once; retiring keeps the labels.
+#include <QColor>
 #include <QDialog>
+#include <optional>
 
 class QListWidget;
 class QPushButton;
+class QToolButton;
 
 namespace exemplar::ui {
 
@@ -23,12 +26,19 @@ public:
     bool renameSelectedClass(const QString& name);
     bool moveSelectedClass(int delta); // -1 up, +1 down
     bool toggleSelectedClassRetired();
+    // nullopt: back to the default colour of the class name.
+    bool setSelectedClassColour(const std::optional<QColor>& colour);
+    // The swatch button of a class row (opens a colour dialog; its menu resets the colour).
+    QToolButton* colourButton(int row) const;
     void selectClassRow(int row);
 
 private:
     void reloadTasks();
     void reloadClasses();
     void updateButtons();
+    QWidget* classRow(qint64 classId, const QString& text, bool retired);
+    void chooseColour(qint64 classId);
+    void selectClassById(qint64 classId);
     bool run(const std::function<void()>& edit);
 
     CurationSession* session_;
