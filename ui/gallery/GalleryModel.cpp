@@ -7,7 +7,7 @@
 namespace exemplar::ui {
 
 GalleryModel::GalleryModel(CurationSession* session, QObject* parent)
-    : QAbstractListModel(parent), session_(session), cache_(thumbnailCacheKiB)
+    : QAbstractListModel(parent), session_(session), cache_(thumbnailCacheKiB), sharp_(sharpCacheKiB)
 {
     flushTimer_.setSingleShot(true);
     flushTimer_.setInterval(15);
@@ -45,6 +45,8 @@ void GalleryModel::restartLoader()
     loader_.reset();
     cache_.clear();
     noThumbnail_.clear();
+    sharp_.clear();
+    noOriginal_.clear();
     loadedRows_.clear();
     if (!session_->isOpen())
         return;
@@ -147,6 +149,7 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const
         if (l->classId) {
             t.className = session_->className(task->id, *l->classId);
             t.classPosition = session_->classPosition(task->id, *l->classId);
+            t.colour = session_->classColour(*l->classId);
         }
         t.exemplar = l->exemplar;
         t.provenance = l->provenance;
@@ -168,14 +171,58 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const
     }
 }
 
+int GalleryModel::sharpSide(int devicePixels)
+{
+    constexpr int step = 64;
+    return std::min(ThumbnailLoader::maxDecodeSide, (devicePixels + step - 1) / step * step);
+}
+
+QImage GalleryModel::cachedSharp(qint64 imageId, int devicePixels) const
+{
+    // A larger decode serves a smaller tile as well (after zooming out).
+    for (int side = sharpSide(devicePixels); side <= ThumbnailLoader::maxDecodeSide; side += 64)
+        if (const QImage* img = sharp_.object(sharpKey(imageId, side)))
+            return *img;
+    return {};
+}
+
+QImage GalleryModel::thumbnail(const QModelIndex& index, int devicePixels) const
+{
+    if (!index.isValid() || index.row() >= ids_.size())
+        return {};
+    const qint64 id = ids_[index.row()];
+    const QImage* thumb = cache_.object(id);
+    const int stored = thumb ? std::max(thumb->width(), thumb->height()) : kThumbnailMaxSide;
+    // A thumbnail smaller than the stored maximum is the whole original: nothing sharper exists.
+    const bool wantSharp = devicePixels > stored && (!thumb || stored >= kThumbnailMaxSide) && !noOriginal_.contains(id);
+    if (wantSharp) {
+        const QImage sharp = cachedSharp(id, devicePixels);
+        if (!sharp.isNull())
+            return sharp;
+        if (loader_)
+            loader_->request(id, sharpSide(devicePixels));
+    }
+    if (thumb)
+        return *thumb;
+    // Requested last so that it is served first (newest first): something to show at once.
+    if (loader_ && !noThumbnail_.contains(id))
+        loader_->request(id);
+    return {};
+}
+
 int GalleryModel::pendingThumbnails() const { return loader_ ? loader_->pending() : 0; }
 
-void GalleryModel::onLoaded(qint64 imageId, const QImage& image)
+void GalleryModel::onLoaded(qint64 imageId, int maxSide, const QImage& image)
 {
-    if (image.isNull())
+    const qsizetype kib = std::max<qsizetype>(1, image.sizeInBytes() / 1024);
+    if (maxSide > 0 && image.isNull())
+        noOriginal_.insert(imageId);
+    else if (maxSide > 0)
+        sharp_.insert(sharpKey(imageId, maxSide), new QImage(image), kib);
+    else if (image.isNull())
         noThumbnail_.insert(imageId);
     else
-        cache_.insert(imageId, new QImage(image), std::max<qsizetype>(1, image.sizeInBytes() / 1024));
+        cache_.insert(imageId, new QImage(image), kib);
     const int row = rowOf(imageId);
     if (row >= 0)
         loadedRows_.insert(row);

@@ -3,7 +3,36 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/util/Error.h"
 
+#include <QImageReader>
+#include <algorithm>
+
 namespace exemplar::ui {
+
+namespace {
+
+QImage storedThumbnail(const Catalogue& catalogue, qint64 imageId)
+{
+    QImage image;
+    const QByteArray jpeg = catalogue.thumbnail(imageId);
+    if (!jpeg.isEmpty())
+        image.loadFromData(jpeg, "JPG");
+    return image;
+}
+
+QImage decodedOriginal(const Catalogue& catalogue, qint64 imageId, int maxSide)
+{
+    const auto record = catalogue.image(imageId);
+    if (!record)
+        return {};
+    QImageReader reader(record->absolutePath);
+    reader.setAutoTransform(true); // as the stored thumbnail was made: EXIF orientation applied
+    const QSize size = reader.size();
+    if (size.isValid() && std::max(size.width(), size.height()) > maxSide)
+        reader.setScaledSize(size.scaled(maxSide, maxSide, Qt::KeepAspectRatio));
+    return reader.read();
+}
+
+} // namespace
 
 ThumbnailLoader::ThumbnailLoader(const QString& cataloguePath, QObject* parent) : QThread(parent), path_(cataloguePath) {}
 
@@ -13,15 +42,16 @@ ThumbnailLoader::~ThumbnailLoader()
     wait();
 }
 
-void ThumbnailLoader::request(qint64 imageId)
+void ThumbnailLoader::request(qint64 imageId, int maxSide)
 {
+    const Request r{imageId, std::clamp(maxSide, 0, maxDecodeSide)};
     QMutexLocker lock(&mutex_);
-    if (stopping_ || queued_.contains(imageId))
+    if (stopping_ || queued_.contains(keyOf(r)))
         return;
-    queued_.insert(imageId);
-    queue_.push_back(imageId);
+    queued_.insert(keyOf(r));
+    queue_.push_back(r);
     while (queue_.size() > static_cast<size_t>(maxQueued)) {
-        queued_.remove(queue_.front());
+        queued_.remove(keyOf(queue_.front()));
         queue_.pop_front();
     }
     wake_.wakeOne();
@@ -50,28 +80,28 @@ void ThumbnailLoader::run()
         return;
     }
     for (;;) {
-        qint64 id = 0;
+        Request r;
         {
             QMutexLocker lock(&mutex_);
             while (queue_.empty() && !stopping_)
                 wake_.wait(&mutex_);
             if (stopping_)
                 return;
-            id = queue_.back();
+            r = queue_.back();
             queue_.pop_back();
         }
         QImage image;
         try {
-            const QByteArray jpeg = catalogue->thumbnail(id);
-            if (!jpeg.isEmpty() && image.loadFromData(jpeg, "JPG"))
+            image = r.maxSide > 0 ? decodedOriginal(*catalogue, r.imageId, r.maxSide) : storedThumbnail(*catalogue, r.imageId);
+            if (!image.isNull())
                 // Premultiplied ARGB is what the raster paint engine blends fastest.
                 image = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
         } catch (const Error&) {
             image = QImage(); // a vanished row paints as "no thumbnail"
         }
-        Q_EMIT loaded(id, image);
+        Q_EMIT loaded(r.imageId, r.maxSide, image);
         QMutexLocker lock(&mutex_);
-        queued_.remove(id);
+        queued_.remove(keyOf(r));
     }
 }
 

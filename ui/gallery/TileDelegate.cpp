@@ -51,12 +51,17 @@ void TileDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, const 
     p->drawRoundedRect(tile, 6, 6);
 
     const QRect thumbBox(tile.left() + kPad - 1, tile.top() + kPad - 1, side_, side_);
-    const QImage img = index.data(GalleryModel::ThumbnailRole).value<QImage>();
+    // Asked for in device pixels, so a high-density screen or a zoomed tile gets a picture with as
+    // many pixels as the tile shows, not an enlarged thumbnail.
+    const qreal dpr = p->device() ? p->device()->devicePixelRatioF() : 1.0;
+    const auto* gallery = qobject_cast<const GalleryModel*>(index.model());
+    const QImage img = gallery ? gallery->thumbnail(index, qCeil(side_ * dpr))
+                               : index.data(GalleryModel::ThumbnailRole).value<QImage>();
     if (!img.isNull()) {
         const QSize fitted = img.size().scaled(thumbBox.size(), Qt::KeepAspectRatio);
         const QRect target(thumbBox.center().x() - fitted.width() / 2 + 1, thumbBox.center().y() - fitted.height() / 2 + 1,
                            fitted.width(), fitted.height());
-        p->setRenderHint(QPainter::SmoothPixmapTransform, side_ < img.width());
+        p->setRenderHint(QPainter::SmoothPixmapTransform, qRound(fitted.width() * dpr) != img.width());
         p->drawImage(target, img);
     } else {
         p->setBrush(pal.color(QPalette::AlternateBase));
@@ -71,7 +76,7 @@ void TileDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, const 
     if (labelVar.isValid()) {
         const TileLabel label = labelVar.value<TileLabel>();
         if (label.classPosition >= 0) {
-            const QColor colour = classColor(label.classPosition);
+            const QColor colour = label.colour;
             QFont chipFont = small;
             chipFont.setBold(true);
             const QFontMetrics cfm(chipFont);
