@@ -5,7 +5,10 @@
 #include "ui/gallery/FilterPanel.h"
 #include "core/catalogue/FaceStore.h"
 
+#include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
+#include <functional>
 #include "ui/balance/QCustomPlotInclude.h"
 
 using namespace exemplar;
@@ -175,6 +178,65 @@ private Q_SLOTS:
             QVERIFY(q <= previous);
             previous = q;
         }
+    }
+
+    void searchFieldFiltersByLabelProvenanceAndAttributes()
+    {
+        StudioFixture f(150);
+        const TaskInfo expr = f.task(QStringLiteral("expression"));
+        const TaskInfo glasses = f.task(QStringLiteral("glasses"));
+        Catalogue disk = f.reopen();
+        const QHash<qint64, Label> e = disk.labelsOfTask(expr.id), g = disk.labelsOfTask(glasses.id);
+        QHash<qint64, double> quality;
+        QHash<qint64, QString> labeler;
+        const QVector<ImageRecord> all = disk.allImages();
+        for (const ImageRecord& r : all)
+            for (const AttributeValue& a : disk.attributes(r.id)) {
+                if (a.name == QLatin1String("quality"))
+                    quality[r.id] = a.value.toDouble();
+                else if (a.name == QLatin1String("labeler"))
+                    labeler[r.id] = a.value.toString();
+            }
+        const qint64 happiness = expr.classByName(QStringLiteral("happiness"))->id;
+        const qint64 noGlasses = glasses.classByName(QStringLiteral("no glasses"))->id;
+        ui::FilterPanel* filters = f.view()->filters();
+        auto expect = [&](const QString& text, const std::function<bool(qint64)>& keep) {
+            QVERIFY2(filters->setSearchText(text), qPrintable(filters->searchErrors()));
+            QVERIFY(filters->searchErrors().isEmpty());
+            QSet<qint64> expected;
+            for (const ImageRecord& r : all)
+                if (keep(r.id))
+                    expected.insert(r.id);
+            QVERIFY2(!expected.isEmpty() && expected.size() < 150, qPrintable(text)); // the case discriminates
+            QCOMPARE(rowsOf(f.model()), expected);
+        };
+        auto cls = [](const QHash<qint64, Label>& l, qint64 id) { return l.contains(id) ? l[id].classId : std::nullopt; };
+        expect(QStringLiteral("happiness exemplar:no"), [&](qint64 id) { return cls(e, id) == happiness && !e[id].exemplar; });
+        expect(QStringLiteral("provenance:curator"), [&](qint64 id) { return e.contains(id) && e[id].provenance == Provenance::Curator; });
+        expect(QStringLiteral("unlabelled glasses:\"no glasses\""), [&](qint64 id) { return !cls(e, id) && cls(g, id) == noGlasses; });
+        expect(QStringLiteral("quality>0.6 labeler:ANA"), [&](qint64 id) { return quality[id] > 0.6 && labeler[id] == QLatin1String("ana"); });
+        expect(QStringLiteral("bea_lind -happiness"), [&](qint64 id) {
+            return f.model()->relativePath(id).startsWith(QStringLiteral("Bea_Lind_")) && cls(e, id) != happiness;
+        });
+
+        // A mistake is explained next to the field and the gallery stays as it was.
+        const QSet<qint64> shown = rowsOf(f.model());
+        QVERIFY(!filters->setSearchText(QStringLiteral("class:angry qualty>3")));
+        const QString errors = filters->searchErrors();
+        QVERIFY2(errors.contains(QStringLiteral("no class 'angry'")) && errors.contains(QStringLiteral("anger")), qPrintable(errors));
+        QVERIFY2(errors.contains(QStringLiteral("unknown field 'qualty'")), qPrintable(errors));
+        auto* errorLabel = filters->findChild<QLabel*>(QStringLiteral("gallerySearchError"));
+        QVERIFY(errorLabel && errorLabel->isVisible());
+        QCOMPARE(rowsOf(f.model()), shown);
+
+        // Typing goes through the same path after the pause.
+        auto* field = filters->findChild<QLineEdit*>(QStringLiteral("gallerySearch"));
+        QVERIFY(field);
+        field->clear();
+        QTest::keyClicks(field, QStringLiteral("unlabelled"));
+        const int unlabelled = static_cast<int>(std::count_if(all.begin(), all.end(), [&](const ImageRecord& r) { return !cls(e, r.id); }));
+        QTRY_COMPARE(f.model()->rowCount(), unlabelled);
+        QVERIFY(!errorLabel->isVisible());
     }
 
     void thumbnailsLoadOffTheGuiThread()

@@ -1,7 +1,11 @@
 // Drives the curation window with the keyboard (digits, E, 0, arrows, multi-selection, undo/redo)
 // and checks what the catalogue stored, through a separate connection.
 #include "UiTestSupport.h"
+#include "ui/gallery/FilterPanel.h"
 #include "ui/preview/PreviewPanel.h"
+
+#include <QSignalSpy>
+#include <functional>
 
 using namespace exemplar;
 using namespace exemplar::test;
@@ -173,6 +177,69 @@ private Q_SLOTS:
         QCOMPARE(tile.isValid() && tile.value<ui::TileLabel>().classPosition >= 0, original && original->classId);
         QTest::keyClick(f.gallery(), Qt::Key_Y, Qt::ControlModifier);
         QCOMPARE(*f.reopen().label(id, expr.id)->classId, expr.classes[4].id);
+    }
+
+    void unlabelledAndClassKeysMoveWithinWhatIsShown()
+    {
+        StudioFixture f(200);
+        const TaskInfo expr = f.task(QStringLiteral("expression"));
+        const QHash<qint64, Label> labels = f.reopen().labelsOfTask(expr.id);
+        const int changesBefore = static_cast<int>(f.reopen().changes(1000).size());
+        // A search hides most faces: the keys must only visit what is shown.
+        QVERIFY(f.view()->filters()->setSearchText(QStringLiteral("-Alex -file:bea")));
+        const int shown = f.model()->rowCount();
+        QVERIFY(shown > 100 && shown < 200);
+        auto rowsWhere = [&](const std::function<bool(const std::optional<Label>&)>& keep) {
+            QVector<int> rows;
+            for (int r = 0; r < shown; ++r) {
+                const qint64 id = f.model()->imageIdAt(r);
+                if (keep(labels.contains(id) ? std::optional<Label>(labels[id]) : std::nullopt))
+                    rows << r;
+            }
+            return rows;
+        };
+        const QVector<int> unlabelled = rowsWhere([](const auto& l) { return !l || !l->classId; });
+        QVERIFY(unlabelled.size() >= 3);
+        auto inView = [&] {
+            return f.gallery()->viewport()->rect().intersects(f.gallery()->visualRect(f.gallery()->currentIndex()));
+        };
+
+        f.gallery()->selectRow(0);
+        for (int row : unlabelled) { // forward through every unlabelled face...
+            if (row == 0)
+                continue; // the current face is not "next"
+            QTest::keyClick(f.gallery(), Qt::Key_U);
+            QCOMPARE(f.gallery()->currentIndex().row(), row);
+            QVERIFY(inView());
+        }
+        QTest::keyClick(f.gallery(), Qt::Key_U); // ...then round to the first again
+        QCOMPARE(f.gallery()->currentIndex().row(), unlabelled.first());
+        QTest::keyClick(f.gallery(), Qt::Key_U, Qt::ShiftModifier); // and back, wrapping the other way
+        QCOMPARE(f.gallery()->currentIndex().row(), unlabelled.last());
+        QVERIFY(inView());
+        QTest::keyClick(f.gallery(), Qt::Key_U, Qt::ShiftModifier);
+        QCOMPARE(f.gallery()->currentIndex().row(), unlabelled[unlabelled.size() - 2]);
+
+        // Alt+3: the third assignable class, numbered as the labelling digits are.
+        const qint64 third = f.session()->assignableClasses()[2].id;
+        const QVector<int> ofThird = rowsWhere([&](const auto& l) { return l && l->classId == third; });
+        QVERIFY(ofThird.size() >= 2);
+        f.gallery()->selectRow(shown - 1);
+        for (int k = 0; k <= ofThird.size(); ++k) {
+            QTest::keyClick(f.gallery(), Qt::Key_3, Qt::AltModifier);
+            QCOMPARE(f.gallery()->currentIndex().row(), ofThird[k % ofThird.size()]);
+            QVERIFY(inView());
+        }
+        QCOMPARE(f.reopen().changes(1000).size(), changesBefore); // moving never labels
+
+        // Nothing of that class among the shown faces: the face stays and the status bar says why.
+        f.view()->filters()->setClassFilter(f.session()->assignableClasses()[0].id);
+        f.gallery()->selectRow(0);
+        QSignalSpy said(f.session(), &ui::CurationSession::message);
+        QTest::keyClick(f.gallery(), Qt::Key_3, Qt::AltModifier);
+        QCOMPARE(f.gallery()->currentIndex().row(), 0);
+        QCOMPARE(said.size(), 1);
+        QVERIFY(said.first().first().toString().contains(f.session()->assignableClasses()[2].name));
     }
 
     void switchingTaskLabelsThatTask()

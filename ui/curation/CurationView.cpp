@@ -88,6 +88,8 @@ CurationView::CurationView(CurationSession* session, StudioSettings* settings, Q
     connect(balance_, &BalanceChart::classClicked, this, [this](qint64 classId) { filters_->setClassFilter(classId); });
     connect(gallery_, &GalleryView::digitPressed, this, &CurationView::assignDigit);
     connect(gallery_, &GalleryView::exemplarKeyPressed, this, &CurationView::toggleExemplar);
+    connect(gallery_, &GalleryView::nextUnlabelledRequested, this, &CurationView::goToNextUnlabelled);
+    connect(gallery_, &GalleryView::nextOfClassRequested, this, &CurationView::goToNextOfClass);
     connect(gallery_, &GalleryView::tileSizeChanged, this, [this](int side) { settings_->setThumbnailSize(side); });
     connect(gallery_->selectionModel(), &QItemSelectionModel::currentChanged, this, &CurationView::onCurrentChanged);
     connect(gallery_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CurationView::statusChanged);
@@ -135,6 +137,54 @@ void CurationView::toggleExemplar()
     } catch (const Error& e) {
         Q_EMIT session_->message(e.message());
     }
+}
+
+bool CurationView::goToNextUnlabelled(bool backwards)
+{
+    const auto task = session_->activeTask();
+    if (!task)
+        return false;
+    return goToNext(
+        [&](qint64 id) {
+            const auto l = session_->label(id, task->id);
+            return !l || !l->classId;
+        },
+        backwards, tr("No unlabelled face among the %n shown", nullptr, model_->rowCount()));
+}
+
+bool CurationView::goToNextOfClass(int digit, bool backwards)
+{
+    const auto task = session_->activeTask();
+    const QVector<ClassInfo> classes = session_->assignableClasses();
+    if (!task || digit < 1 || digit > classes.size())
+        return false;
+    const ClassInfo cls = classes[digit - 1];
+    return goToNext(
+        [&](qint64 id) {
+            const auto l = session_->label(id, task->id);
+            return l && l->classId == cls.id;
+        },
+        backwards, tr("No face of %1 among the %n shown", nullptr, model_->rowCount()).arg(cls.name));
+}
+
+bool CurationView::goToNext(const std::function<bool(qint64)>& matches, bool backwards, const QString& noneMessage)
+{
+    const int n = model_->rowCount();
+    const QModelIndex current = gallery_->currentIndex();
+    // Without a current face, the search starts before the first (or after the last) row.
+    const int from = current.isValid() ? current.row() : (backwards ? n : -1);
+    const int step = backwards ? -1 : 1;
+    for (int k = 1; k <= n && n > 0; ++k) {
+        const int row = ((from + step * k) % n + n) % n;
+        if (row == from)
+            break; // back where we started: the current face does not count as "next"
+        if (matches(model_->imageIdAt(row))) {
+            gallery_->selectRow(row);
+            return true;
+        }
+    }
+    Q_EMIT session_->message(noneMessage);
+    return false;
 }
 
 void CurationView::applyFilters()

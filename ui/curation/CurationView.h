@@ -2,6 +2,7 @@
 // The curation view: filters | thumbnail gallery | preview over class balance, in splitters, plus
 // the keyboard labelling that ties them together (digits, E, undo/redo through the session).
 #include <QWidget>
+#include <functional>
 
 class QLabel;
 class QSplitter;
@@ -34,6 +35,11 @@ public:
     void assignDigit(int digit);
     void toggleExemplar();
     void applyFilters(); // re-runs the query, keeping the current face when it still matches
+    // Moves to the next (or previous) shown face after the current one that has no class for the
+    // active task, or the digit-th assignable class; wraps around, scrolls it into view. Returns
+    // false (and says so in the status bar) when no shown face qualifies.
+    bool goToNextUnlabelled(bool backwards = false);
+    bool goToNextOfClass(int digit, bool backwards = false);
 
     // Shows exactly these faces, in this order, under a chip "caption (n) [x]"; the chip's close
     // button (or any filter change) returns to the filtered gallery.
@@ -50,6 +56,7 @@ Q_SIGNALS:
 
 private:
     void onCurrentChanged();
+    bool goToNext(const std::function<bool(qint64 imageId)>& matches, bool backwards, const QString& noneMessage);
 
     CurationSession* session_;
     StudioSettings* settings_;

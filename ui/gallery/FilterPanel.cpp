@@ -1,6 +1,6 @@
 #include "ui/gallery/FilterPanel.h"
 
-#include "ui/ClassColors.h"
+#include "core/catalogue/GallerySearch.h"
 #include "ui/curation/CurationSession.h"
 
 #include <QCheckBox>
@@ -34,9 +34,17 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
     layout->setContentsMargins(6, 6, 6, 6);
 
     search_ = new QLineEdit;
-    search_->setPlaceholderText(tr("Search file names…"));
+    search_->setObjectName(QStringLiteral("gallerySearch"));
+    search_->setPlaceholderText(tr("Search: sadness age>40 …"));
+    search_->setToolTip(search::syntaxSummary() + tr("\nFull reference: docs/search.md"));
     search_->setClearButtonEnabled(true);
     layout->addWidget(search_);
+    searchError_ = new QLabel;
+    searchError_->setObjectName(QStringLiteral("gallerySearchError"));
+    searchError_->setWordWrap(true);
+    searchError_->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    searchError_->hide();
+    layout->addWidget(searchError_);
 
     auto* labelsBox = new QGroupBox(tr("Labels"));
     auto* labelsForm = new QFormLayout(labelsBox);
@@ -96,7 +104,10 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
 
     searchDelay_.setSingleShot(true);
     searchDelay_.setInterval(250);
-    connect(&searchDelay_, &QTimer::timeout, this, &FilterPanel::emitChanged);
+    connect(&searchDelay_, &QTimer::timeout, this, [this] {
+        if (interpretSearch())
+            emitChanged();
+    });
     connect(search_, &QLineEdit::textChanged, this, [this] { searchDelay_.start(); });
     connect(classCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
     connect(provenanceCombo_, &QComboBox::currentIndexChanged, this, &FilterPanel::emitChanged);
@@ -125,12 +136,18 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
     connect(session_, &CurationSession::opened, this, [this] {
         rebuildAttributes();
         rebuildTaskDependent();
+        interpretSearch();
     });
+    // Bare class names, class: and unlabelled mean the active task: read the text again.
     connect(session_, &CurationSession::activeTaskChanged, this, [this] {
         rebuildTaskDependent();
+        interpretSearch();
         emitChanged();
     });
-    connect(session_, &CurationSession::tasksChanged, this, &FilterPanel::rebuildTaskDependent);
+    connect(session_, &CurationSession::tasksChanged, this, [this] {
+        rebuildTaskDependent();
+        interpretSearch();
+    });
     rebuildAttributes();
     rebuildTaskDependent();
 }
@@ -146,7 +163,7 @@ void FilterPanel::rebuildTaskDependent()
         classCombo_->addItem(tr("Unlabelled"), Unlabelled);
         for (int i = 0; i < task->classes.size(); ++i) {
             const ClassInfo& c = task->classes[i];
-            classCombo_->addItem(swatch(classColor(i)), c.retired ? tr("%1 (retired)").arg(c.name) : c.name, c.id);
+            classCombo_->addItem(swatch(session_->classColour(c.id)), c.retired ? tr("%1 (retired)").arg(c.name) : c.name, c.id);
         }
     }
     const int at = classCombo_->findData(keep);
@@ -165,8 +182,9 @@ void FilterPanel::rebuildAttributes()
     sortCombo_->clear();
     sortCombo_->addItem(tr("Import order"), QStringLiteral(":import"));
     sortCombo_->addItem(tr("File name"), QStringLiteral(":name"));
+    attributeNames_ = session_->isOpen() ? session_->catalogue().attributeNames() : QStringList();
     if (session_->isOpen())
-        for (const QString& name : session_->catalogue().attributeNames()) {
+        for (const QString& name : std::as_const(attributeNames_)) {
             sortCombo_->addItem(name, name);
             if (session_->catalogue().attributeRange(name)) // numeric: can be range-filtered
                 attributeCombo_->addItem(name, name);
@@ -196,7 +214,7 @@ ImageQuery FilterPanel::query() const
         q.exemplarsOnly = exemplarsOnly_->isChecked();
         q.provenance = provenanceFromName(provenanceCombo_->currentData().toString());
     }
-    q.fileNameContains = search_->text().trimmed();
+    q.conditions = searchConditions_;
     const QString face = faceCombo_->currentData().toString();
     if (face == QLatin1String("none"))
         q.faceStatuses = {QStringLiteral("none"), QStringLiteral("failed")}; // failed: could not be read
@@ -237,13 +255,34 @@ void FilterPanel::setProvenance(std::optional<Provenance> p)
     provenanceCombo_->setCurrentIndex(std::max(0, provenanceCombo_->findData(p ? provenanceName(*p) : QString())));
 }
 
-void FilterPanel::setFileNameFilter(const QString& text)
+bool FilterPanel::interpretSearch()
+{
+    search::Context context;
+    context.tasks = session_->tasks();
+    if (const auto task = session_->activeTask())
+        context.activeTaskId = task->id;
+    context.attributeNames = attributeNames_;
+    const search::Result result = search::interpret(search_->text(), context);
+    searchError_->setText(result.errors.join(QLatin1Char('\n')));
+    searchError_->setVisible(!result.ok());
+    search_->setStyleSheet(result.ok() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #b3261e; }"));
+    if (result.ok())
+        searchConditions_ = result.conditions;
+    return result.ok();
+}
+
+QString FilterPanel::searchErrors() const { return searchError_->text(); }
+
+bool FilterPanel::setSearchText(const QString& text)
 {
     quiet_ = true;
     search_->setText(text);
     quiet_ = false;
     searchDelay_.stop();
-    emitChanged();
+    const bool ok = interpretSearch();
+    if (ok)
+        emitChanged();
+    return ok;
 }
 
 void FilterPanel::setAttributeRange(const QString& name, std::optional<double> min, std::optional<double> max)
@@ -274,6 +313,7 @@ void FilterPanel::reset()
 {
     quiet_ = true;
     search_->clear();
+    interpretSearch();
     classCombo_->setCurrentIndex(0);
     provenanceCombo_->setCurrentIndex(0);
     exemplarsOnly_->setChecked(false);

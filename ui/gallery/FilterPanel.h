@@ -1,6 +1,8 @@
 #pragma once
 // The gallery's filter and sort controls. It turns its widgets into an ImageQuery for the active
-// task and announces every change (the file-name search after a short typing pause).
+// task and announces every change (the search field after a short typing pause). The search field
+// speaks the language of core/catalogue/GallerySearch.h; a query it cannot use is explained under
+// the field and leaves the gallery as it was.
 #include "core/catalogue/Types.h"
 
 #include <QTimer>
@@ -9,6 +11,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 
@@ -33,7 +36,11 @@ public:
     // Face detection filter: "" (any), "none" (no face found or unreadable), "several", "found"
     // (a face found in a larger photo), "tight_crop", "unchecked".
     void setFaceFilter(const QString& key);
-    void setFileNameFilter(const QString& text); // applied at once (no typing delay)
+    // The search field's text (words, class:…, age>40, …), applied at once (no typing delay).
+    // Returns false when the text has errors (shown under the field; the gallery is unchanged).
+    bool setSearchText(const QString& text);
+    void setFileNameFilter(const QString& text) { setSearchText(text); }
+    QString searchErrors() const; // empty when the search text is valid
     void setAttributeRange(const QString& name, std::optional<double> min, std::optional<double> max);
     void setSort(ImageQuery::Sort sort, const QString& attribute = {}, bool descending = false);
     void reset();
@@ -46,6 +53,8 @@ private:
     void rebuildTaskDependent();
     void rebuildAttributes();
     void emitChanged();
+    // Reads the search text against the current tasks and attributes; true when it is usable.
+    bool interpretSearch();
 
     CurationSession* session_;
     QComboBox* classCombo_;
@@ -53,6 +62,9 @@ private:
     QComboBox* provenanceCombo_;
     QComboBox* faceCombo_;
     QLineEdit* search_;
+    QLabel* searchError_;
+    QVector<SearchCondition> searchConditions_; // of the last valid search text
+    QStringList attributeNames_;
     QComboBox* attributeCombo_;
     QDoubleSpinBox* minSpin_;
     QDoubleSpinBox* maxSpin_;

@@ -83,6 +83,18 @@ void GalleryView::keyPressEvent(QKeyEvent* event)
             return;
         }
     }
+    // U rather than N: N would read as "next" of anything, and letters other than E are free.
+    if (event->key() == Qt::Key_U && (mods == Qt::NoModifier || mods == Qt::ShiftModifier)) {
+        Q_EMIT nextUnlabelledRequested(mods == Qt::ShiftModifier);
+        event->accept();
+        return;
+    }
+    // Alt+digit: the digit names the class exactly as it does for labelling.
+    if (mods == Qt::AltModifier && event->key() >= Qt::Key_1 && event->key() <= Qt::Key_9) {
+        Q_EMIT nextOfClassRequested(event->key() - Qt::Key_0, false);
+        event->accept();
+        return;
+    }
     if (mods == Qt::ControlModifier && (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal)) {
         setTileSize(tileSize() + 16);
         return;

@@ -1,7 +1,7 @@
 #pragma once
 // The virtualised thumbnail grid: a QListView in icon mode with uniform tiles (only the visible
-// tiles are ever painted or loaded). Digits and E are turned into labelling requests; Ctrl+wheel
-// and Ctrl +/- zoom.
+// tiles are ever painted or loaded). Digits and E are turned into labelling requests, U / Shift+U
+// and Alt+digit into "go to the next face that ..." requests; Ctrl+wheel and Ctrl +/- zoom.
 #include <QListView>
 
 namespace exemplar::ui {
@@ -23,6 +23,8 @@ public:
 Q_SIGNALS:
     void digitPressed(int digit); // 0..9
     void exemplarKeyPressed();
+    void nextUnlabelledRequested(bool backwards);      // U, Shift+U
+    void nextOfClassRequested(int digit, bool backwards); // Alt+1..9
     void tileSizeChanged(int side);
 
 protected:
