@@ -40,10 +40,9 @@ int runRelink(const QStringList& args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
     int code = kExitOk;
     if (!parseArguments(parser, QStringLiteral("relink"),
-                        QStringLiteral("Points the images under a moved folder OLD to the same files under NEW. Labels, "
-                                       "their history, identities, face boxes, scores and runs stay attached (image ids "
-                                       "don't change). Says how many files are found in NEW and refuses when none is, "
-                                       "unless --force. One transaction: a failed relink changes nothing."),
+                        QStringLiteral("Points the images under a moved folder OLD to the same files under NEW; labels, "
+                                       "history, scores and runs stay attached. Says how many files are found in NEW and "
+                                       "refuses when none is (unless --force); a failed relink changes nothing."),
                         args, code))
         return code;
     const QString catalog = requireCatalogPath(parser);
