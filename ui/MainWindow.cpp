@@ -3,29 +3,30 @@
 #include "ui/mining/MiningPanel.h"
 
 #include "core/util/Error.h"
+#include "ui/ElidedLabel.h"
 #include "ui/HelpOverlay.h"
+#include "ui/MissingFilesBanner.h"
 #include "ui/StudioSettings.h"
 #include "ui/curation/CurationSession.h"
 #include "ui/curation/CurationView.h"
 #include "ui/gallery/FilterPanel.h"
 #include "ui/gallery/GalleryModel.h"
 #include "ui/gallery/GalleryView.h"
-#include "ui/import/ImportDialog.h"
 #include "ui/tasks/TaskEditorDialog.h"
 
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 #include <cstdio>
 
 // Resources of a static library must be registered explicitly (outside any namespace).
@@ -35,6 +36,14 @@ namespace exemplar::ui {
 
 namespace {
 QIcon icon(const char* name) { return QIcon(QStringLiteral(":/exemplar/icons/%1.svg").arg(QLatin1String(name))); }
+
+// The toolbar shows a short text; the tooltip says what the button does and its shortcut.
+void setToolbarTexts(QAction* action, const QString& shortText, const QString& tip)
+{
+    action->setIconText(shortText);
+    const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+    action->setToolTip(keys.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, keys));
+}
 } // namespace
 
 MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
@@ -43,8 +52,16 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     initStudioResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(icon("exemplar"));
+    setAcceptDrops(true); // a folder dropped anywhere on the window is imported (MainWindowFiles.cpp)
     stack_ = new QStackedWidget;
-    setCentralWidget(stack_);
+    banner_ = new MissingFilesBanner;
+    auto* central = new QWidget;
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(banner_);
+    centralLayout->addWidget(stack_, 1);
+    setCentralWidget(central);
     curation_ = new CurationView(session_, settings_);
     help_ = new HelpOverlay(this);
 
@@ -53,9 +70,11 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     TrainingStudio::install(this); // views "monitor", "evaluation", "runs" and the Training menu
     installMiningPanel(this);      // "Find exemplars" dock and the Mining menu (after training: it uses it)
 
-    countsLabel_ = new QLabel;
-    selectionLabel_ = new QLabel;
-    thumbsLabel_ = new QLabel;
+    // Gallery facts: shown only while the gallery is the current view (hidden on training views).
+    countsLabel_ = new ElidedLabel;
+    countsLabel_->setObjectName(QStringLiteral("facesShownLabel"));
+    selectionLabel_ = new ElidedLabel;
+    thumbsLabel_ = new ElidedLabel;
     statusBar()->addPermanentWidget(selectionLabel_);
     statusBar()->addPermanentWidget(countsLabel_);
     statusBar()->addPermanentWidget(thumbsLabel_);
@@ -68,6 +87,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     connect(session_, &CurationSession::opened, this, [this] {
         refreshTaskCombo();
         refreshTitle();
+        checkImageFolders();
     });
     connect(session_, &CurationSession::tasksChanged, this, &MainWindow::refreshTaskCombo);
     connect(session_, &CurationSession::activeTaskChanged, this, &MainWindow::refreshTaskCombo);
@@ -75,8 +95,14 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     connect(curation_->model(), &GalleryModel::queryFailed, this, &MainWindow::reportError);
     connect(curation_->model(), &GalleryModel::thumbnailsArrived, this, &MainWindow::refreshStatus);
     connect(curation_->gallery(), &GalleryView::tileSizeChanged, zoom_, &QSlider::setValue);
+    connect(stack_, &QStackedWidget::currentChanged, this, &MainWindow::refreshStatus);
+    connect(banner_, &MissingFilesBanner::locateRequested, this, &MainWindow::locateMissingFolder);
 
-    resize(1440, 900);
+    // Never larger than the screen: a laptop's 1366x768 gets a window that fits, not 1440x900.
+    QSize initial(1440, 900);
+    if (const QScreen* s = screen())
+        initial = initial.boundedTo(s->availableGeometry().size());
+    resize(initial);
     if (!settings_->windowGeometry().isEmpty())
         restoreGeometry(settings_->windowGeometry());
     if (!settings_->windowState().isEmpty())
@@ -84,6 +110,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent)
     refreshTaskCombo();
     refreshTitle();
     refreshStatus();
+    refreshRecentMenu();
     undo_->setEnabled(false);
     redo_->setEnabled(false);
 }
@@ -92,20 +119,7 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildActions()
 {
-    auto* file = menuBar()->addMenu(tr("&File"));
-    auto* newAct = file->addAction(icon("new"), tr("&New catalogue…"), QKeySequence::New, this, &MainWindow::chooseAndCreate);
-    auto* openAct = file->addAction(icon("open"), tr("&Open catalogue…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
-    recentMenu_ = file->addMenu(tr("Open &recent"));
-    connect(recentMenu_, &QMenu::aboutToShow, this, [this] {
-        recentMenu_->clear();
-        for (const QString& path : settings_->recentCatalogues())
-            recentMenu_->addAction(path, this, [this, path] { openCatalogue(path); });
-    });
-    file->addSeparator();
-    auto* importAct = file->addAction(icon("import"), tr("&Import photos…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
-                                      &MainWindow::importPhotos);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    buildFileMenu(menuBar()->addMenu(tr("&File")));
 
     auto* edit = menuBar()->addMenu(tr("&Edit"));
     undo_ = edit->addAction(icon("undo"), tr("&Undo label change"), this, [this] {
@@ -137,8 +151,8 @@ void MainWindow::buildActions()
     advance->setChecked(settings_->advanceAfterLabel());
     connect(advance, &QAction::toggled, this, [this](bool on) { settings_->setAdvanceAfterLabel(on); });
     label->addSeparator();
-    auto* tasksAct = label->addAction(icon("tasks"), tr("Edit &tasks and classes…"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
-                                      &MainWindow::editTasks);
+    tasksAct_ = label->addAction(icon("tasks"), tr("Edit &tasks and classes…"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                                 &MainWindow::editTasks);
 
     viewsMenu_ = menuBar()->addMenu(tr("&View"));
     viewsMenu_->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this,
@@ -148,53 +162,69 @@ void MainWindow::buildActions()
     viewsMenu_->addSeparator();
 
     auto* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(icon("help"), tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
+    helpAct_ = help->addAction(icon("help"), tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
     help->addAction(tr("&About Exemplar"), this, [this] {
         QMessageBox::about(this, tr("About Exemplar"),
                            tr("<b>Exemplar %1</b><br>Curate face photos and train expression classifiers.")
                                .arg(QStringLiteral(EXEMPLAR_VERSION)));
     });
+    buildToolBar();
+}
 
-    auto* bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->setMovable(false);
-    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    bar->setIconSize(QSize(20, 20));
-    bar->addAction(openAct);
-    bar->addAction(importAct);
-    bar->addSeparator();
-    bar->addAction(undo_);
-    bar->addAction(redo_);
-    bar->addSeparator();
+void MainWindow::buildToolBar()
+{
+    toolBar_ = addToolBar(tr("Main"));
+    toolBar_->setObjectName(QStringLiteral("mainToolBar"));
+    toolBar_->setMovable(false);
+    toolBar_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar_->setIconSize(QSize(20, 20));
+    // Short texts beside the icons (the menus keep the full ones): with the zoom slider the bar
+    // fits a 1024 px window; narrower, Qt's overflow button (») lists what is cut off.
+    setToolbarTexts(openAct_, tr("Open"), tr("Open a catalogue"));
+    setToolbarTexts(importAct_, tr("Import"), tr("Import photos into the catalogue"));
+    setToolbarTexts(undo_, tr("Undo"), tr("Undo the last label change"));
+    setToolbarTexts(redo_, tr("Redo"), tr("Redo the label change"));
+    setToolbarTexts(tasksAct_, tr("Tasks"), tr("Edit tasks and classes"));
+    setToolbarTexts(helpAct_, tr("Shortcuts"), tr("Show the keyboard shortcuts"));
+    toolBar_->addAction(openAct_);
+    toolBar_->addAction(importAct_);
+    toolBar_->addSeparator();
+    toolBar_->addAction(undo_);
+    toolBar_->addAction(redo_);
+    toolBar_->addSeparator();
     auto* taskLabel = new QLabel(tr(" Task "));
-    bar->addWidget(taskLabel);
+    toolBar_->addWidget(taskLabel);
     taskCombo_ = new QComboBox;
+    // Sized for a typical task name, not the longest one: long names elide (full name in the tooltip).
+    taskCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     taskCombo_->setMinimumContentsLength(12);
     taskCombo_->setObjectName(QStringLiteral("taskCombo"));
+    taskCombo_->setToolTip(tr("Active task: the digit keys assign its classes"));
     taskCombo_->setFocusPolicy(Qt::NoFocus); // digits typed after picking a task must reach the gallery
-    bar->addWidget(taskCombo_);
-    bar->addAction(tasksAct);
+    toolBar_->addWidget(taskCombo_);
+    toolBar_->addAction(tasksAct_);
     connect(taskCombo_, &QComboBox::activated, this, [this](int index) {
         session_->setActiveTask(taskCombo_->itemData(index).toLongLong());
         curation_->gallery()->setFocus();
     });
     auto* spacer = new QWidget;
+    spacer->setObjectName(QStringLiteral("toolBarSpacer"));
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    bar->addWidget(spacer);
+    toolBar_->addWidget(spacer);
     auto* zoomIcon = new QLabel;
     zoomIcon->setPixmap(icon("zoom").pixmap(16, 16));
-    bar->addWidget(zoomIcon);
+    zoomIcon->setToolTip(tr("Thumbnail size"));
+    toolBar_->addWidget(zoomIcon);
     zoom_ = new QSlider(Qt::Horizontal);
+    zoom_->setObjectName(QStringLiteral("zoomSlider"));
     zoom_->setRange(StudioSettings::minThumbnailSize, StudioSettings::maxThumbnailSize);
     zoom_->setValue(settings_->thumbnailSize());
-    zoom_->setFixedWidth(140);
+    zoom_->setFixedWidth(120);
     zoom_->setFocusPolicy(Qt::NoFocus);
     zoom_->setToolTip(tr("Thumbnail size (Ctrl + wheel)"));
-    bar->addWidget(zoom_);
+    toolBar_->addWidget(zoom_);
     connect(zoom_, &QSlider::valueChanged, this, [this](int v) { curation_->gallery()->setTileSize(v); });
-    auto* helpAct = new QAction(icon("help"), tr("Shortcuts"), this);
-    connect(helpAct, &QAction::triggered, this, &MainWindow::showHelp);
-    bar->addAction(helpAct);
+    toolBar_->addAction(helpAct_);
 }
 
 void MainWindow::addView(const QString& id, const QString& title, QWidget* view)
@@ -220,56 +250,6 @@ QStringList MainWindow::viewIds() const { return viewOrder_; }
 
 QString MainWindow::currentViewId() const { return views_.key(stack_->currentWidget()); }
 
-bool MainWindow::openCatalogue(const QString& path, bool create)
-{
-    try {
-        session_->open(path, create ? Catalogue::OpenMode::CreateIfMissing : Catalogue::OpenMode::MustExist);
-    } catch (const Error& e) {
-        reportError(e.message());
-        return false;
-    }
-    settings_->setLastCatalogue(session_->path());
-    curation_->gallery()->setFocus();
-    refreshStatus();
-    return true;
-}
-
-void MainWindow::chooseAndOpen()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open catalogue"), QFileInfo(settings_->lastCatalogue()).absolutePath(),
-                                                      tr("Exemplar catalogues (*.exemplar);;All files (*)"));
-    if (!path.isEmpty())
-        openCatalogue(path);
-}
-
-void MainWindow::chooseAndCreate()
-{
-    QString path = QFileDialog::getSaveFileName(this, tr("New catalogue"), QFileInfo(settings_->lastCatalogue()).absolutePath(),
-                                                tr("Exemplar catalogues (*.exemplar)"));
-    if (path.isEmpty())
-        return;
-    if (!path.endsWith(QLatin1String(".exemplar")))
-        path += QStringLiteral(".exemplar");
-    if (QFileInfo::exists(path)) {
-        reportError(tr("%1 already exists; open it instead").arg(path));
-        return;
-    }
-    if (openCatalogue(path, true))
-        importPhotos();
-}
-
-void MainWindow::importPhotos()
-{
-    if (!session_->isOpen()) {
-        reportError(tr("Open or create a catalogue first"));
-        return;
-    }
-    ImportDialog dialog(session_->path(), this);
-    dialog.exec();
-    if (dialog.changedCatalogue())
-        session_->reload();
-}
-
 void MainWindow::editTasks()
 {
     if (!session_->isOpen()) {
@@ -290,8 +270,10 @@ void MainWindow::showHelp()
 void MainWindow::refreshTaskCombo()
 {
     taskCombo_->clear();
-    for (const TaskInfo& t : session_->tasks())
+    for (const TaskInfo& t : session_->tasks()) {
         taskCombo_->addItem(t.name, t.id);
+        taskCombo_->setItemData(taskCombo_->count() - 1, t.name, Qt::ToolTipRole);
+    }
     if (const auto active = session_->activeTask())
         taskCombo_->setCurrentIndex(taskCombo_->findData(active->id));
     taskCombo_->setEnabled(taskCombo_->count() > 0);
@@ -299,6 +281,13 @@ void MainWindow::refreshTaskCombo()
 
 void MainWindow::refreshStatus()
 {
+    // "N of M faces shown" describes the gallery; on the training views it would describe nothing there.
+    const bool gallery = currentViewId() == QLatin1String("gallery");
+    countsLabel_->setVisible(gallery);
+    selectionLabel_->setVisible(gallery);
+    thumbsLabel_->setVisible(gallery);
+    if (!gallery)
+        return;
     GalleryModel* model = curation_->model();
     const int total = session_->isOpen() ? session_->catalogue().imageCount() : 0;
     countsLabel_->setText(tr("%1 of %2 faces shown").arg(model->rowCount()).arg(total));
@@ -319,6 +308,13 @@ void MainWindow::reportError(const QString& message)
     statusBar()->showMessage(message, 10000);
     if (interactive_)
         QMessageBox::warning(this, tr("Exemplar"), message);
+}
+
+void MainWindow::reportInfo(const QString& message)
+{
+    statusBar()->showMessage(message, 15000);
+    if (interactive_)
+        QMessageBox::information(this, tr("Exemplar"), message);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -1,5 +1,6 @@
 #include "ui/StudioSettings.h"
 
+#include <QFileInfo>
 #include <algorithm>
 
 namespace exemplar::ui {
@@ -13,21 +14,47 @@ StudioSettings::StudioSettings(const QString& iniPath)
 
 QString StudioSettings::lastCatalogue() const { return settings_->value(QStringLiteral("catalogue/last")).toString(); }
 
+namespace {
+const QString kRecentKey = QStringLiteral("catalogue/recent");
+
+// One spelling per file, so that "./a.exemplar" and "/home/u/a.exemplar" are one entry.
+QString recentKeyOf(const QString& path) { return QFileInfo(path).absoluteFilePath(); }
+} // namespace
+
 void StudioSettings::setLastCatalogue(const QString& path)
 {
-    settings_->setValue(QStringLiteral("catalogue/last"), path);
+    const QString absolute = recentKeyOf(path);
+    settings_->setValue(QStringLiteral("catalogue/last"), absolute);
     QStringList recent = recentCatalogues();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > 8)
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > maxRecent)
         recent.removeLast();
-    settings_->setValue(QStringLiteral("catalogue/recent"), recent);
+    settings_->setValue(kRecentKey, recent);
     settings_->sync(); // a crash right after opening must still remember the catalogue
 }
 
 QStringList StudioSettings::recentCatalogues() const
 {
-    return settings_->value(QStringLiteral("catalogue/recent")).toStringList();
+    QStringList recent;
+    for (const QString& path : settings_->value(kRecentKey).toStringList())
+        if (!path.isEmpty() && !recent.contains(recentKeyOf(path)))
+            recent << recentKeyOf(path);
+    return recent.mid(0, maxRecent);
+}
+
+void StudioSettings::removeRecentCatalogue(const QString& path)
+{
+    QStringList recent = recentCatalogues();
+    recent.removeAll(recentKeyOf(path));
+    settings_->setValue(kRecentKey, recent);
+    settings_->sync();
+}
+
+void StudioSettings::clearRecentCatalogues()
+{
+    settings_->remove(kRecentKey);
+    settings_->sync();
 }
 
 int StudioSettings::thumbnailSize() const
@@ -47,6 +74,13 @@ bool StudioSettings::advanceAfterLabel() const
 }
 
 void StudioSettings::setAdvanceAfterLabel(bool on) { settings_->setValue(QStringLiteral("labelling/advanceAfterLabel"), on); }
+
+bool StudioSettings::detectFacesOnImport() const
+{
+    return settings_->value(QStringLiteral("import/detectFaces"), true).toBool();
+}
+
+void StudioSettings::setDetectFacesOnImport(bool on) { settings_->setValue(QStringLiteral("import/detectFaces"), on); }
 
 bool StudioSettings::helpSeen() const { return settings_->value(QStringLiteral("help/seen"), false).toBool(); }
 

@@ -14,8 +14,12 @@ public:
     explicit StudioSettings(const QString& iniPath = {});
 
     QString lastCatalogue() const;
+    // Also puts the catalogue first in the recent list.
     void setLastCatalogue(const QString& path);
-    QStringList recentCatalogues() const; // newest first, at most 8
+    QStringList recentCatalogues() const; // absolute paths, newest first, at most maxRecent
+    void removeRecentCatalogue(const QString& path);
+    void clearRecentCatalogues();
+    static constexpr int maxRecent = 10;
 
     int thumbnailSize() const; // tile side in pixels, clamped to [minThumbnailSize, maxThumbnailSize]
     void setThumbnailSize(int side);
@@ -24,6 +28,9 @@ public:
 
     bool advanceAfterLabel() const; // move to the next face after labelling a single face
     void setAdvanceAfterLabel(bool on);
+
+    bool detectFacesOnImport() const; // the import dialog's "detect faces" choice, kept between imports
+    void setDetectFacesOnImport(bool on);
 
     bool helpSeen() const; // the shortcut overlay is shown once on the first start
     void setHelpSeen(bool seen);

@@ -4,6 +4,8 @@
 #include "tests/support/TestSupport.h"
 #include "ui/import/ImportDialog.h"
 
+#include <QCheckBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTreeWidget>
 
@@ -60,16 +62,33 @@ private Q_SLOTS:
         QCOMPARE(expression->child(0)->text(1), QStringLiteral("8"));
 
         QSignalSpy finished(&dialog, &ImportDialog::importFinished);
+        QSignalSpy progress(&dialog, &ImportDialog::progressChanged);
         QVERIFY(dialog.startImport());
         QVERIFY(dialog.isRunning() || finished.size() == 1);
         QVERIFY(finished.wait(30000) || finished.size() == 1);
         QVERIFY(dialog.changedCatalogue());
+        // Every step shows its progress, named, and nothing counts "0 of 0".
+        QStringList texts;
+        for (const QList<QVariant>& p : progress)
+            texts << p.front().toString();
+        for (const QString& step : {QStringLiteral("Step 1 of 3 · Scanning folder"), QStringLiteral("Step 2 of 3 · Reading images: 13 of 13"),
+                                    QStringLiteral("Step 3 of 3 · Reading labels: 12 of 12")})
+            QVERIFY2(std::any_of(texts.begin(), texts.end(), [&](const QString& t) { return t.startsWith(step); }),
+                     qPrintable(texts.join(QLatin1Char('\n'))));
+        for (const QString& t : texts)
+            QVERIFY2(!t.contains(QStringLiteral(" 0 of 0")), qPrintable(t));
 
         const ImportReport& r = dialog.lastReport();
         QCOMPARE(r.added, 12);
         QCOMPARE(r.labelsSet, 12);
         QVERIFY(r.skipped >= 1);
         QVERIFY2(dialog.reportText().contains(QStringLiteral("broken.jpg")), qPrintable(dialog.reportText()));
+        QCOMPARE(dialog.tasksCreated(), QStringList{QStringLiteral("expression")});
+        const QString summary = dialog.summaryText();
+        QVERIFY2(summary.contains(QStringLiteral("12 photos imported")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Labels set: 12")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Tasks created: 1 (expression)")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Skipped: %1").arg(r.skipped)), qPrintable(summary));
 
         Catalogue cat = Catalogue::open(path, Catalogue::OpenMode::MustExist);
         QCOMPARE(cat.imageCount(), 12);
@@ -137,10 +156,59 @@ private Q_SLOTS:
         dialog.cancelImport();
         QVERIFY(finished.wait(30000) || finished.size() == 1);
         QVERIFY(dialog.lastReport().cancelled);
+        QVERIFY(dialog.summaryText().startsWith(QStringLiteral("<b>Cancelled")));
         Catalogue cat = Catalogue::open(path, Catalogue::OpenMode::MustExist);
         QCOMPARE(cat.imageCount(), dialog.lastReport().added);
         QVERIFY(cat.imageCount() < 400);
         QVERIFY(cat.check().ok);
+    }
+
+    void detectionChoiceReachesTheImportAndTheSummaryStays()
+    {
+        QTemporaryDir dir;
+        const QString folder = makePhotoFolder(dir, 6);
+        const QString path = newCatalogue(dir);
+        ImportDialog dialog(path);
+        QSignalSpy measured(&dialog, &ImportDialog::detectionCostMeasured);
+        dialog.setFolder(folder);
+        QVERIFY(measured.wait(30000) || measured.size() == 1);
+        if (dialog.detectionCost().photos == 0)
+            QSKIP(qPrintable(QStringLiteral("face detection unavailable here: %1").arg(dialog.detectionCost().problem)));
+        QCOMPARE(dialog.detectionCost().photos, 4);
+        const QString cost = dialog.findChild<QLabel*>(QStringLiteral("detectCostLabel"))->text();
+        QVERIFY2(cost.contains(QStringLiteral("photos/s on this machine")), qPrintable(cost));
+
+        // Off: the folder import is told so, and no face is checked.
+        dialog.findChild<QCheckBox*>(QStringLiteral("detectFacesCheck"))->setChecked(false);
+        QVERIFY(!dialog.folderOptions().detectFaces);
+        QSignalSpy finished(&dialog, &ImportDialog::importFinished);
+        QVERIFY(dialog.startImport());
+        QVERIFY(finished.wait(30000) || finished.size() == 1);
+        const ImportReport off = dialog.lastReport();
+        QCOMPARE(off.added, 6);
+        QCOMPARE(off.facesTightCrop + off.facesFound + off.facesNone + off.facesFailed, 0);
+        auto* summary = dialog.findChild<QLabel*>(QStringLiteral("importSummary"));
+        QVERIFY(summary->isVisibleTo(&dialog));
+        QVERIFY2(summary->text().contains(QStringLiteral("6 photos imported")), qPrintable(summary->text()));
+        QVERIFY2(summary->text().contains(QStringLiteral("Faces: not detected")), qPrintable(summary->text()));
+        QVERIFY2(summary->text().contains(QStringLiteral("1 × ")), qPrintable(summary->text())); // broken.jpg, with its reason
+
+        // On: every new photo gets a face check.
+        QTemporaryDir more;
+        const QString second = more.filePath(QStringLiteral("more"));
+        for (int i = 0; i < 5; ++i) // other seeds than the first folder's: not duplicates
+            writeSyntheticImage(QStringLiteral("%1/other_%2.jpg").arg(second).arg(i), 64, 64, 100 + i);
+        dialog.setFolder(second);
+        dialog.setDetectFaces(true);
+        QVERIFY(dialog.folderOptions().detectFaces);
+        QVERIFY(dialog.startImport());
+        QVERIFY(finished.wait(30000) || finished.size() == 2);
+        const ImportReport on = dialog.lastReport();
+        QCOMPARE(on.added, 5);
+        QCOMPARE(on.facesTightCrop + on.facesFound + on.facesNone + on.facesFailed, 5);
+        QVERIFY2(summary->text().contains(QStringLiteral("Faces: ")) && !summary->text().contains(QStringLiteral("not detected")),
+                 qPrintable(summary->text()));
+        QVERIFY(summary->isVisibleTo(&dialog)); // stays until the dialog is closed
     }
 
     void studioReloadsAfterImport()

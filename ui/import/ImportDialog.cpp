@@ -1,6 +1,7 @@
 #include "ui/import/ImportDialog.h"
 
 #include "core/import/AnnotationTable.h"
+#include "core/util/Counted.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,11 +20,14 @@
 #include <QMutex>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 
 namespace exemplar::ui {
 
@@ -31,6 +35,8 @@ struct ImportDialog::Shared {
     CancelFlag cancel;
     QMutex mutex;
     QElapsedTimer lastProgress; // progress is forwarded at most every 50 ms: the importer may call it per file
+    std::optional<ImportStep> lastStep; // a new step is always forwarded
+    QStringList tasksCreated;   // by the worker, read after it finished
 };
 
 namespace {
@@ -56,9 +62,31 @@ void addMerged(ImportReport& into, const ImportReport& r)
     into.labelsSet += r.labelsSet;
     into.attributesSet += r.attributesSet;
     into.skipped += r.skipped;
+    into.tasksCreated += r.tasksCreated;
+    into.facesTightCrop += r.facesTightCrop;
+    into.facesFound += r.facesFound;
+    into.facesNone += r.facesNone;
+    into.facesFailed += r.facesFailed;
     into.issues += r.issues;
     into.cancelled = into.cancelled || r.cancelled;
     into.seconds += r.seconds;
+}
+
+QStringList taskNames(const Catalogue& catalogue)
+{
+    QStringList names;
+    for (const TaskInfo& t : catalogue.tasks())
+        names << t.name;
+    return names;
+}
+
+// "duplicate: same bytes as ..." -> "duplicate": the reason without the file-specific details, so
+// that the summary can count skipped files per reason.
+QString reasonOf(const QString& problem)
+{
+    const qsizetype cut = problem.indexOf(QRegularExpression(QStringLiteral("[:(\"]")));
+    const QString reason = (cut > 0 ? problem.left(cut) : problem).trimmed();
+    return reason.isEmpty() ? problem : reason;
 }
 
 } // namespace
@@ -95,6 +123,18 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
     taskName_ = new QLineEdit(QStringLiteral("expression"));
     taskLabel_ = new QLabel(tr("Task"));
     form->addRow(taskLabel_, taskName_);
+    detectFaces_ = new QCheckBox(tr("Detect and frame the face in each photo"));
+    detectFaces_->setObjectName(QStringLiteral("detectFacesCheck"));
+    detectFaces_->setChecked(true);
+    detectCost_ = new QLabel;
+    detectCost_->setObjectName(QStringLiteral("detectCostLabel"));
+    detectCost_->setWordWrap(true);
+    detectCost_->setForegroundRole(QPalette::PlaceholderText);
+    auto* detectBox = new QVBoxLayout;
+    detectBox->setSpacing(2);
+    detectBox->addWidget(detectFaces_);
+    detectBox->addWidget(detectCost_);
+    form->addRow(tr("Faces"), detectBox);
 
     auto* mappingBox = new QGroupBox(tr("Columns and value → class mapping"));
     auto* mappingLayout = new QVBoxLayout(mappingBox);
@@ -124,10 +164,18 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
     progress_->setRange(0, 1);
     progress_->setValue(0);
     progressText_ = new QLabel(tr("Ready"));
+    progressText_->setObjectName(QStringLiteral("importProgressText"));
+    summary_ = new QLabel;
+    summary_->setObjectName(QStringLiteral("importSummary"));
+    summary_->setWordWrap(true);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    summary_->setFrameShape(QFrame::StyledPanel);
+    summary_->setMargin(6);
+    summary_->hide();
     reportView_ = new QPlainTextEdit;
     reportView_->setReadOnly(true);
     reportView_->setPlaceholderText(tr("The import report (added, skipped files and why) appears here."));
-    reportView_->setMaximumHeight(150);
+    reportView_->setMaximumHeight(120);
 
     auto* buttons = new QDialogButtonBox;
     importButton_ = buttons->addButton(tr("Import"), QDialogButtonBox::AcceptRole);
@@ -138,6 +186,7 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
     layout->addWidget(mappingBox, 1);
     layout->addWidget(progress_);
     layout->addWidget(progressText_);
+    layout->addWidget(summary_);
     layout->addWidget(reportView_);
     layout->addWidget(buttons);
 
@@ -165,16 +214,86 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
             reject();
     });
     connect(&watcher_, &QFutureWatcher<ImportReport>::finished, this, &ImportDialog::onFinished);
+    // The cost is measured once typing pauses, on the folder as it is then.
+    auto* costDelay = new QTimer(this);
+    costDelay->setSingleShot(true);
+    costDelay->setInterval(400);
+    connect(folder_, &QLineEdit::textChanged, costDelay, qOverload<>(&QTimer::start));
+    connect(costDelay, &QTimer::timeout, this, &ImportDialog::measureCost);
+    connect(&costWatcher_, &QFutureWatcher<DetectionCost>::finished, this, [this] {
+        cost_ = costWatcher_.result();
+        showCost();
+        Q_EMIT detectionCostMeasured();
+        if (costFolder_ != folder_->text().trimmed())
+            measureCost(); // the folder changed while measuring
+    });
+    connect(detectFaces_, &QCheckBox::toggled, this, &ImportDialog::showCost);
     onKindChanged();
+    showCost();
 }
 
 ImportDialog::~ImportDialog()
 {
     shared_->cancel.cancel();
     watcher_.waitForFinished();
+    costWatcher_.waitForFinished();
 }
 
-void ImportDialog::setFolder(const QString& folder) { folder_->setText(QDir::cleanPath(folder)); }
+void ImportDialog::setFolder(const QString& folder)
+{
+    folder_->setText(QDir::cleanPath(folder));
+    measureCost();
+}
+
+QString ImportDialog::folder() const { return folder_->text().trimmed(); }
+
+void ImportDialog::setDetectFaces(bool on) { detectFaces_->setChecked(on); }
+
+bool ImportDialog::detectFaces() const { return detectFaces_->isChecked(); }
+
+FolderImportOptions ImportDialog::folderOptions() const
+{
+    FolderImportOptions options;
+    options.detectFaces = detectFaces_->isChecked();
+    return options;
+}
+
+void ImportDialog::measureCost()
+{
+    const QString folder = folder_->text().trimmed();
+    if (costWatcher_.isRunning() || folder == costFolder_)
+        return; // the running measurement re-checks the folder when it ends
+    costFolder_ = folder;
+    cost_ = {};
+    if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
+        showCost();
+        return;
+    }
+    detectCost_->setText(tr("Measuring what detection costs on a few photos of this folder…"));
+    costWatcher_.setFuture(QtConcurrent::run([folder] { return measureDetectionCost(folder); }));
+}
+
+void ImportDialog::showCost()
+{
+    const QString why = tr("Needed for photos that are not face crops (it finds the face and frames it); face crops are kept whole.");
+    QString text;
+    if (costWatcher_.isRunning())
+        return;
+    if (cost_.photos > 0) {
+        text = tr("Detection runs at about %1 photos/s on this machine (%2 ms per photo on each of %3, measured on "
+                  "%4 of this folder). %5")
+                   .arg(std::max(1, int(std::lround(cost_.photosPerSecond()))))
+                   .arg(std::max(1, int(std::lround(cost_.msPerPhoto))))
+                   .arg(counted(cost_.threads, u"thread"), counted(cost_.photos, u"photo"), why);
+    } else if (!cost_.problem.isEmpty()) {
+        text = tr("Cost not measured: %1. %2").arg(cost_.problem, why);
+    } else {
+        text = tr("%1 Choose a folder to see what it costs here.").arg(why);
+    }
+    if (!detectFaces_->isChecked())
+        text += QLatin1Char(' ') + tr("Off: faces can be detected later with exemplar-cli detect-faces.");
+    detectCost_->setText(text);
+}
 
 void ImportDialog::setAnnotations(Annotations kind, const QString& file, const QString& taskName)
 {
@@ -323,24 +442,27 @@ bool ImportDialog::startImport()
     }
     const QString task = taskName_->text().trimmed();
     const QString path = cataloguePath_;
+    const FolderImportOptions folderOpts = folderOptions();
+    const int steps = (kind == Annotations::None || kind == Annotations::ClassFolders) ? 2 : 3;
     shared_ = std::make_shared<Shared>();
     std::shared_ptr<Shared> shared = shared_;
     QPointer<ImportDialog> self(this);
-    auto progressFor = [shared, self](int phase) {
-        return [shared, self, phase](const ImportProgress& p) {
-            {
-                QMutexLocker lock(&shared->mutex);
-                if (shared->lastProgress.isValid() && shared->lastProgress.elapsed() < 50 && p.done < p.total)
-                    return;
-                shared->lastProgress.start();
-            }
-            QMetaObject::invokeMethod(
-                self.data(), [self, p, phase] { if (self) self->onProgress(p.done, p.total, p.currentFile, phase); },
-                Qt::QueuedConnection);
-        };
+    const ImportProgressFn progress = [shared, self, steps](const ImportProgress& p) {
+        {
+            QMutexLocker lock(&shared->mutex);
+            const bool last = p.total > 0 && p.done >= p.total;
+            if (shared->lastStep == p.step && !last && shared->lastProgress.isValid() && shared->lastProgress.elapsed() < 50)
+                return;
+            shared->lastStep = p.step;
+            shared->lastProgress.start();
+        }
+        QMetaObject::invokeMethod(
+            self.data(), [self, p, steps] { if (self) self->onProgress(p, steps); }, Qt::QueuedConnection);
     };
 
     report_ = {};
+    tasksCreated_.clear();
+    summary_->hide();
     reportView_->clear();
     setBusy(true);
     changed_ = true;
@@ -349,19 +471,30 @@ bool ImportDialog::startImport()
         try {
             // The worker's own connection: the GUI thread keeps its own for labelling.
             Catalogue cat = Catalogue::open(path, Catalogue::OpenMode::MustExist);
+            const QStringList tasksBefore = taskNames(cat);
+            const auto noteNewTasks = [&] {
+                QStringList created;
+                for (const QString& name : taskNames(cat))
+                    if (!tasksBefore.contains(name))
+                        created << name;
+                QMutexLocker lock(&shared->mutex);
+                shared->tasksCreated = created;
+            };
             if (kind == Annotations::ClassFolders) {
-                addMerged(total, importClassFolders(cat, folder, task.isEmpty() ? QStringLiteral("expression") : task, {},
-                                                    progressFor(1), &shared->cancel));
+                addMerged(total, importClassFolders(cat, folder, task.isEmpty() ? QStringLiteral("expression") : task, folderOpts,
+                                                    progress, &shared->cancel));
+                noteNewTasks();
                 return total;
             }
-            addMerged(total, importFolder(cat, folder, {}, progressFor(1), &shared->cancel));
+            addMerged(total, importFolder(cat, folder, folderOpts, progress, &shared->cancel));
             if (shared->cancel.isCancelled() || kind == Annotations::None)
                 return total;
             ImportReport labels = kind == Annotations::LabelsCsv
-                                      ? importLabelsCsv(cat, file, folder, {}, progressFor(2), &shared->cancel)
-                                      : importAdultFaces(cat, file, folder, adult, progressFor(2), &shared->cancel);
+                                      ? importLabelsCsv(cat, file, folder, {}, progress, &shared->cancel)
+                                      : importAdultFaces(cat, file, folder, adult, progress, &shared->cancel);
             labels.scanned = 0; // rows are not files: keep "scanned" about the folder
             addMerged(total, labels);
+            noteNewTasks();
         } catch (const Error& e) {
             total.issues.push_back({path, e.message()});
             ++total.skipped;
@@ -377,24 +510,37 @@ void ImportDialog::cancelImport()
     progressText_->setText(tr("Cancelling… (what is already imported is kept)"));
 }
 
-void ImportDialog::onProgress(int done, int total, const QString& file, int phase)
+void ImportDialog::onProgress(const ImportProgress& p, int steps)
 {
-    progress_->setRange(0, std::max(1, total));
-    progress_->setValue(done);
-    progressText_->setText(tr("%1 %2 of %3  %4")
-                               .arg(phase == 1 ? tr("Images:") : tr("Annotations:"))
-                               .arg(done)
-                               .arg(total)
-                               .arg(QFileInfo(file).fileName()));
+    // Scanning and reading the folder are steps 1 and 2; a labels or annotation table is step 3.
+    const int step = p.step == ImportStep::Scanning ? 1 : p.step == ImportStep::Images ? 2 : 3;
+    const QString prefix = tr("Step %1 of %2 · %3:").arg(step).arg(steps).arg(importStepName(p.step));
+    if (p.total <= 0) {
+        // The total is not known yet (the folder is being walked): a busy bar and the count so far.
+        progress_->setRange(0, 0);
+        progressText_->setText(p.step == ImportStep::Scanning ? tr("%1 %2 found").arg(prefix, counted(p.done, u"photo"))
+                                                              : tr("%1 %2 done").arg(prefix).arg(p.done));
+    } else {
+        progress_->setRange(0, p.total);
+        progress_->setValue(p.done);
+        progressText_->setText(tr("%1 %2 of %3  %4").arg(prefix).arg(p.done).arg(p.total).arg(QFileInfo(p.currentFile).fileName()));
+    }
+    Q_EMIT progressChanged(progressText_->text());
 }
 
 void ImportDialog::onFinished()
 {
     report_ = watcher_.result();
+    {
+        QMutexLocker lock(&shared_->mutex);
+        tasksCreated_ = shared_->tasksCreated;
+    }
     setBusy(false);
     progress_->setRange(0, 1);
     progress_->setValue(1);
     progressText_->setText(report_.cancelled ? tr("Import cancelled; what was imported is kept") : tr("Import finished"));
+    summary_->setText(summaryText());
+    summary_->show();
     reportView_->setPlainText(reportText());
     Q_EMIT importFinished();
 }
@@ -418,12 +564,56 @@ QString ImportDialog::reportText() const
     return lines.join(QLatin1Char('\n'));
 }
 
+QString ImportDialog::summaryText() const
+{
+    const ImportReport& r = report_;
+    QStringList lines;
+    lines << tr("<b>%1: %2 imported</b> (%3 looked at in %4 s)")
+                 .arg(r.cancelled ? tr("Cancelled") : tr("Done"), counted(r.added, u"photo"), counted(r.scanned, u"file"))
+                 .arg(r.seconds, 0, 'f', 1);
+    if (r.skipped > 0) {
+        QMap<QString, int> reasons;
+        for (const Issue& issue : r.issues)
+            ++reasons[reasonOf(issue.problem)];
+        QStringList parts;
+        for (auto it = reasons.cbegin(); it != reasons.cend(); ++it)
+            parts << tr("%1 × %2").arg(it.value()).arg(it.key().toHtmlEscaped());
+        lines << tr("Skipped: %1 (%2; every file below)").arg(r.skipped).arg(parts.mid(0, 6).join(QStringLiteral(", ")));
+    } else {
+        lines << tr("Skipped: none");
+    }
+    if (r.alreadyPresent > 0 || r.duplicates > 0)
+        lines << tr("Not added again: %1 already in the catalogue, %2 duplicates of catalogued photos").arg(r.alreadyPresent).arg(r.duplicates);
+    lines << tr("Labels set: %1%2").arg(r.labelsSet).arg(r.attributesSet > 0 ? tr(" (and %1 attributes)").arg(r.attributesSet) : QString());
+    lines << (tasksCreated_.isEmpty() ? tr("Tasks created: none")
+                                      : tr("Tasks created: %1 (%2)").arg(tasksCreated_.size()).arg(tasksCreated_.join(QStringLiteral(", ")).toHtmlEscaped()));
+    const int checked = r.facesTightCrop + r.facesFound + r.facesNone + r.facesFailed;
+    if (checked > 0)
+        lines << tr("Faces: %1 face crops kept whole, %2 found in photos, %3 photos without a face, %4 failed")
+                     .arg(r.facesTightCrop)
+                     .arg(r.facesFound)
+                     .arg(r.facesNone)
+                     .arg(r.facesFailed);
+    else if (r.added > 0)
+        lines << tr("Faces: not detected");
+    return lines.join(QStringLiteral("<br>"));
+}
+
+QString ImportDialog::summaryLine() const
+{
+    return tr("Import %1: %2 added, %3 set, %4 skipped")
+        .arg(report_.cancelled ? tr("cancelled") : tr("finished"), counted(report_.added, u"photo"),
+             counted(report_.labelsSet, u"label"))
+        .arg(report_.skipped);
+}
+
 void ImportDialog::setBusy(bool busy)
 {
     importButton_->setEnabled(!busy);
     cancelButton_->setText(busy ? tr("Cancel") : tr("Close"));
     folder_->setEnabled(!busy);
     kind_->setEnabled(!busy);
+    detectFaces_->setEnabled(!busy);
     if (busy)
         progress_->setRange(0, 0); // busy indicator until the first progress report
 }
