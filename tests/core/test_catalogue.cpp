@@ -91,6 +91,7 @@ private Q_SLOTS:
     void concurrentWritersLoseNothing();
     void checkFindsMissingFiles();
     void checkReportsDamage();
+    void nestedTransactionsAreAllOrNothing();
 };
 
 void TestCatalogue::createsAndReopens()
@@ -585,3 +586,35 @@ void TestCatalogue::checkReportsDamage()
 
 QTEST_GUILESS_MAIN(TestCatalogue)
 #include "test_catalogue.moc"
+
+void TestCatalogue::nestedTransactionsAreAllOrNothing()
+{
+    // Catalogue calls inside an outer Transaction become savepoints: nothing is kept unless the
+    // outer transaction commits, which is what makes a labels import or a relink all or nothing.
+    QTemporaryDir dir;
+    Catalogue cat = Catalogue::open(dir.filePath(QStringLiteral("c.exemplar")));
+    const qint64 root = cat.ensureRoot(dir.filePath(QStringLiteral("images")));
+    cat.addImages({fakeImage(root, QStringLiteral("a.jpg"), "a")});
+    const qint64 image = cat.allImages().first().id;
+    {
+        Transaction outer(cat.database());
+        const TaskInfo task = cat.ensureTask(QStringLiteral("expression"), {QStringLiteral("neutral")});
+        cat.setClass({image}, task.id, task.classes.first().id);
+        cat.setIdentities({{image, QStringLiteral("Ann")}});
+        QVERIFY(cat.task(QStringLiteral("expression"))); // visible inside the transaction
+        // An inner failure rolls back only its own savepoint.
+        QVERIFY_THROWS_EXCEPTION(Error, cat.setClass({image}, task.id, qint64(987654)));
+        QVERIFY(cat.label(image, task.id));
+    } // not committed
+    QVERIFY(!cat.task(QStringLiteral("expression")));
+    QCOMPARE(cat.image(image)->identity, QString());
+    QVERIFY(cat.changes().isEmpty());
+    {
+        Transaction outer(cat.database());
+        cat.ensureTask(QStringLiteral("sex"), {QStringLiteral("female")});
+        outer.commit();
+    }
+    QVERIFY(cat.task(QStringLiteral("sex")));
+    cat.ensureTask(QStringLiteral("after"), {}); // a plain transaction works again afterwards
+    QVERIFY(cat.task(QStringLiteral("after")));
+}
