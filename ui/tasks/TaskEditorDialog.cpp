@@ -177,8 +177,8 @@ QWidget* TaskEditorDialog::classRow(qint64 classId, const QString& text, bool re
     swatch->setMenu(menu);
     connect(swatch, &QToolButton::clicked, this, [this, classId] { chooseColour(classId); });
     auto* label = new QLabel(text);
-    if (retired)
-        label->setForegroundRole(QPalette::PlaceholderText);
+    label->setObjectName(QStringLiteral("className"));
+    label->setProperty("retired", retired);
     label->setAttribute(Qt::WA_TransparentForMouseEvents); // clicks select the row underneath
     layout->addWidget(swatch);
     layout->addWidget(label, 1);
@@ -226,6 +226,13 @@ void TaskEditorDialog::updateButtons()
 {
     const int row = classes_->currentRow();
     const bool has = row >= 0;
+    // The row widgets draw the text, so they follow the selection's colours themselves.
+    for (int i = 0; i < classes_->count(); ++i)
+        if (QWidget* w = classes_->itemWidget(classes_->item(i)))
+            if (auto* label = w->findChild<QLabel*>(QStringLiteral("className")))
+                label->setForegroundRole(i == row                             ? QPalette::HighlightedText
+                                         : label->property("retired").toBool() ? QPalette::PlaceholderText
+                                                                               : QPalette::WindowText);
     addClassButton_->setEnabled(selectedTaskId() != 0);
     renameButton_->setEnabled(has);
     upButton_->setEnabled(has && row > 0);
