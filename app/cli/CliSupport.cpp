@@ -148,14 +148,38 @@ void ProgressLine::update(int done, int total, const QString& detail)
     update(done, total, detail, measured);
 }
 
+namespace {
+
+// One terminal line, redrawn in place: a line that wrapped could not be overwritten.
+void drawInPlace(const QString& line)
+{
+    winsize size{};
+    const int columns = ioctl(fileno(stderr), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
+    std::fprintf(stderr, "\r%s\x1b[K", line.left(columns - 1).toLocal8Bit().constData());
+    std::fflush(stderr);
+}
+
+} // namespace
+
 void ProgressLine::update(int done, int total, const QString& detail, const Pace& pace)
 {
     if (!tty_)
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (now - lastDrawMs_ < 100 && done != total)
-        return; // redraw at most ten times a second
+    // Redraw at most ten times a second. A total of 0 means "not known yet" (a folder being
+    // walked): every count is drawn, since its last one would otherwise be lost, and such callers
+    // already send few updates.
+    if (now - lastDrawMs_ < 100 && done != total && total > 0)
+        return;
     lastDrawMs_ = now;
+    if (total <= 0) {
+        const QString line = QStringLiteral("%1 ... %2%3%4")
+                                 .arg(label_).arg(done).arg(unit_.isEmpty() || unit_ == kPercent ? QString() : QLatin1Char(' ') + unit_)
+                                 .arg(detail.isEmpty() ? QString() : QStringLiteral("  ") + detail.right(40));
+        drawInPlace(line);
+        drawn_ = true;
+        return;
+    }
     constexpr int width = 20;
     const int filled = total > 0 ? static_cast<int>(static_cast<qint64>(done) * width / total) : 0;
     QStringList parts;
@@ -171,11 +195,7 @@ void ProgressLine::update(int done, int total, const QString& detail, const Pace
     const QString line = QStringLiteral("%1 [%2] %3%4")
                              .arg(label_, bar, parts.join(QStringLiteral(", ")),
                                   detail.isEmpty() ? QString() : QStringLiteral("  ") + detail.right(40));
-    // One terminal line, redrawn in place: a line that wrapped could not be overwritten.
-    winsize size{};
-    const int columns = ioctl(fileno(stderr), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 ? size.ws_col : 80;
-    std::fprintf(stderr, "\r%s\x1b[K", line.left(columns - 1).toLocal8Bit().constData());
-    std::fflush(stderr);
+    drawInPlace(line);
     drawn_ = true;
 }
 

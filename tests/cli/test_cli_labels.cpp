@@ -9,6 +9,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -112,6 +114,30 @@ private Q_SLOTS:
         r = test::runCli(importArgs(cat, images));
         QVERIFY2(r.out.contains("Summary: 0 images imported, 5 already catalogued") && !r.out.contains("0/0") && !r.err.contains("0/0"),
                  qPrintable(r.describe()));
+    }
+
+    void progressOnATerminalNamesEveryStep()
+    {
+        // The progress lines only show on a terminal: run the command under a pseudo-terminal.
+        const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+        if (script.isEmpty())
+            QSKIP("the 'script' tool (util-linux) is not installed; it gives the command a terminal");
+        QTemporaryDir dir;
+        makeDataset(dir.path(), 6);
+        const QStringList args = importArgs(dir.filePath(QStringLiteral("c.exemplar")), dir.filePath(QStringLiteral("images")))
+                                 << QStringLiteral("--labels") << dir.filePath(QStringLiteral("labels.csv"));
+        QStringList quoted{test::cliPath()};
+        for (const QString& a : args) quoted << QLatin1Char('\'') + a + QLatin1Char('\'');
+        QProcess process;
+        process.start(script, {QStringLiteral("-qec"), quoted.join(QLatin1Char(' ')), QStringLiteral("/dev/null")});
+        QVERIFY(process.waitForFinished(60000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(out.contains(QStringLiteral("Scanning folder ... 6 images")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("Reading images (thumbnails) [")) && out.contains(QStringLiteral("6/6 images")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("Reading labels [")) && out.contains(QStringLiteral("5/5 rows")), qPrintable(out));
+        QVERIFY2(!out.contains(QStringLiteral("/0 ")) && !out.contains(QStringLiteral("0/0")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("Summary: 6 images imported")), qPrintable(out));
     }
 
     void spreadsheetsGivenToLabels()
