@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <torch/script.h>
@@ -81,8 +82,19 @@ ExportedModel::ExportedModel(ExportedModel&&) noexcept = default;
 ExportedModel& ExportedModel::operator=(ExportedModel&&) noexcept = default;
 ExportedModel::~ExportedModel() = default;
 
-ExportedModel ExportedModel::load(const QString& dir)
+QString ExportedModel::resolveDir(const QString& dir)
 {
+    if (QFileInfo::exists(QDir(dir).filePath(kSidecarFile))) return dir;
+    const QString runModel = QDir(dir).filePath(kRunSubfolder);
+    if (QFileInfo::exists(QDir(runModel).filePath(kSidecarFile))) return runModel;
+    throw Error(QStringLiteral("%1: no model here: neither %2 nor %3 exists (give an exported model folder, or the "
+                               "folder a training run wrote with --out)")
+                    .arg(dir, QDir(dir).filePath(kSidecarFile), QDir(runModel).filePath(kSidecarFile)));
+}
+
+ExportedModel ExportedModel::load(const QString& modelOrRunDir)
+{
+    const QString dir = resolveDir(modelOrRunDir);
     auto impl = std::make_unique<Impl>();
     QFile f(QDir(dir).filePath(kSidecarFile));
     if (!f.open(QIODevice::ReadOnly))

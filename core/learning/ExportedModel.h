@@ -21,7 +21,14 @@ public:
     static constexpr const char* kModelFile = "model.pt";
     static constexpr const char* kSidecarFile = "model.json";
 
-    // Throws exemplar::Error naming the directory when a file is missing or unreadable.
+    static constexpr const char* kRunSubfolder = "model"; // where a training run's folder keeps its model
+
+    // The model folder `dir` names: `dir` itself when it holds model.json, else the model/ folder
+    // of a training run's folder (what `train --out` made). Throws exemplar::Error naming both
+    // paths looked at when neither holds a model. Every reader of a model folder goes through it.
+    static QString resolveDir(const QString& dir);
+    // Loads the model of resolveDir(dir). Throws exemplar::Error naming the directory when a file
+    // is missing or unreadable.
     static ExportedModel load(const QString& dir);
     ExportedModel(ExportedModel&&) noexcept;
     ExportedModel& operator=(ExportedModel&&) noexcept;

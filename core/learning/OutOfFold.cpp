@@ -57,8 +57,8 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
         s.embedding = QVector<float>(embedding.begin(), embedding.end());
         scores << std::move(s);
     };
-    auto report = [&](int f, const QString& phase, double withinFold) {
-        if (progress) progress({f + 1, k, phase, (f + withinFold) / k});
+    auto report = [&](int f, const QString& phase, double withinFold, double imagesPerSecond = 0) {
+        if (progress) progress({f + 1, k, phase, (f + withinFold) / k, imagesPerSecond});
     };
 
     for (int f = 0; f < k; ++f) {
@@ -82,7 +82,7 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
         callbacks.onBatch = [&](const BatchProgress& b) {
             if (cancel && cancel->isCancelled() && jobPtr) jobPtr->cancel();
             const double done = ((b.epoch - 1) * b.batches + b.batch) / double(std::max(1, b.epochs * b.batches));
-            report(f, QStringLiteral("training"), 0.9 * done);
+            report(f, QStringLiteral("training"), 0.9 * done, b.imagesPerSecond);
         };
         TrainingJob job(train, config, QDir(root).filePath(QStringLiteral("fold-%1").arg(f + 1)), callbacks,
                         TrainingJob::Resume::Never);
@@ -129,7 +129,7 @@ OutOfFoldOutcome runOutOfFold(Catalogue& catalogue, const OutOfFoldRequest& requ
     outcome.facesDecoded = cache->facesDecoded();
     outcome.facesScoredByPretrainedModel = cache->facesScored();
     outcome.facesLabelledByTeacher = cache->facesTaught();
-    if (progress) progress({k, k, QStringLiteral("done"), 1.0});
+    if (progress) progress({k, k, QStringLiteral("done"), 1.0, 0});
     return outcome;
 }
 

@@ -31,6 +31,7 @@ struct OutOfFoldProgress {
     int folds = 0;
     QString phase; // "training", "scoring"
     double fraction = 0; // of the whole review, 0..1
+    double imagesPerSecond = 0; // the fold's training throughput (0 outside training)
 };
 
 struct OutOfFoldOutcome {

@@ -27,7 +27,8 @@ ScoringOutcome scoreCatalogue(Catalogue& catalogue, const ScoringRequest& reques
     const auto task = catalogue.task(request.task);
     if (!task) throw Error(QStringLiteral("%1: no task named '%2'").arg(catalogue.path(), request.task));
     ScoringOutcome outcome;
-    outcome.modelDir = request.modelDir;
+    // A run's folder names its model/ folder: resolved first, so that the run is recognised below.
+    outcome.modelDir = request.modelDir.isEmpty() ? QString() : ExportedModel::resolveDir(request.modelDir);
     if (outcome.modelDir.isEmpty()) {
         const LatestModel latest = latestModel(catalogue, task->id);
         outcome.modelDir = latest.modelDir;

@@ -2,6 +2,7 @@
 
 #include "core/learning/ClassBalance.h"
 #include "core/learning/Split.h"
+#include "core/util/Counted.h"
 #include "core/learning/TorchRuntime.h"
 #include "core/learning/internal/Augmenter.h"
 #include "core/learning/internal/BackboneNet.h"
@@ -223,8 +224,10 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     // ---- data: decode once, split by identity -------------------------------------------------
     QStringList paths;
     for (const auto& s : data.samples) paths << s.path;
-    message(QStringLiteral("Decoding %1 images at %2x%2 on %3 threads")
-                .arg(paths.size()).arg(config.imageSize).arg(threads));
+    message(QStringLiteral("Decoding %1 at %2x%2 on %3")
+                .arg(counted(paths.size(), u"image"))
+                .arg(config.imageSize)
+                .arg(counted(threads, u"thread")));
     // Framed as the exported model will frame files (ExportedModel reads config.face back).
     const DecodedImages decoded = decodeImagesOnce(cache, paths, config.imageSize, config.grayscale, &cancel,
                                                    faceFramingFromName(config.face),
@@ -390,8 +393,10 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
     const double limitSeconds = config.maxMinutes > 0 ? config.maxMinutes * 60 : 0;
     bool outOfTime = false;
     auto stopForTime = [&](const QString& why) {
-        message(QStringLiteral("Time limit of %1 minutes: %2; keeping the best of epochs 1-%3")
-                    .arg(config.maxMinutes).arg(why).arg(state.epochsDone));
+        message(QStringLiteral("Time limit of %1 %2: %3; keeping the best of epochs 1-%4")
+                    .arg(config.maxMinutes)
+                    .arg(config.maxMinutes == 1 ? QStringLiteral("minute") : QStringLiteral("minutes"), why)
+                    .arg(state.epochsDone));
         r.stoppedEarly = true;
         outOfTime = true;
     };
@@ -618,7 +623,8 @@ TrainingResult trainModel(const TrainingData& data, const TrainingConfig& config
         if (cb.onEpoch) cb.onEpoch(e);
 
         if (config.patience > 0 && state.staleEpochs >= config.patience) {
-            message(QStringLiteral("Early stop: no better validation %1 for %2 epochs").arg(scoreName).arg(config.patience));
+            message(QStringLiteral("Early stop: no better validation %1 for %2")
+                        .arg(scoreName, counted(config.patience, u"epoch")));
             r.stoppedEarly = true;
             break;
         }

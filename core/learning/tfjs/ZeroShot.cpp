@@ -5,6 +5,7 @@
 #include "core/learning/tfjs/FaceModelInput.h"
 #include "core/learning/tfjs/ModelLocator.h"
 #include "core/learning/tfjs/TfjsModel.h"
+#include "core/util/Counted.h"
 #include "core/util/Error.h"
 
 #include <QElapsedTimer>
@@ -105,7 +106,7 @@ TrainingResult evaluateZeroShot(const TrainingData& data, const TrainingConfig& 
     const QString outputNode = info.outputNode.isEmpty() ? model.outputNode() : info.outputNode;
 
     // Decode everything: which images decode decides the split, as in training.
-    message(QStringLiteral("Decoding %1 images for the %2 model").arg(data.samples.size()).arg(options.model));
+    message(QStringLiteral("Decoding %1 for the %2 model").arg(counted(qint64(data.samples.size()), u"image"), options.model));
     std::vector<std::vector<float>> inputs(data.samples.size());
     cv::parallel_for_(cv::Range(0, int(data.samples.size())), [&](const cv::Range& range) {
         for (int i = range.start; i < range.end; ++i) {
