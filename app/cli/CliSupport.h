@@ -43,6 +43,11 @@ void printOut(const QString& text);   // stdout, newline added
 void printError(const QString& text); // stderr, newline added
 void printJson(const QJsonObject& object);
 
+// The help of --model wherever a command reads a model folder (ExportedModel::resolveDir).
+inline constexpr const char* kModelOptionHelp =
+    "Model folder: an exported model (model.json, model.pt) or the folder a training run wrote with --out "
+    "(its model/ is used).";
+
 // Opens the catalogue named by --catalog (required), or prints why it cannot.
 QString requireCatalogPath(const QCommandLineParser& parser);
 

@@ -16,23 +16,18 @@ TrainingOptions::TrainingOptions(const TrainingOptionHelp& help)
     : configFile("config", "Training configuration JSON (keys as in the run records); options below override it.", "FILE"),
       epochs("epochs", help.epochs, "N"),
       model("model", "Network: compact (default) or vgg.", "NAME"),
-      backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres, faceapi (face-api's expression "
-                           "network), faceapi+emotion (the two expression models as one, their judgements averaged) or none (default none: train from scratch). The model dictates its input: the "
-                           "defaults of --size and --color follow it (faceres reads 224 px colour images, faceapi 112 "
-                           "px colour, as faceapi+emotion).", "NAME"),
-      backboneFit("backbone-fit", "What of the pretrained model (--backbone) learns: fine_tune (default: a new head, then "
-                                  "every layer), linear_head (every pretrained layer kept; a linear classifier on its "
-                                  "features and its own class scores, fitted in one pass, its penalty chosen by "
-                                  "cross-validation by identity; faces scored over nine views) or class_biases (the "
-                                  "pretrained classifier kept as it is, one bias per class fitted; the model must know "
-                                  "every chosen class; the biases are kept only if cross-validation by identity on the "
-                                  "training faces says they beat the model as it is).", "FIT"),
-      distillFrom("distill-from", "Also learn from a pretrained model's judgement of every training image (knowledge "
-                                  "distillation): auto (default: the installed model that knows all the chosen classes "
-                                  "and scores best on the validation faces, if clearly better than chance), emotion, "
-                                  "gender, faceres, faceapi, faceapi+emotion or none. The model must know all the chosen classes.", "NAME"),
+      backbone("backbone", "Start from a pretrained face model: emotion, gender, faceres, faceapi, faceapi+emotion or "
+                           "none (default: train from scratch). The model sets the defaults of --size and --color.",
+               "NAME"),
+      backboneFit("backbone-fit", "What of the pretrained model learns: fine_tune (default: a new head, then every "
+                                  "layer), linear_head (a linear classifier on its features, fitted in one pass) or "
+                                  "class_biases (its own classifier kept, one bias per class fitted).", "FIT"),
+      distillFrom("distill-from", "Also learn from a pretrained model's judgement of each training image: auto "
+                                  "(default: the best installed model that knows all the chosen classes, if clearly "
+                                  "better than chance), emotion, gender, faceres, faceapi, faceapi+emotion or none.",
+                  "NAME"),
       auxiliary("auxiliary-classes", "Also learn from the images of the task's other classes (default; extra outputs, "
-                                     "dropped before testing and export; a teacher labels them too)."),
+                                     "dropped before testing and export)."),
       noAuxiliary("no-auxiliary-classes", "Learn from the chosen classes' images only."),
       size("size", help.size, "PX"),
       color("color", "Train on colour images (default grayscale)."),

@@ -27,7 +27,11 @@ int runBaseline(const QStringList& args)
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, model, data.seed, *data.exemplarsOnly, json});
     int code = kExitOk;
-    if (!parseArguments(p, "baseline", "Record the zero-shot score of a pretrained face model as a run.", args, code))
+    if (!parseArguments(p, "baseline",
+                        "Evaluate a pretrained face model zero-shot (its classes mapped onto the task's by name) on "
+                        "the test faces a training run with the same seed holds out, and record it as a run, listed "
+                        "next to the trained models.",
+                        args, code))
         return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
     if (!p.isSet(data.task)) {
@@ -54,12 +58,12 @@ int runBaseline(const QStringList& args)
                               {"model_file", options.modelJson},
                               {"classes", QJsonArray::fromStringList(dataset.data.classNames)},
                               {"seconds", result.seconds},
-                              {"test", result.test.toJson()},
-                              {"validation", result.validation.toJson()}});
+                              {"test", metricsJson(result.test)},
+                              {"validation", metricsJson(result.validation)}});
     } else {
         printOut(QStringLiteral("Run %1: %2 zero-shot on '%3' (%4)")
                      .arg(runId).arg(options.model, dataset.task.name, dataset.data.classNames.join(", ")));
-        printOut(QStringLiteral("Test: %1").arg(metricsLine(result.test)));
+        printOut(metricsLines(result.test, QStringLiteral("Test: ")));
     }
     return kExitOk;
 }

@@ -2,6 +2,7 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "core/catalogue/Catalogue.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -14,8 +15,8 @@ int runCheck(const QStringList& args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
     int code = kExitOk;
     if (!parseArguments(parser, QStringLiteral("check"),
-                        QStringLiteral("Checks the catalogue (SQLite integrity, references, image files on disk) and "
-                                       "says how to repair. Exit code 2 when problems are found."),
+                        QStringLiteral("Check a catalogue (SQLite integrity, references, image files on disk) and say "
+                                       "how to repair it; never writes. Exit code 2 when problems are found."),
                         args, code))
         return code;
     const QString path = requireCatalogPath(parser);
@@ -41,7 +42,7 @@ int runCheck(const QStringList& args)
     } else if (report.ok) {
         printOut(QStringLiteral("%1: ok").arg(path));
     } else {
-        printOut(QStringLiteral("%1: %2 problem(s)").arg(path).arg(report.problems.size()));
+        printOut(QStringLiteral("%1: %2").arg(path, counted(report.problems.size(), u"problem")));
         for (const QString& p : report.problems)
             printOut(QStringLiteral("  problem: ") + p);
         for (const QString& a : report.advice)

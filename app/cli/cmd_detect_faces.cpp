@@ -5,6 +5,7 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/catalogue/FaceStore.h"
 #include "core/imaging/FaceDetectionPass.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -19,9 +20,10 @@ int runDetectFaces(const QStringList& args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
     int code = kExitOk;
     if (!parseArguments(parser, QStringLiteral("detect-faces"),
-                        QStringLiteral("Detects faces (OpenCV cascades) in catalogued images not checked yet, and "
-                                       "stores the boxes and the status of each image (tight_crop, found, several, "
-                                       "none, failed). Images without a face are flagged, never removed."),
+                        QStringLiteral("Detect faces (OpenCV cascades) in the catalogued images not checked yet, "
+                                       "such as those imported with --no-detect-faces, and store the boxes and each image's "
+                                       "status (tight_crop, found, several, none, failed). Images without a face are "
+                                       "flagged, never removed; curator boxes are kept."),
                         args, code))
         return code;
     const QString catalogPath = requireCatalogPath(parser);
@@ -33,7 +35,7 @@ int runDetectFaces(const QStringList& args)
     if (parser.isSet(QStringLiteral("threads"))) options.threads = parser.value(QStringLiteral("threads")).toInt();
     CancelFlag cancel;
     const InterruptGuard guard(cancel);
-    ProgressLine progress(QStringLiteral("faces"));
+    ProgressLine progress(QStringLiteral("Detecting faces"), QStringLiteral("images"));
     const FaceDetectionPassReport report =
         detectCatalogueFaces(catalogue, options, [&](int done, int total) { progress.update(done, total); }, &cancel);
     progress.finish();
@@ -51,14 +53,13 @@ int runDetectFaces(const QStringList& args)
         QStringList parts;
         for (const char* s : {"tight_crop", "found", "several", "none", "failed"})
             parts << QStringLiteral("%1 %2").arg(report.statuses.value(QString::fromLatin1(s))).arg(QString::fromLatin1(s));
-        printOut(QStringLiteral("faces: %1 images checked: %2 (%3 s)%4")
-                     .arg(report.checked)
-                     .arg(parts.join(QStringLiteral(", ")))
+        printOut(QStringLiteral("faces: %1 checked: %2 (%3 s)%4")
+                     .arg(counted(report.checked, u"image"), parts.join(QStringLiteral(", ")))
                      .arg(report.seconds, 0, 'f', 1)
                      .arg(report.cancelled ? QStringLiteral(" -- CANCELLED") : QString()));
         for (const Issue& i : report.issues) printOut(QStringLiteral("  failed %1: %2").arg(i.file, i.problem));
         printOut(QStringLiteral("catalogue: %1 without a face, %2 never checked")
-                     .arg(totals.value(QStringLiteral("none")))
+                     .arg(counted(totals.value(QStringLiteral("none")), u"image"))
                      .arg(totals.value(QString::fromLatin1(FaceStore::kUnchecked))));
     }
     return report.cancelled ? kExitCancelled : kExitOk;

@@ -7,6 +7,7 @@
 #include "core/learning/ExportedModel.h"
 #include "core/learning/LabelledFolder.h"
 #include "core/learning/Metrics.h"
+#include "core/util/Counted.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -19,7 +20,7 @@ using namespace exemplar::learning;
 int runEval(const QStringList& args)
 {
     QCommandLineParser p;
-    const QCommandLineOption modelDir("model", "Exported model folder (model.pt + model.json).", "DIR");
+    const QCommandLineOption modelDir("model", kModelOptionHelp, "DIR");
     const QCommandLineOption images("images", "Folder of the images named in the labels file.", "DIR");
     const QCommandLineOption labels(
         "labels", "CSV with a file column, a column named like the task and, for intervals over people, an identity column.",
@@ -29,12 +30,19 @@ int runEval(const QStringList& args)
     const QCommandLineOption json("json", "Print the metrics as JSON.");
     p.addOptions({modelDir, images, labels, task, threads, json});
     int code = kExitOk;
-    if (!parseArguments(p, "eval", "Evaluate an exported model on a labelled folder.", args, code)) return code;
+    if (!parseArguments(p, "eval",
+                        "Evaluate an exported model on a labelled folder of images (one it has never seen): "
+                        "accuracy, balanced accuracy with its interval, macro-F1, per-class figures and the "
+                        "confusion matrix. Images whose label is not one of the model's classes are left out and "
+                        "counted.",
+                        args, code))
+        return code;
     if (!p.isSet(modelDir) || !p.isSet(images) || !p.isSet(labels)) {
         printError("exemplar-cli eval: --model, --images and --labels are required");
         return kExitUsage;
     }
-    ExportedModel model = ExportedModel::load(p.value(modelDir));
+    const QString modelPath = ExportedModel::resolveDir(p.value(modelDir));
+    ExportedModel model = ExportedModel::load(modelPath);
     model.setThreads(p.value(threads).toInt());
     const QString taskName = p.isSet(task) ? p.value(task) : model.task();
 
@@ -52,7 +60,7 @@ int runEval(const QStringList& args)
 
     CancelFlag cancel;
     InterruptGuard guard(cancel);
-    ProgressLine progress(QStringLiteral("Evaluating"));
+    ProgressLine progress(QStringLiteral("Evaluating"), QStringLiteral("faces"));
     std::vector<Issue> issues;
     const auto predictions = model.predictFiles(files, &issues, &cancel,
                                                 [&](int done, int total) { progress.update(done, total); });
@@ -72,7 +80,7 @@ int runEval(const QStringList& args)
     }
     const Metrics m = computeMetrics(t, pr, classes, people);
 
-    QJsonObject result = m.toJson();
+    QJsonObject result = metricsJson(m);
     QJsonObject leftOutByLabel;
     int otherTotal = 0;
     for (auto it = folder.leftOutByLabel.cbegin(); it != folder.leftOutByLabel.cend(); ++it) {
@@ -87,16 +95,19 @@ int runEval(const QStringList& args)
                                      {"missing_files", folder.missingFiles},
                                      {"missing_examples", QJsonArray::fromStringList(folder.missingExamples)},
                                      {"unreadable", unreadable}};
-    result["model"] = QFileInfo(p.value(modelDir)).absoluteFilePath();
+    result["model"] = QFileInfo(modelPath).absoluteFilePath();
     result["task"] = taskName;
     if (p.isSet(json)) {
         printJson(result);
         return kExitOk;
     }
-    printOut(metricsLine(m));
+    printOut(metricsLines(m));
     printOut(metricsTable(m).chopped(1));
     printOut(QStringLiteral("Left out: %1 with another label, %2 unlabelled, %3 missing, %4 unreadable")
-                 .arg(otherTotal).arg(folder.unlabelled).arg(folder.missingFiles).arg(issues.size()));
+                 .arg(counted(otherTotal, u"image"))
+                 .arg(folder.unlabelled)
+                 .arg(folder.missingFiles)
+                 .arg(issues.size()));
     return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ImageLookup.h"
 #include "core/catalogue/Catalogue.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -21,7 +22,7 @@ int runLabel(const QStringList& args)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
     parser.addPositionalArgument(QStringLiteral("files"), QStringLiteral("Image files: path, path relative to an image folder, or unique file name."), QStringLiteral("FILE..."));
     int code = kExitOk;
-    if (!parseArguments(parser, QStringLiteral("label"), QStringLiteral("Sets or clears the label of images for one task."), args, code))
+    if (!parseArguments(parser, QStringLiteral("label"), QStringLiteral("Set or clear one task's label on images, as a curator (undoable in the studio)."), args, code))
         return code;
     const QString path = requireCatalogPath(parser);
     if (path.isEmpty())
@@ -74,8 +75,9 @@ int runLabel(const QStringList& args)
             exemplar = false;
         edits.push_back({*id, task->id, classId, exemplar, Provenance::Curator, {}});
     }
-    const QString description = clear ? QStringLiteral("clear %1 on %2 image(s) (cli)").arg(taskName).arg(edits.size())
-                                      : QStringLiteral("set %1 to '%2' on %3 image(s) (cli)").arg(taskName, className).arg(edits.size());
+    const QString images = counted(edits.size(), u"image");
+    const QString description = clear ? QStringLiteral("clear %1 on %2 (cli)").arg(taskName, images)
+                                      : QStringLiteral("set %1 to '%2' on %3 (cli)").arg(taskName, className, images);
     const qint64 change = edits.isEmpty() ? 0 : catalogue.applyLabelEdits(edits, description, author);
     if (parser.isSet(QStringLiteral("json"))) {
         printJson({{QStringLiteral("labelled"), static_cast<int>(edits.size())},
@@ -84,7 +86,7 @@ int runLabel(const QStringList& args)
     } else {
         for (const QString& p : problems)
             printError(p);
-        printOut(QStringLiteral("%1 image(s) updated%2").arg(edits.size()).arg(change ? QString() : QStringLiteral(" (nothing changed)")));
+        printOut(QStringLiteral("%1 updated%2").arg(images, change ? QString() : QStringLiteral(" (nothing changed)")));
     }
     return problems.isEmpty() ? kExitOk : kExitError;
 }

@@ -76,7 +76,7 @@ void writeAnnotated(const cv::Mat& image, const std::vector<FacePrediction>& fac
 int runPredict(const QStringList& args)
 {
     QCommandLineParser p;
-    const QCommandLineOption modelDir("model", "Exported model folder (model.pt + model.json).", "DIR");
+    const QCommandLineOption modelDir("model", kModelOptionHelp, "DIR");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
     const QCommandLineOption json("json", "Print the predictions as JSON.");
     const QCommandLineOption annotate("annotate",

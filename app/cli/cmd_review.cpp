@@ -13,6 +13,7 @@
 #include "app/cli/TrainingOptions.h"
 #include "core/learning/Mining.h"
 #include "core/learning/OutOfFold.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -36,7 +37,11 @@ int runReview(const QStringList& args)
                   training.noAuxiliary, training.color, data.seed, training.threads, training.maxMinutes,
                   training.imbalance, training.selectOn, training.face, reuse, json});
     int code = kExitOk;
-    if (!parseArguments(p, "review", "List the labels that cross-validated models dispute most.", args, code))
+    if (!parseArguments(p, "review",
+                        "List the labelled faces that cross-validated models dispute most (each face scored by a "
+                        "model that never trained on that person), and how well those models did on every "
+                        "labelled face. Ctrl-C stops; nothing is stored then.",
+                        args, code))
         return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
     if (!p.isSet(data.task)) {
@@ -67,26 +72,28 @@ int runReview(const QStringList& args)
         data.applySeed(p, request.config);
         CancelFlag cancel;
         InterruptGuard guard(cancel);
-        ProgressLine progress(QStringLiteral("Cross-validating"));
+        ProgressLine progress(QStringLiteral("Cross-validating"), ProgressLine::kPercent);
         const auto outcome = runOutOfFold(catalogue, request, &cancel, [&](const OutOfFoldProgress& pr) {
             progress.update(int(pr.fraction * 1000), 1000,
-                            QStringLiteral("fold %1/%2 %3").arg(pr.fold).arg(pr.folds).arg(pr.phase));
+                            QStringLiteral("fold %1/%2 %3").arg(pr.fold).arg(pr.folds).arg(pr.phase),
+                            Pace{pr.imagesPerSecond, QStringLiteral("faces")});
         });
         progress.finish();
         if (outcome.cancelled) {
             printError("Cancelled; nothing was stored.");
             return kExitCancelled;
         }
-        printError(QStringLiteral("Cross-validated %1 labelled images in %2 folds: scoring %3. %4 images decoded once "
-                                  "for all folds%5%6.")
-                       .arg(outcome.scored).arg(request.folds).arg(outcome.scoringId).arg(outcome.facesDecoded)
+        printError(QStringLiteral("Cross-validated %1 in %2: scoring %3. %4 decoded once for all folds%5%6.")
+                       .arg(counted(outcome.scored, u"labelled image"), counted(request.folds, u"fold"))
+                       .arg(outcome.scoringId)
+                       .arg(counted(outcome.facesDecoded, u"image"))
                        .arg(outcome.facesScoredByPretrainedModel > 0
                                 ? QStringLiteral("; the %1 model, left as it is by the fits, scored each face once")
                                       .arg(request.config.backbone)
                                 : QString())
                        .arg(outcome.facesLabelledByTeacher > 0
-                                ? QStringLiteral("; the teacher labelled %1 training faces once (distillation)")
-                                      .arg(outcome.facesLabelledByTeacher)
+                                ? QStringLiteral("; the teacher labelled %1 once (distillation)")
+                                      .arg(counted(outcome.facesLabelledByTeacher, u"training face"))
                                 : QString()));
     }
     const Scoring scoring = requireScoring(catalogue, taskInfo, ScoreStore::kOutOfFoldKind);
@@ -97,11 +104,13 @@ int runReview(const QStringList& args)
     for (const auto& d : disputed) labelledIds << d.imageId;
     const Metrics crossValidated = crossValidatedMetrics(disputed, scoring.classes, catalogue.identities(labelledIds));
     if (!p.isSet(json))
-        printError(QStringLiteral("Cross-validated%1 (each face scored by a model that never trained on that person): %2\n%3")
-                       .arg(scoring.info["network"].isString()
-                                ? QStringLiteral(" %1 models").arg(scoring.info["network"].toString())
-                                : QString(),
-                            metricsLine(crossValidated), metricsTable(crossValidated)));
+        printError(metricsLines(crossValidated,
+                                QStringLiteral("Cross-validated%1 (each face scored by a model that never trained on "
+                                               "that person): ")
+                                    .arg(scoring.info["network"].isString()
+                                             ? QStringLiteral(" %1 models").arg(scoring.info["network"].toString())
+                                             : QString()))
+                   + QLatin1Char('\n') + metricsTable(crossValidated));
     if (int(disputed.size()) > count) disputed.resize(size_t(count));
     QVector<qint64> ids;
     for (const auto& d : disputed) ids << d.imageId;
@@ -122,7 +131,7 @@ int runReview(const QStringList& args)
         printJson(QJsonObject{{"scoring_id", scoring.id},
                               {"folds", scoring.info["folds"]},
                               {"network", scoring.info["network"]},
-                              {"cross_validated", crossValidated.toJson()},
+                              {"cross_validated", metricsJson(crossValidated)},
                               {"disputed", items}});
     } else {
         printOut(QStringLiteral("file\tlabel\tmodel_class\tprobability\tp(label)"));

@@ -6,6 +6,7 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/ExportedModel.h"
 #include "core/learning/Scoring.h"
+#include "core/util/Counted.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -18,7 +19,8 @@ int runScore(const QStringList& args)
 {
     QCommandLineParser p;
     const QCommandLineOption catalog("catalog", "The catalogue file.", "FILE");
-    const QCommandLineOption model("model", "Exported model folder (default: the latest finished run of --task).", "DIR");
+    const QCommandLineOption model(
+        "model", QString::fromLatin1(kModelOptionHelp) + " Default: the model of the latest finished run of --task.", "DIR");
     const QCommandLineOption task("task", "The task (default: the model's task).", "NAME");
     const QCommandLineOption unlabelled("unlabelled-only", "Score only images without a class for the task.");
     const QCommandLineOption threads("threads", "Threads (default: all cores).", "N");
@@ -26,7 +28,10 @@ int runScore(const QStringList& args)
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({catalog, model, task, unlabelled, threads, batch, json});
     int code = kExitOk;
-    if (!parseArguments(p, "score", "Score a catalogue's images with a model, for suggest and review.", args, code))
+    if (!parseArguments(p, "score",
+                        "Score a catalogue's images with a model and store their class probabilities and "
+                        "embeddings, for suggest and the studio's mining modes. Ctrl-C stops; nothing is stored then.",
+                        args, code))
         return code;
     const QString catalogPath = requireCatalogPath(p);
     if (catalogPath.isEmpty()) return kExitUsage;
@@ -44,12 +49,11 @@ int runScore(const QStringList& args)
     Catalogue catalogue = Catalogue::open(catalogPath, Catalogue::OpenMode::MustExist);
     CancelFlag cancel;
     InterruptGuard guard(cancel);
-    ProgressLine progress(QStringLiteral("Scoring"));
+    ProgressLine progress(QStringLiteral("Scoring"), QStringLiteral("faces"));
     QElapsedTimer timer;
     timer.start();
-    const ScoringOutcome outcome = scoreCatalogue(catalogue, request, &cancel, [&](int done, int total) {
-        progress.update(done, total, QStringLiteral("%1 img/s").arg(done / std::max(0.001, timer.elapsed() / 1000.0), 0, 'f', 0));
-    });
+    const ScoringOutcome outcome =
+        scoreCatalogue(catalogue, request, &cancel, [&](int done, int total) { progress.update(done, total); });
     progress.finish();
     if (outcome.cancelled) {
         printError("Cancelled; nothing was stored.");
@@ -66,8 +70,8 @@ int runScore(const QStringList& args)
         if (outcome.runId) o["run_id"] = *outcome.runId;
         printJson(o);
     } else {
-        printOut(QStringLiteral("Scored %1 images of '%2' in %3 s with %4%5: scoring %6.")
-                     .arg(outcome.scored).arg(request.task).arg(seconds, 0, 'f', 1).arg(outcome.modelDir)
+        printOut(QStringLiteral("Scored %1 of '%2' in %3 s with %4%5: scoring %6.")
+                     .arg(counted(outcome.scored, u"image"), request.task).arg(seconds, 0, 'f', 1).arg(outcome.modelDir)
                      .arg(outcome.runId ? QStringLiteral(" (run %1)").arg(*outcome.runId) : QString())
                      .arg(outcome.scoringId));
         if (!outcome.embeddings)

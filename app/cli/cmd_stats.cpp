@@ -2,6 +2,7 @@
 #include "app/cli/CliSupport.h"
 #include "app/cli/Commands.h"
 #include "core/catalogue/Catalogue.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -39,10 +40,10 @@ QJsonObject statsJson(const Catalogue& catalogue, const CatalogueStats& s)
 QString statsText(const Catalogue& catalogue, const CatalogueStats& s)
 {
     QString out = QStringLiteral("Catalogue %1 (schema %2)\n").arg(catalogue.path()).arg(catalogue.schemaVersion());
-    out += QStringLiteral("Images: %1 in %2 folder(s), %3 with an identity\n").arg(s.images).arg(s.roots).arg(s.imagesWithIdentity);
+    out += QStringLiteral("Images: %1 in %2, %3 with an identity\n").arg(s.images).arg(counted(s.roots, u"folder")).arg(s.imagesWithIdentity);
     for (const TaskStats& t : s.tasks) {
-        out += QStringLiteral("\nTask '%1': %2 labelled, %3 unlabelled, %4 exemplars\n")
-                   .arg(t.task.name).arg(t.labelled).arg(t.unlabelled).arg(t.exemplars);
+        out += QStringLiteral("\nTask '%1': %2 labelled, %3 unlabelled, %4\n")
+                   .arg(t.task.name).arg(t.labelled).arg(t.unlabelled).arg(counted(t.exemplars, u"exemplar"));
         out += QStringLiteral("  %1 %2 %3 %4 %5\n")
                    .arg(QStringLiteral("class").leftJustified(16), QStringLiteral("imported").rightJustified(9),
                         QStringLiteral("curator").rightJustified(8), QStringLiteral("total").rightJustified(7),
@@ -69,7 +70,8 @@ int runStats(const QStringList& args)
     parser.addOption({QStringLiteral("catalog"), QStringLiteral("The catalogue file."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON for scripts.")});
     int code = kExitOk;
-    if (!parseArguments(parser, QStringLiteral("stats"), QStringLiteral("Images, labels per task and class, exemplars and unlabelled counts."), args, code))
+    if (!parseArguments(parser, QStringLiteral("stats"), QStringLiteral("Show what a catalogue holds: images, and per task the labels of each class (imported, "
+                                                                     "by a curator), exemplars and unlabelled images."), args, code))
         return code;
     const QString path = requireCatalogPath(parser);
     if (path.isEmpty())

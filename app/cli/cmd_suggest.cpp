@@ -6,6 +6,7 @@
 #include "app/cli/ImageLookup.h"
 #include "app/cli/MiningSupport.h"
 #include "core/learning/Mining.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -28,7 +29,12 @@ int runSuggest(const QStringList& args)
     const QCommandLineOption json("json", "Print the suggestions as JSON.");
     p.addOptions({catalog, task, cls, top, mode, like, unlabelled, labelledToo, neighbours, json});
     int code = kExitOk;
-    if (!parseArguments(p, "suggest", "Suggest faces to label from the task's latest scores.", args, code)) return code;
+    if (!parseArguments(p, "suggest",
+                        "Suggest faces to label from the task's latest scores (exemplar-cli score): the most likely "
+                        "of a class, the most uncertain, the most different from what is labelled, or the nearest "
+                        "to one face (--like: near-duplicates).",
+                        args, code))
+        return code;
     const QString catalogPath = requireCatalogPath(p);
     if (catalogPath.isEmpty()) return kExitUsage;
     if (!p.isSet(task)) {
@@ -110,8 +116,8 @@ int runSuggest(const QStringList& args)
                               {"candidates", int(candidates.size())},
                               {"suggestions", items}});
     } else {
-        printError(QStringLiteral("%1 of %2 candidates, %3 (scoring %4 of %5):")
-                       .arg(ranking.size()).arg(candidates.size()).arg(what).arg(scoring.id)
+        printError(QStringLiteral("%1 of %2, %3 (scoring %4 of %5):")
+                       .arg(ranking.size()).arg(counted(candidates.size(), u"candidate")).arg(what).arg(scoring.id)
                        .arg(scoring.createdAt.toLocalTime().toString(Qt::ISODate)));
         for (size_t i = 0; i < ranking.size(); ++i)
             printOut(QStringLiteral("%1\t%2\t%3\t%4")

@@ -9,6 +9,7 @@
 #include "core/catalogue/Catalogue.h"
 #include "core/learning/CatalogueTraining.h"
 #include "core/learning/TrainingJob.h"
+#include "core/util/Counted.h"
 
 #include <QJsonArray>
 
@@ -25,10 +26,7 @@ int runTrain(const QStringList& args)
     const QCommandLineOption out("out", "Work folder: checkpoints, split and the exported model (OUT/model).", "DIR");
     const TrainingOptions training({.epochs = "Maximum epochs (default 40; early stopping may end sooner).",
                                     .size = "Input size in pixels (default 64; a pretrained model's own with --backbone).",
-                                    .maxMinutes = "Train for at most this many minutes, keeping the best epoch (an epoch "
-                                                  "that cannot finish in time is not started, or left unfinished; a "
-                                                  "one-pass fit scores as many training faces as leave time to fit and "
-                                                  "validate, the classes in turn, and fits on those)."});
+                                    .maxMinutes = "Train for at most this many minutes, keeping the best epoch."});
     const QCommandLineOption fresh("fresh", "Start over even if OUT holds a checkpoint of this run.");
     const QCommandLineOption json("json", "Print the result as JSON.");
     p.addOptions({data.catalog, data.task, data.classes, out, *data.exemplarsOnly, training.configFile, training.epochs,
@@ -36,7 +34,12 @@ int runTrain(const QStringList& args)
                   training.noAuxiliary, training.size, training.color, data.seed, training.threads, training.maxMinutes,
                   training.imbalance, training.selectOn, training.face, fresh, json});
     int code = kExitOk;
-    if (!parseArguments(p, "train", "Train a classifier for a task and export it.", args, code)) return code;
+    if (!parseArguments(p, "train",
+                        "Train a classifier for a task of a catalogue, record the run in the catalogue and export "
+                        "the model to OUT/model. Ctrl-C stops after the current batch; the same command resumes "
+                        "from the last checkpoint.",
+                        args, code))
+        return code;
     if (requireCatalogPath(p).isEmpty()) return kExitUsage;
     if (!p.isSet(data.task) || !p.isSet(out)) {
         printError("exemplar-cli train: --task and --out are required");
@@ -57,15 +60,15 @@ int runTrain(const QStringList& args)
         countText << QStringLiteral("%1 %2").arg(dataset.data.classNames[i]).arg(dataset.counts[i]);
     for (int i = 0; i < dataset.auxiliaryCounts.size(); ++i)
         countText << QStringLiteral("%1 %2 (auxiliary)").arg(dataset.data.auxiliaryClassNames[i]).arg(dataset.auxiliaryCounts[i]);
-    printError(QStringLiteral("Training '%1' on %2 images: %3")
-                   .arg(dataset.task.name).arg(dataset.data.samples.size()).arg(countText.join(", ")));
+    printError(QStringLiteral("Training '%1' on %2: %3")
+                   .arg(dataset.task.name, counted(qint64(dataset.data.samples.size()), u"image"), countText.join(", ")));
 
     const QString workDir = p.value(out);
     RunRecorder recorder(catalogue, dataset, config, workDir, {}, !p.isSet(fresh));
     if (recorder.continued())
         printError(QStringLiteral("Continuing run %1 from its checkpoint in %2").arg(recorder.runId()).arg(workDir));
 
-    ProgressLine progress(QStringLiteral("Training"));
+    ProgressLine progress(QStringLiteral("Training"), QStringLiteral("batches"));
     TrainingCallbacks cb;
     cb.onMessage = [&](const QString& m) {
         progress.finish();
@@ -73,20 +76,18 @@ int runTrain(const QStringList& args)
     };
     cb.onBatch = [&](const BatchProgress& b) {
         const int done = (b.epoch - 1) * b.batches + b.batch, total = b.epochs * b.batches;
+        // The trainer's own pace: its ETA counts the validation to come and the time limit.
+        const Pace pace{b.imagesPerSecond, QStringLiteral("faces"), b.etaSeconds};
         if (b.scoring) {
-            progress.update(done, total,
-                            QStringLiteral("scoring faces %1 img/s ETA %2 min")
-                                .arg(b.imagesPerSecond, 0, 'f', 0)
-                                .arg(b.etaSeconds / 60, 0, 'f', 1));
+            progress.update(done, total, QStringLiteral("scoring faces"), pace);
             return;
         }
         progress.update(done, total,
-                        QStringLiteral("epoch %1/%2 loss %3 lr %4 %5 img/s ETA %6 min")
+                        QStringLiteral("epoch %1/%2 loss %3 lr %4")
                             .arg(b.epoch).arg(b.epochs)
                             .arg(b.loss, 0, 'f', 3)
-                            .arg(b.learningRate, 0, 'g', 2)
-                            .arg(b.imagesPerSecond, 0, 'f', 0)
-                            .arg(b.etaSeconds / 60, 0, 'f', 1));
+                            .arg(b.learningRate, 0, 'g', 2),
+                        pace);
     };
     cb.onEpoch = [&](const EpochProgress& e) {
         recorder.recordEpoch(e);
@@ -124,8 +125,8 @@ int runTrain(const QStringList& args)
         if (!result.error.isEmpty()) o["error"] = result.error;
         if (result.status == TrainingStatus::Finished) {
             o["model_dir"] = result.modelDir;
-            o["test"] = result.test.toJson();
-            o["validation"] = result.validation.toJson();
+            o["test"] = metricsJson(result.test);
+            o["validation"] = metricsJson(result.validation);
         }
         if (!result.teacher.isEmpty()) o["teacher"] = result.teacher;
         printJson(o);
@@ -136,8 +137,8 @@ int runTrain(const QStringList& args)
             printOut(QStringLiteral("Run %1 finished in %2 s; best epoch %3 of %4.")
                          .arg(recorder.runId()).arg(result.seconds, 0, 'f', 0)
                          .arg(result.bestEpoch).arg(result.epochsRun));
-            printOut(QStringLiteral("Validation: %1").arg(metricsLine(result.validation)));
-            printOut(QStringLiteral("Test:       %1").arg(metricsLine(result.test)));
+            printOut(metricsLines(result.validation, QStringLiteral("Validation: ")));
+            printOut(metricsLines(result.test, QStringLiteral("Test:       ")));
             printOut(metricsTable(result.test));
             printOut(QStringLiteral("Model: %1").arg(result.modelDir));
         }

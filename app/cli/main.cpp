@@ -36,7 +36,7 @@ void printUsage()
     QString text = QStringLiteral("Usage: exemplar-cli <command> [options]   (exemplar-cli <command> --help for details)\n\nCommands:\n");
     for (const Command& c : kCommands)
         text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(15), QString::fromLatin1(c.summary));
-    exemplar::cli::printOut(text);
+    exemplar::cli::printOut(text + QStringLiteral("\nEvery command in detail: docs/cli.md"));
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // exemplar-cli end to end: runs the built executable on generated data and asserts on its output
 // and on the catalogue afterwards.
 #include "core/catalogue/Catalogue.h"
+#include "core/catalogue/FaceStore.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
@@ -8,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -42,6 +44,8 @@ private Q_SLOTS:
     void checkReportsMissingFiles();
     void refusesDamagedCatalogueUntouched();
     void ctrlCStopsImportSafely();
+    void detectFacesChecksImportedImages();
+    void everyHelpStartsWithUsage();
 };
 
 void TestCli::initTestCase()
@@ -153,7 +157,9 @@ void TestCli::exportEscapesFormulas()
     QFile f(out);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray csv = f.readAll();
-    QVERIFY2(csv.startsWith("file,folder,identity,mood,mood_exemplar,mood_provenance\n"), csv.constData());
+    // After the #exemplar-labels record (tasks and classes, for import to read back) comes the table.
+    QVERIFY2(csv.startsWith("\"#exemplar-labels ") && csv.contains("\nfile,folder,identity,mood,mood_exemplar,mood_provenance\n"),
+             csv.constData());
     QVERIFY2(csv.contains("a.jpg,") && csv.contains(",'@alice,\"'=HYPERLINK(\"\"x\"\")\",0,imported\n"), csv.constData());
     QVERIFY2(csv.contains(",bob,\"calm, mostly\",0,imported\n"), csv.constData());
 }
@@ -226,6 +232,75 @@ void TestCli::ctrlCStopsImportSafely()
     QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
     QCOMPARE(again.json()[QStringLiteral("images")].toObject()[QStringLiteral("added")].toInt(), total - afterCancel);
     QCOMPARE(Catalogue::open(cat, Catalogue::OpenMode::ReadOnly).imageCount(), total);
+}
+
+void TestCli::detectFacesChecksImportedImages()
+{
+    QTemporaryDir dir;
+    makeDataset(dir.path(), 5);
+    const QString cat = dir.filePath(QStringLiteral("c.exemplar"));
+    test::CliResult r = test::runCli({QStringLiteral("import"), QStringLiteral("--catalog"), cat, QStringLiteral("--images"),
+                                      dir.filePath(QStringLiteral("images")), QStringLiteral("--no-detect-faces")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QCOMPARE(FaceStore(Catalogue::open(cat, Catalogue::OpenMode::ReadOnly)).uncheckedImages().size(), 5);
+
+    const QStringList detect{QStringLiteral("detect-faces"), QStringLiteral("--catalog"), cat, QStringLiteral("--threads"),
+                             QStringLiteral("1")};
+    r = test::runCli(detect + QStringList{QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    const QJsonObject j = r.json();
+    QCOMPARE(j[QStringLiteral("checked")].toInt(), 5);
+    int statuses = 0;
+    for (const auto& v : j[QStringLiteral("statuses")].toObject()) statuses += v.toInt();
+    QCOMPARE(statuses, 5);
+    QCOMPARE(j[QStringLiteral("catalogue")].toObject()[QString::fromLatin1(FaceStore::kUnchecked)].toInt(), 0);
+    {
+        const Catalogue c = Catalogue::open(cat, Catalogue::OpenMode::ReadOnly);
+        const FaceStore faces(c);
+        QVERIFY(faces.uncheckedImages().isEmpty());
+        for (const ImageRecord& image : c.allImages()) QVERIFY(faces.check(image.id).has_value());
+    }
+
+    // Nothing left to check; --redo checks every image again.
+    r = test::runCli(detect);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QVERIFY2(r.out.startsWith("faces: 0 images checked") && r.out.contains("0 never checked"), r.out.constData());
+    r = test::runCli(detect + QStringList{QStringLiteral("--redo"), QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QCOMPARE(r.json()[QStringLiteral("checked")].toInt(), 5);
+}
+
+void TestCli::everyHelpStartsWithUsage()
+{
+    const test::CliResult usage = test::runCli({QStringLiteral("--help")});
+    QCOMPARE(usage.exitCode, 0);
+    QStringList commands;
+    const QString listing = QString::fromUtf8(usage.out);
+    for (const QString& line : listing.section(QStringLiteral("Commands:\n"), 1).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        if (line.startsWith(QStringLiteral("  "))) commands << line.simplified().section(QLatin1Char(' '), 0, 0);
+    QVERIFY2(commands.size() >= 13 && commands.contains(QStringLiteral("detect-faces")), qPrintable(listing));
+
+    // docs/cli.md holds the detail that help leaves out, one section per command.
+    QFile docs(QFileInfo(QStringLiteral(__FILE__)).dir().filePath(QStringLiteral("../../docs/cli.md")));
+    QVERIFY2(docs.open(QIODevice::ReadOnly), qPrintable(docs.fileName()));
+    const QString manual = QString::fromUtf8(docs.readAll());
+
+    for (const QString& command : commands) {
+        const test::CliResult help = test::runCli({command, QStringLiteral("--help")});
+        QVERIFY2(help.exitCode == 0, qPrintable(command + QStringLiteral(": ") + help.describe()));
+        const QString text = QString::fromUtf8(help.out);
+        const QString usageLine = QStringLiteral("Usage: exemplar-cli %1 [options]").arg(command);
+        QVERIFY2(text.startsWith(usageLine), qPrintable(text.left(200)));
+        // Then a short first paragraph: one to three sentences, before the options.
+        const QStringList paragraphs = text.split(QStringLiteral("\n\n"));
+        QVERIFY2(paragraphs.size() >= 3 && paragraphs[2].startsWith(QStringLiteral("Options:")), qPrintable(text));
+        const QString summary = paragraphs[1].simplified();
+        const qsizetype sentences = summary.count(QRegularExpression(QStringLiteral("[.!?](\\s|$)")));
+        QVERIFY2(!summary.isEmpty() && sentences >= 1 && sentences <= 3, qPrintable(command + QStringLiteral(": ") + summary));
+        QVERIFY2(text.contains(QStringLiteral("docs/cli.md")), qPrintable(text));
+        QVERIFY2(manual.contains(QStringLiteral("\n## %1\n").arg(command)),
+                 qPrintable(QStringLiteral("docs/cli.md has no section '## %1'").arg(command)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

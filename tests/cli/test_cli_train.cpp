@@ -2,6 +2,7 @@
 // (recorded as cancelled, catalogue intact), the same command resumes from the checkpoint, and the
 // exported model answers `predict` without the catalogue.
 #include "core/catalogue/Catalogue.h"
+#include "core/catalogue/ScoreStore.h"
 #include "tests/learning/SyntheticFaces.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
@@ -15,12 +16,68 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <csignal>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace exemplar;
 
 using test::CliResult;
 using test::runCli;
+
+namespace {
+
+struct TerminalRun {
+    int exitCode = -1;
+    QByteArray out;      // stdout, a file
+    QByteArray terminal; // what stderr drew on a pseudo-terminal
+};
+
+// Runs exemplar-cli with stderr on a pseudo-terminal (as when a user watches it) and stdout into a
+// file (as when a script reads --json), to see what each gets.
+TerminalRun runWithTerminalStderr(const QStringList& args, const QString& outFile)
+{
+    TerminalRun run;
+    const int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return run;
+    const QByteArray terminalName = ptsname(master);
+    std::vector<QByteArray> argBytes{QFile::encodeName(test::cliPath())};
+    for (const QString& a : args) argBytes.push_back(a.toLocal8Bit());
+    std::vector<char*> argv;
+    for (QByteArray& a : argBytes) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const QByteArray outPath = QFile::encodeName(outFile);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int terminal = open(terminalName.constData(), O_RDWR | O_NOCTTY);
+        const int out = open(outPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, STDOUT_FILENO);
+        dup2(terminal, STDERR_FILENO);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    QElapsedTimer timer;
+    timer.start();
+    char buffer[4096];
+    while (timer.elapsed() < 120000) { // read until the child's side of the terminal closes
+        pollfd fd{master, POLLIN, 0};
+        if (poll(&fd, 1, 200) <= 0) continue;
+        const ssize_t n = read(master, buffer, sizeof buffer);
+        if (n <= 0) break;
+        run.terminal.append(buffer, qsizetype(n));
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) run.exitCode = WEXITSTATUS(status);
+    close(master);
+    QFile f(outFile);
+    if (f.open(QIODevice::ReadOnly)) run.out = f.readAll();
+    return run;
+}
+
+} // namespace
 
 class TestCliTrain : public QObject {
     Q_OBJECT
@@ -112,6 +169,104 @@ private Q_SLOTS:
             QVERIFY2(cls == QStringLiteral("happiness") || cls == QStringLiteral("sadness"),
                      QJsonDocument(row.toObject()).toJson().constData());
         }
+    }
+
+    // A tiny run trained by the CLI; eval, predict and score take its folder for --model; a model
+    // that cannot beat chance says so; confusion columns are labelled; progress only on a terminal.
+    void runFolderAsModelChanceAndProgress()
+    {
+        const QString work = tmp_.filePath(QStringLiteral("tiny-run"));
+        const CliResult trained = runCli({QStringLiteral("train"), QStringLiteral("--catalog"), catalog_,
+                                          QStringLiteral("--task"), QStringLiteral("expression"), QStringLiteral("--classes"),
+                                          QStringLiteral("happiness,sadness"), QStringLiteral("--out"), work,
+                                          QStringLiteral("--size"), QStringLiteral("32"), QStringLiteral("--epochs"),
+                                          QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1"),
+                                          QStringLiteral("--seed"), QStringLiteral("3")});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.describe()));
+        QVERIFY2(trained.err.contains(" on 1 thread\n") && !trained.err.contains("1 threads"), trained.err.constData());
+        QVERIFY2(trained.out.contains("Test:       accuracy"), trained.out.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("rows: true class, columns: predicted class\\)\n +true \\\\ predicted +happiness +sadness\n +happiness( +\\d+){2}\n +sadness( +\\d+){2}\n"))
+                     .match(QString::fromUtf8(trained.out)).hasMatch(),
+                 trained.out.constData());
+
+        const QString labels = tmp_.filePath(QStringLiteral("labels.csv")), images = tmp_.filePath(QStringLiteral("images"));
+        const QStringList evalArgs{QStringLiteral("eval"), QStringLiteral("--model"), work, QStringLiteral("--images"), images};
+        CliResult evaluated = runCli(evalArgs + QStringList{QStringLiteral("--labels"), labels, QStringLiteral("--json")});
+        QVERIFY2(evaluated.exitCode == 0, qPrintable(evaluated.describe()));
+        QCOMPARE(evaluated.json()[QStringLiteral("model")].toString(), QDir(work).absoluteFilePath(QStringLiteral("model")));
+        QCOMPARE(evaluated.json()[QStringLiteral("count")].toInt(), int(images_.size()));
+        QVERIFY(evaluated.json()[QStringLiteral("above_chance")].isBool());
+        QVERIFY2(!evaluated.err.contains("Evaluating ["), evaluated.err.constData()); // no terminal, no progress
+
+        const CliResult predicted = runCli({QStringLiteral("predict"), QStringLiteral("--model"), work, images_[0]});
+        QVERIFY2(predicted.exitCode == 0 && predicted.out.startsWith(images_[0].toUtf8() + '\t'), qPrintable(predicted.describe()));
+
+        // A folder without a model: both places looked at are named.
+        const QString empty = tmp_.filePath(QStringLiteral("no-model"));
+        QVERIFY(QDir().mkpath(empty));
+        for (const QStringList& args :
+             {QStringList{QStringLiteral("eval"), QStringLiteral("--images"), images, QStringLiteral("--labels"), labels},
+              QStringList{QStringLiteral("predict"), images_[0]}}) {
+            const CliResult r = runCli(args + QStringList{QStringLiteral("--model"), empty});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains((empty + QStringLiteral("/model.json")).toUtf8())
+                         && r.err.contains((empty + QStringLiteral("/model/model.json")).toUtf8()),
+                     r.err.constData());
+        }
+
+        // score takes the run folder too, and knows the run it came from.
+        const CliResult scored = runCli({QStringLiteral("score"), QStringLiteral("--catalog"), catalog_,
+                                         QStringLiteral("--model"), work, QStringLiteral("--json")});
+        QVERIFY2(scored.exitCode == 0, qPrintable(scored.describe()));
+        QVERIFY2(scored.json().contains(QStringLiteral("run_id")), scored.out.constData());
+
+        // Labels the model cannot beat chance on: within the faces it calls each class, half are
+        // labelled one class and half the other, so each class's recall is what the other's is not.
+        QHash<int, QStringList> filesPredictedAs;
+        {
+            const Catalogue cat = Catalogue::open(catalog_, Catalogue::OpenMode::ReadOnly);
+            const ScoreStore store(cat);
+            const auto scores = store.scores(qint64(scored.json()[QStringLiteral("scoring_id")].toInteger()));
+            QVector<qint64> ids;
+            for (const auto& sc : scores) ids << sc.imageId;
+            const auto records = cat.images(ids);
+            for (int i = 0; i < scores.size(); ++i) {
+                const auto& p = scores[i].probabilities;
+                filesPredictedAs[int(std::max_element(p.begin(), p.end()) - p.begin())] << records[i].absolutePath;
+            }
+        }
+        QByteArray csv = "file,expression,identity\n";
+        for (QStringList files : filesPredictedAs) {
+            if (files.size() % 2) files.removeLast();
+            for (int i = 0; i < files.size(); ++i)
+                csv += QFileInfo(files[i]).fileName().toUtf8() + (i % 2 ? ",sadness," : ",happiness,") + "person"
+                       + QByteArray::number(i % 12) + '\n';
+        }
+        const QString chanceLabels = tmp_.filePath(QStringLiteral("chance-labels.csv"));
+        test::writeTextFile(chanceLabels, csv);
+        evaluated = runCli(evalArgs + QStringList{QStringLiteral("--labels"), chanceLabels, QStringLiteral("--json")});
+        QVERIFY2(evaluated.exitCode == 0, qPrintable(evaluated.describe()));
+        QCOMPARE(evaluated.json()[QStringLiteral("balanced_accuracy")].toDouble(), 0.5);
+        QCOMPARE(evaluated.json()[QStringLiteral("above_chance")].toBool(), false);
+        evaluated = runCli(evalArgs + QStringList{QStringLiteral("--labels"), chanceLabels});
+        QVERIFY2(evaluated.exitCode == 0, qPrintable(evaluated.describe()));
+        const QStringList lines = QString::fromUtf8(evaluated.out).split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() > 2 && lines[0].startsWith(QStringLiteral("accuracy "))
+                     && lines[1].startsWith(QStringLiteral("not above chance: the 95% interval "))
+                     && lines[1].endsWith(QStringLiteral("includes 0.500 (1 of 2 classes)")),
+                 evaluated.out.constData());
+
+        // On a terminal: a progress line with count and rate on stderr; stdout holds only the JSON.
+        const TerminalRun watched = runWithTerminalStderr(
+            evalArgs + QStringList{QStringLiteral("--labels"), labels, QStringLiteral("--json")},
+            tmp_.filePath(QStringLiteral("eval-out.json")));
+        QCOMPARE(watched.exitCode, 0);
+        QJsonParseError parseError;
+        QVERIFY2(QJsonDocument::fromJson(watched.out, &parseError).isObject(), watched.out.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("Evaluating \\[[#.]+\\] \\d+/%1 faces, [0-9.]+ faces/s")
+                                        .arg(images_.size()))
+                     .match(QString::fromUtf8(watched.terminal)).hasMatch(),
+                 watched.terminal.constData());
     }
 };
 
