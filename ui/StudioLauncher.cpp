@@ -129,6 +129,7 @@ int runStudio(const LaunchOptions& o)
 
     if (headless && !o.dialog.isEmpty()) {
         std::unique_ptr<QDialog> dialog;
+        std::function<bool()> ready;
         if (o.dialog == QLatin1String("tasks")) {
             dialog = std::make_unique<TaskEditorDialog>(session, &window);
         } else if (o.dialog == QLatin1String("import") && session->isOpen()) {
@@ -136,6 +137,13 @@ int runStudio(const LaunchOptions& o)
             import->setFolder(o.importFolder);
             if (!o.importLabels.isEmpty())
                 import->setAnnotations(ImportDialog::Annotations::LabelsCsv, o.importLabels);
+            ImportDialog* shown = import.get();
+            if (o.runImport && !shown->startImport()) {
+                std::fprintf(stderr, "exemplar: the import did not start (choose --import-folder)\n");
+                return 2;
+            }
+            // The detection cost is measured in the background; a running import ends with its summary.
+            ready = [shown] { return !shown->isMeasuringCost() && !shown->isRunning(); };
             dialog = std::move(import);
         } else if (o.dialog == QLatin1String("training") && session->isOpen()) {
             auto training = std::make_unique<TrainingDialog>(session, &window);
@@ -147,7 +155,7 @@ int runStudio(const LaunchOptions& o)
             return 2;
         }
         QString error;
-        if (!saveScreenshot(dialog.get(), o.screenshot, {}, 3000, &error)) {
+        if (!saveScreenshot(dialog.get(), o.screenshot, ready, o.runImport ? 600000 : 10000, &error)) {
             std::fprintf(stderr, "exemplar: %s\n", qPrintable(error));
             return 1;
         }

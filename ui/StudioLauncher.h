@@ -24,6 +24,7 @@ struct LaunchOptions {
     QString dialog;
     QString importFolder;  // prefilled in the import dialog
     QString importLabels;  // labels CSV prefilled in the import dialog (its preview is shown)
+    bool runImport = false; // with dialog "import": run the import and show its summary (writes the catalogue)
     // Open the "Find exemplars" panel in this mode and show its candidates from the stored scores:
     // likely:CLASS, uncertain, different, near (of the first selected face) or review.
     QString mining;

@@ -36,6 +36,8 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
                                           QStringLiteral("dir"));
     const QCommandLineOption importLabels(QStringLiteral("import-labels"),
                                           QStringLiteral("Labels CSV prefilled in the import dialog."), QStringLiteral("csv"));
+    const QCommandLineOption runImport(QStringLiteral("run-import"),
+                                       QStringLiteral("With --dialog import: run the import (writes the catalogue) and show its summary."));
     const QCommandLineOption exemplars(QStringLiteral("exemplars"), QStringLiteral("Show only exemplars of the active task."));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the first N faces."),
                                     QStringLiteral("N"), QStringLiteral("1"));
@@ -48,6 +50,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
                                     QStringLiteral("mode"));
     p.addOptions({catalog, demo, demoPath, screenshot, view, run, size, task, cls, exemplars, select, help, settings, dialog, importFolder, importLabels});
     p.addOption(mining);
+    p.addOption(runImport);
     p.process(arguments);
 
     exemplar::ui::LaunchOptions o;
@@ -71,6 +74,7 @@ exemplar::ui::LaunchOptions parseGuiOptions(const QStringList& arguments)
     o.dialog = p.value(dialog);
     o.importFolder = p.value(importFolder);
     o.importLabels = p.value(importLabels);
+    o.runImport = p.isSet(runImport);
     o.settingsPath = p.value(settings);
     o.mining = p.value(mining);
     bool ok = false;

@@ -209,6 +209,8 @@ private Q_SLOTS:
         QVERIFY2(summary->text().contains(QStringLiteral("Faces: ")) && !summary->text().contains(QStringLiteral("not detected")),
                  qPrintable(summary->text()));
         QVERIFY(summary->isVisibleTo(&dialog)); // stays until the dialog is closed
+        // With its summary the dialog still fits a 768-pixel-high screen (less a panel and title bar).
+        QVERIFY2(dialog.minimumSizeHint().height() <= 768 - 48 - 32, qPrintable(QString::number(dialog.minimumSizeHint().height())));
     }
 
     void studioReloadsAfterImport()

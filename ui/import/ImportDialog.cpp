@@ -84,8 +84,10 @@ QStringList taskNames(const Catalogue& catalogue)
 // that the summary can count skipped files per reason.
 QString reasonOf(const QString& problem)
 {
-    const qsizetype cut = problem.indexOf(QRegularExpression(QStringLiteral("[:(\"]")));
-    const QString reason = (cut > 0 ? problem.left(cut) : problem).trimmed();
+    QString reason = problem;
+    reason.replace(QRegularExpression(QStringLiteral("\"[^\"]*\"")), QStringLiteral("\"…\""));
+    const qsizetype cut = reason.indexOf(QRegularExpression(QStringLiteral("[:(]")));
+    reason = (cut > 0 ? reason.left(cut) : reason).trimmed();
     return reason.isEmpty() ? problem : reason;
 }
 
@@ -96,7 +98,7 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
 {
     setWindowTitle(tr("Import photos"));
     setObjectName(QStringLiteral("importDialog"));
-    resize(820, 640);
+    resize(860, 680); // fits a 768-pixel-high screen with its panel and title bar
 
     auto* source = new QGroupBox(tr("Source"));
     auto* form = new QFormLayout(source);
@@ -129,6 +131,9 @@ ImportDialog::ImportDialog(const QString& cataloguePath, QWidget* parent)
     detectCost_ = new QLabel;
     detectCost_->setObjectName(QStringLiteral("detectCostLabel"));
     detectCost_->setWordWrap(true);
+    detectCost_->setMinimumHeight(2 * detectCost_->fontMetrics().lineSpacing()); // never squeezed to a clipped line
+    detectFaces_->setToolTip(tr("Finds the face in each photo and frames it like a face crop; photos that already are "
+                                "face crops are kept whole. Off: faster; exemplar-cli detect-faces can do it later."));
     detectCost_->setForegroundRole(QPalette::PlaceholderText);
     auto* detectBox = new QVBoxLayout;
     detectBox->setSpacing(2);
@@ -275,13 +280,12 @@ void ImportDialog::measureCost()
 
 void ImportDialog::showCost()
 {
-    const QString why = tr("Needed for photos that are not face crops (it finds the face and frames it); face crops are kept whole.");
+    const QString why = tr("Needed for photos that are not face crops.");
     QString text;
     if (costWatcher_.isRunning())
         return;
     if (cost_.photos > 0) {
-        text = tr("Detection runs at about %1 photos/s on this machine (%2 ms per photo on each of %3, measured on "
-                  "%4 of this folder). %5")
+        text = tr("About %1 photos/s on this machine (%2 ms per photo on each of %3, measured on %4 of this folder). %5")
                    .arg(std::max(1, int(std::lround(cost_.photosPerSecond()))))
                    .arg(std::max(1, int(std::lround(cost_.msPerPhoto))))
                    .arg(counted(cost_.threads, u"thread"), counted(cost_.photos, u"photo"), why);
