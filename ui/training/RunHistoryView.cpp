@@ -97,7 +97,7 @@ RunHistoryView::RunHistoryView(CurationSession* session, QWidget* parent) : QWid
     comparePlot_->yAxis->setLabel(tr("validation macro-F1"));
     comparePlot_->yAxis2->setLabel(tr("validation loss"));
     comparePlot_->yAxis2->setVisible(true);
-    comparePlot_->legend->setVisible(false); // shown once there are curves to name
+    comparePlot_->setVisible(false); // shown with a comparison: no empty axes before
     comparePlot_->legend->setFont(QFont(comparePlot_->font().family(), 8));
     placeLegendAbove(comparePlot_, 4);
     comparePlot_->yAxis->setRange(0, 1.04);
@@ -352,6 +352,7 @@ void RunHistoryView::compare(qint64 a, qint64 b)
     }
     // A run that recorded no epoch (zero-shot, or stopped before its first) draws no curve.
     legendForDrawnGraphs(comparePlot_);
+    comparePlot_->setVisible(true);
     setEpochAxis(comparePlot_->xAxis, maxEpoch);
     comparePlot_->yAxis->setRange(0, 1.04);
     comparePlot_->yAxis2->setRange(0, maxLoss > 0 ? maxLoss * 1.1 : 1);

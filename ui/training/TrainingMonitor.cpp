@@ -69,9 +69,16 @@ void setEpochAxis(QCPAxis* axis, int epochs)
 void placeLegendAbove(QCustomPlot* plot, int columns)
 {
     plot->axisRect()->insetLayout()->take(plot->legend);
+    auto* row = new QCPLayoutGrid;
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, plot->legend);
+    plot->plotLayout()->addElement(0, 0, row);
     plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    row->addElement(0, 0, plot->legend);
+    // An empty legend is at most 0 wide, which would narrow the plot's whole column, axes included:
+    // an empty element beside it keeps the row as wide as the plot.
+    row->addElement(0, 1, new QCPLayoutElement(plot));
+    row->setColumnStretchFactor(1, 0.001);
+    plot->legend->setVisible(true);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot->legend->setWrap(columns);
     plot->legend->setBorderPen(Qt::NoPen);
@@ -81,10 +88,11 @@ void placeLegendAbove(QCustomPlot* plot, int columns)
 
 void legendForDrawnGraphs(QCustomPlot* plot)
 {
+    // Emptied, never hidden: a hidden element of the plot's layout gives its column no width, which
+    // would squeeze the axes beneath it.
     plot->legend->clearItems();
     for (int g = 0; g < plot->graphCount(); ++g)
         if (plot->graph(g)->dataCount() > 0) plot->graph(g)->addToLegend();
-    plot->legend->setVisible(plot->legend->itemCount() > 0);
 }
 
 QString formatDuration(double seconds)

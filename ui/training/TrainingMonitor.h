@@ -91,7 +91,7 @@ void setEpochAxis(QCPAxis* axis, int epochs);
 // curve ever runs under it.
 void placeLegendAbove(QCustomPlot* plot, int columns);
 // The legend names only the graphs that hold data (an empty curve has nothing to name), in graph
-// order; hidden when none does.
+// order; empty when none does.
 void legendForDrawnGraphs(QCustomPlot* plot);
 
 // Human-readable duration: "45 s", "3 min 05 s", "1 h 02 min".
