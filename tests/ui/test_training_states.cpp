@@ -300,11 +300,23 @@ private Q_SLOTS:
         }
 
         // Once a run is recorded the runs view lists it.
-        addRun(f.session()->catalogue(), f.task(QStringLiteral("expression")), QStringLiteral("first"),
-               QStringLiteral("finished"), work_.filePath(QStringLiteral("first")), metrics(8, 7, 0.7, 0.97), 20);
+        const qint64 first = addRun(f.session()->catalogue(), f.task(QStringLiteral("expression")), QStringLiteral("first"),
+                                    QStringLiteral("finished"), work_.filePath(QStringLiteral("first")),
+                                    metrics(8, 7, 0.7, 0.97), 20);
         runs->refresh();
         QVERIFY(runs->emptyText().isEmpty());
         QCOMPARE(runs->runIds().size(), 1);
+
+        // A run that failed before its first epoch has no curve to draw: the monitor says why, not empty axes.
+        const qint64 failed = addRun(f.session()->catalogue(), f.task(QStringLiteral("expression")), QStringLiteral("failed"),
+                                     QStringLiteral("failed"), work_.filePath(QStringLiteral("failed")), {}, 0,
+                                     QStringLiteral("cannot read a.jpg: not an image"));
+        monitor->showRun(failed);
+        QVERIFY2(monitor->emptyText().contains(QStringLiteral("failed before its first epoch: cannot read a.jpg: not an image")),
+                 qPrintable(monitor->emptyText()));
+        monitor->showRun(first);
+        QVERIFY(monitor->emptyText().isEmpty());
+        QCOMPARE(monitor->epochPoints(), 20);
     }
 
     void miningPanelWithoutModelOrScores()

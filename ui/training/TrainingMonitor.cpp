@@ -53,6 +53,39 @@ QCustomPlot* makePlot(const QString& yLabel, const QList<QPair<QString, QColor>>
     return plot;
 }
 
+// What the monitor says of a recorded run with no curve at all to draw, and what to do.
+QString noCurvesText(const RunRecord& run, const QJsonObject& config)
+{
+    using learning::RunState;
+    if (learning::isZeroShotRun(config))
+        return QObject::tr("Run %1 trained nothing (the pretrained model judged the faces as it is): there are no "
+                           "curves to draw. Its test figures are in the evaluation.")
+            .arg(run.id);
+    QString cause = run.error.trimmed();
+    while (cause.endsWith(QLatin1Char('.'))) cause.chop(1);
+    switch (learning::runState(run)) {
+    case RunState::Running:
+        return QObject::tr("Run %1 is training in another program and has recorded no epoch yet: its curves show "
+                           "here once it has.")
+            .arg(run.id);
+    case RunState::Failed:
+        return QObject::tr("Run %1 failed before its first epoch%2. There are no curves to draw: fix the cause, then "
+                           "train again.")
+            .arg(run.id)
+            .arg(cause.isEmpty() ? QString() : QStringLiteral(": ") + cause);
+    case RunState::Finished:
+        return QObject::tr("Run %1 recorded no epochs: there are no curves to draw. Its test figures are in the "
+                           "evaluation.")
+            .arg(run.id);
+    case RunState::Cancelled:
+    case RunState::Interrupted:
+        break;
+    }
+    return QObject::tr("Run %1 was %2 before its first epoch: there are no curves to draw. Train again.")
+        .arg(run.id)
+        .arg(learning::runStateName(learning::runState(run)));
+}
+
 } // namespace
 
 void setEpochAxis(QCPAxis* axis, int epochs)
@@ -203,6 +236,7 @@ void TrainingMonitor::clear()
     speed_->clear();
     eta_->clear();
     phase_->clear();
+    noCurves_.clear();
 }
 
 int TrainingMonitor::batchPoints() const { return loss_->graph(BatchLoss)->dataCount(); }
@@ -330,6 +364,7 @@ void TrainingMonitor::showRecorded(qint64 runId)
                                                                         : QString()));
     setEpochAxis(loss_->xAxis, epochs_);
     setEpochAxis(metrics_->xAxis, epochs_);
+    if (epochs.isEmpty() && batchPoints() == 0) noCurves_ = noCurvesText(*run, config);
     updateButtons();
     replot();
 }
@@ -338,12 +373,15 @@ void TrainingMonitor::updateButtons()
 {
     const bool running = controller_->isRunning();
     // A run that could not start leaves its message in the run page.
-    pages_->setCurrentIndex(runId_ == 0 && !running && phase_->text().isEmpty() ? 1 : 0);
-    emptyNewRun_->setEnabled(session_->isOpen());
-    empty_->setText(session_->isOpen() ? tr("No training run yet. Train a model on the labelled faces: its loss and its "
-                                            "validation scores are drawn here epoch by epoch while it learns, with its "
-                                            "progress and the time left.")
-                                       : tr("Open a catalogue to train a model on its labelled faces."));
+    const bool noRun = runId_ == 0 && !running && phase_->text().isEmpty();
+    const bool noCurves = !noCurves_.isEmpty() && !running;
+    pages_->setCurrentIndex(noRun || noCurves ? 1 : 0);
+    emptyNewRun_->setEnabled(session_->isOpen() && !running);
+    empty_->setText(noCurves               ? noCurves_
+                    : session_->isOpen() ? tr("No training run yet. Train a model on the labelled faces: its loss and its "
+                                              "validation scores are drawn here epoch by epoch while it learns, with "
+                                              "its progress and the time left.")
+                                         : tr("Open a catalogue to train a model on its labelled faces."));
     newRun_->setEnabled(!running && session_->isOpen());
     export_->setEnabled(runId_ != 0);
     cancel_->setEnabled(running);

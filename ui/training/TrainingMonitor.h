@@ -38,7 +38,8 @@ public:
     QPushButton* exportButton() const { return export_; }
     QString speedText() const;
     QString etaText() const;
-    // With no run to show: the sentence shown instead of the plots (empty otherwise) and its button.
+    // With no run to show, or a recorded run without a single epoch: the sentence shown instead of
+    // the plots (empty otherwise) and its button.
     QString emptyText() const;
     QPushButton* emptyNewRunButton() const { return emptyNewRun_; }
 
@@ -80,6 +81,7 @@ private:
     QStackedWidget* pages_;
     QLabel* empty_;
     QPushButton* emptyNewRun_;
+    QString noCurves_; // why the recorded run shown has no curve at all (empty: it has some)
     int epochs_ = 0;
 };
 
