@@ -230,6 +230,7 @@ private Q_SLOTS:
         QCOMPARE(rowsOf(f.model()), shown);
 
         // Typing goes through the same path after the pause.
+        QSet<qint64> expected;
         auto* field = filters->findChild<QLineEdit*>(QStringLiteral("gallerySearch"));
         QVERIFY(field);
         field->clear();
@@ -237,6 +238,21 @@ private Q_SLOTS:
         const int unlabelled = static_cast<int>(std::count_if(all.begin(), all.end(), [&](const ImageRecord& r) { return !cls(e, r.id); }));
         QTRY_COMPARE(f.model()->rowCount(), unlabelled);
         QVERIFY(!errorLabel->isVisible());
+
+        // The search is read again for another active task: `unlabelled` now means glasses...
+        f.session()->setActiveTask(glasses.id);
+        expected.clear();
+        for (const ImageRecord& r : all)
+            if (!cls(g, r.id))
+                expected.insert(r.id);
+        QCOMPARE(rowsOf(f.model()), expected);
+        // ...and a class of the old task is an error that no longer filters anything.
+        QVERIFY(filters->setSearchText(QStringLiteral("class:happiness")) == false);
+        f.session()->setActiveTask(expr.id);
+        QVERIFY(filters->setSearchText(QStringLiteral("class:happiness")));
+        f.session()->setActiveTask(glasses.id);
+        QVERIFY(errorLabel->isVisible());
+        QCOMPARE(f.model()->rowCount(), 150);
     }
 
     void thumbnailsLoadOffTheGuiThread()

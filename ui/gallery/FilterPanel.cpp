@@ -136,17 +136,18 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
     connect(session_, &CurationSession::opened, this, [this] {
         rebuildAttributes();
         rebuildTaskDependent();
-        interpretSearch();
+        interpretSearch(SearchUse::AfterContextChange);
     });
     // Bare class names, class: and unlabelled mean the active task: read the text again.
     connect(session_, &CurationSession::activeTaskChanged, this, [this] {
         rebuildTaskDependent();
-        interpretSearch();
+        interpretSearch(SearchUse::AfterContextChange);
         emitChanged();
     });
     connect(session_, &CurationSession::tasksChanged, this, [this] {
         rebuildTaskDependent();
-        interpretSearch();
+        if (!interpretSearch(SearchUse::AfterContextChange))
+            emitChanged(); // the search no longer applies: show the gallery without it
     });
     rebuildAttributes();
     rebuildTaskDependent();
@@ -255,7 +256,7 @@ void FilterPanel::setProvenance(std::optional<Provenance> p)
     provenanceCombo_->setCurrentIndex(std::max(0, provenanceCombo_->findData(p ? provenanceName(*p) : QString())));
 }
 
-bool FilterPanel::interpretSearch()
+bool FilterPanel::interpretSearch(SearchUse use)
 {
     search::Context context;
     context.tasks = session_->tasks();
@@ -268,6 +269,9 @@ bool FilterPanel::interpretSearch()
     search_->setStyleSheet(result.ok() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #b3261e; }"));
     if (result.ok())
         searchConditions_ = result.conditions;
+    else if (use == SearchUse::AfterContextChange)
+        // The last valid conditions named classes of another catalogue or another active task.
+        searchConditions_.clear();
     return result.ok();
 }
 

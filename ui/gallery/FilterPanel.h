@@ -54,7 +54,10 @@ private:
     void rebuildAttributes();
     void emitChanged();
     // Reads the search text against the current tasks and attributes; true when it is usable.
-    bool interpretSearch();
+    // While typing, an unusable text keeps the last valid conditions; after the catalogue, the
+    // tasks or the active task changed they are dropped, as they may no longer mean anything.
+    enum class SearchUse { Typing, AfterContextChange };
+    bool interpretSearch(SearchUse use = SearchUse::Typing);
 
     CurationSession* session_;
     QComboBox* classCombo_;
