@@ -135,8 +135,13 @@ MiningPanel::MiningPanel(MainWindow* window, QWidget* parent) : QWidget(parent),
     // File names share long prefixes (person_0001.jpg): the end tells the faces apart.
     results_->setTextElideMode(Qt::ElideMiddle);
     results_->header()->setSectionResizeMode(FileColumn, QHeaderView::Stretch);
-    for (int c : {LabelColumn, ModelColumn, ScoreColumn})
+    for (int c : {LabelColumn, ScoreColumn})
         results_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // The model's class and probability ("happiness 87%") at a fixed width, elided if longer: in
+    // a narrow dock the file name and the score still show beside it. The user can widen it.
+    results_->header()->setSectionResizeMode(ModelColumn, QHeaderView::Interactive);
+    results_->header()->setStretchLastSection(false);
+    results_->header()->resizeSection(ModelColumn, 15 * results_->fontMetrics().averageCharWidth());
 
     hint_ = new QLabel;
     hint_->setObjectName(QStringLiteral("miningHint"));
@@ -260,6 +265,12 @@ MiningPanel::~MiningPanel()
     if (cancelFlag_) cancelFlag_->cancel();
     worker_.waitForFinished();
     query_.waitForFinished();
+}
+
+QSize MiningPanel::sizeHint() const
+{
+    const QSize hint = QWidget::sizeHint();
+    return {std::max(hint.width(), 52 * fontMetrics().averageCharWidth()), hint.height()};
 }
 
 std::optional<qint64> MiningPanel::activeTaskId() const

@@ -55,6 +55,9 @@ public:
     void retrainAndRescore();
     void cancel();
 
+    // Opens wide enough for the candidate list's four columns; can be narrowed to its minimum.
+    QSize sizeHint() const override;
+
     bool isBusy() const;
     QTreeWidget* results() const { return results_; }
     QString status() const;
