@@ -58,6 +58,11 @@ TrainingStudio::TrainingStudio(MainWindow* window) : QObject(window), window_(wi
         if (!evaluation_->data().hasTest)
             evaluation_->showRun(runId);
     });
+    // An evaluation showing the run that trains says how far it got.
+    connect(controller_, &TrainingController::epochDone, this, [this] {
+        if (evaluation_->runId() == controller_->runId() && !evaluation_->data().hasTest)
+            evaluation_->showRun(controller_->runId());
+    });
     connect(controller_, &TrainingController::finished, this, [this](qint64 runId, const QString& status) {
         runs_->setBusyRun(0);
         runs_->refresh();
