@@ -140,7 +140,7 @@ void MainWindow::buildActions()
     redo_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
     edit->addSeparator();
     edit->addAction(tr("Select &all faces"), QKeySequence::SelectAll, this, [this] { curation_->gallery()->selectAll(); });
-    edit->addAction(tr("&Find file name…"), QKeySequence::Find, this, [this] { curation_->filters()->focusSearch(); });
+    edit->addAction(tr("&Search faces…"), QKeySequence::Find, this, [this] { curation_->filters()->focusSearch(); });
     edit->addAction(tr("Reset &filters"), this, [this] { curation_->filters()->reset(); });
 
     auto* label = menuBar()->addMenu(tr("&Label"));

@@ -1,6 +1,7 @@
 #include "core/learning/Metrics.h"
 
 #include "core/learning/PeopleBootstrap.h"
+#include "core/util/Counted.h"
 #include "core/util/Error.h"
 
 #include <QJsonArray>
@@ -90,8 +91,8 @@ QString intervalText(const ScoreInterval& interval)
         .arg(interval.low, 0, 'f', 3)
         .arg(interval.high, 0, 'f', 3)
         .arg(interval.facesAsPeople
-                 ? QStringLiteral("%1 faces, people unknown (each face counted alone)").arg(interval.people)
-                 : QStringLiteral("%1 people").arg(interval.people));
+                 ? QStringLiteral("%1, people unknown (each face counted alone)").arg(counted(interval.people, u"face"))
+                 : counted(interval.people, u"person", u"people"));
 }
 
 QString thinClassesText(const Metrics& m, int minimum)
@@ -122,7 +123,7 @@ QString chanceText(const Metrics& m)
     if (m.count == 0 || m.aboveChance()) return {};
     const double chance = m.chanceLevel();
     const int classes = static_cast<int>(std::lround(1.0 / chance));
-    const QString level = QStringLiteral("%1 (1 of %2 classes)").arg(chance, 0, 'f', 3).arg(classes);
+    const QString level = QStringLiteral("%1 (1 of %2)").arg(chance, 0, 'f', 3).arg(counted(classes, u"class", u"classes"));
     if (!m.balancedAccuracyInterval)
         return QStringLiteral("not above chance: %1 is not above %2").arg(m.balancedAccuracy, 0, 'f', 3).arg(level);
     const ScoreInterval& i = *m.balancedAccuracyInterval;

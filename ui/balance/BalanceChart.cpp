@@ -17,6 +17,8 @@ BalanceChart::BalanceChart(CurationSession* session, QWidget* parent)
     layout->setContentsMargins(6, 2, 6, 6);
     caption_ = new QLabel;
     caption_->setTextFormat(Qt::RichText);
+    // Wrapping lets a narrow window shrink the caption instead of the caption widening the window.
+    caption_->setWordWrap(true);
     layout->addWidget(caption_);
     layout->addWidget(plot_, 1);
     plot_->setMinimumHeight(120);
