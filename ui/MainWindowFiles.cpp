@@ -24,7 +24,6 @@
 #include <QMimeData>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
-#include <cstdio>
 
 namespace exemplar::ui {
 
@@ -294,9 +293,6 @@ void MainWindow::checkImageFolders()
     }
     const QVector<MissingFolder> missing = missingImageFolders(session_->catalogue());
     banner_->setMissing(missing);
-    if (!missing.isEmpty())
-        std::fprintf(stderr, "exemplar: image folder %s is missing (%d faces): the banner offers Locate folder\n",
-                     qPrintable(missing.front().path), missing.front().images);
 }
 
 void MainWindow::locateMissingFolder(const MissingFolder& folder)

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSaveFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLockFile>
@@ -139,6 +140,14 @@ namespace {
 // "running" is trained only while its lock is held. QLockFile writes the holder's process id and
 // host, and finds a holder that died without unlocking.
 QString runLockPath(const QString& workDir) { return QDir(workDir).filePath(QStringLiteral("run.lock")); }
+// Which run holds the folder's lock: a later run in the same folder (train --fresh after a crash)
+// must not make the crashed one look alive. "<catalogue path>\n<run id>".
+QString runLockOwnerPath(const QString& workDir) { return QDir(workDir).filePath(QStringLiteral("run.lock.owner")); }
+
+QString lockOwnerText(const QString& cataloguePath, qint64 runId)
+{
+    return QFileInfo(cataloguePath).absoluteFilePath() + QLatin1Char('\n') + QString::number(runId);
+}
 
 std::unique_ptr<QLockFile> runLock(const QString& workDir)
 {
@@ -165,6 +174,13 @@ bool runIsTrainedNow(const RunRecord& run)
 {
     const QString workDir = QJsonDocument::fromJson(run.configJson.toUtf8()).object().value("work_dir").toString();
     if (workDir.isEmpty() || !QFileInfo::exists(runLockPath(workDir))) return false;
+    // A lock held for another run says nothing about this one. Without an owner file (a folder
+    // whose lock was taken before owners were written) the holder is taken to be this run.
+    QFile owner(runLockOwnerPath(workDir));
+    if (owner.open(QIODevice::ReadOnly)) {
+        const QStringList parts = QString::fromUtf8(owner.readAll()).split(QLatin1Char('\n'));
+        if (parts.size() == 2 && parts[1].toLongLong() != run.id) return false;
+    }
     // Taking the lock succeeds only when nobody alive holds it (a dead holder's lock is removed).
     const auto probe = runLock(workDir);
     if (probe->tryLock(0)) {
@@ -190,13 +206,24 @@ bool runHasTestFigures(const RunRecord& run)
 
 RunRecorder::~RunRecorder() = default;
 
-RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
-                         const TrainingConfig& config, const QString& workDir, const QString& name, bool continueUnfinished)
-    : catalogue_(catalogue), dataset_(dataset)
+void RunRecorder::writeLockOwner() const
 {
-    QDir().mkpath(workDir);
-    lock_ = runLock(workDir);
-    if (!lock_->tryLock(100)) {
+    if (!lock_) return;
+    QSaveFile owner(runLockOwnerPath(workDir_));
+    if (owner.open(QIODevice::WriteOnly)) {
+        owner.write(lockOwnerText(catalogue_.path(), run_.id).toUtf8());
+        owner.commit(); // best effort: without it the lock is read as this run's, as before
+    }
+}
+
+RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
+                         const TrainingConfig& config, const QString& workDir, const QString& name, bool continueUnfinished,
+                         FolderLock folderLock)
+    : catalogue_(catalogue), dataset_(dataset), workDir_(workDir)
+{
+    if (folderLock == FolderLock::Hold) QDir().mkpath(workDir);
+    lock_ = folderLock == FolderLock::Hold ? runLock(workDir) : nullptr;
+    if (lock_ && !lock_->tryLock(100)) {
         if (lock_->error() == QLockFile::LockFailedError) {
             qint64 pid = 0;
             QString host, app;
@@ -219,6 +246,7 @@ RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
                 run_.status = QStringLiteral("running");
                 run_.error.clear();
                 catalogue.updateRun(run_);
+                writeLockOwner();
                 return;
             }
         }
@@ -238,6 +266,7 @@ RunRecorder::RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset,
     run_.classesJson = QString::fromUtf8(QJsonDocument(classes).toJson(QJsonDocument::Compact));
     run_.softwareJson = compact(softwareVersions());
     run_.id = catalogue.createRun(run_);
+    writeLockOwner();
 }
 
 void RunRecorder::recordEpoch(const EpochProgress& e)

@@ -57,8 +57,12 @@ public:
     // training; only when continueUnfinished), or creates a new run with status "running".
     // Holds the work directory's run lock until finish(): throws exemplar::Error, recording
     // nothing, when another live process trains in that directory. `dataset` must outlive the recorder.
+    // FolderLock::None records a run that trains nothing in workDir (a zero-shot baseline, whose
+    // "work directory" is the pretrained model's folder, shared and possibly read-only).
+    enum class FolderLock { Hold, None };
     RunRecorder(Catalogue& catalogue, const CatalogueDataset& dataset, const TrainingConfig& config,
-                const QString& workDir, const QString& name = {}, bool continueUnfinished = true);
+                const QString& workDir, const QString& name = {}, bool continueUnfinished = true,
+                FolderLock folderLock = FolderLock::Hold);
     ~RunRecorder();
     qint64 runId() const { return run_.id; }
     bool continued() const { return continued_; }
@@ -74,6 +78,8 @@ private:
     bool continued_ = false;
     double previousSeconds_ = 0;
     std::unique_ptr<QLockFile> lock_; // null when the work directory cannot hold one
+    QString workDir_;
+    void writeLockOwner() const;
 };
 
 } // namespace exemplar::learning

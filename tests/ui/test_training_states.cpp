@@ -183,6 +183,21 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(QDir(workDir).filePath(QStringLiteral("run.lock"))));
         learning::RunRecorder third(c, dataset, learning::TrainingConfig{}, workDir, {}, false); // not refused
         QCOMPARE(learning::runState(*c.run(third.runId())), learning::RunState::Running);
+        // A later run training in the folder does not bring the crashed one back to life.
+        QCOMPARE(learning::runState(*c.run(id)), learning::RunState::Interrupted);
+
+        // A run that trains nothing in its folder (a zero-shot baseline in the shared model folder)
+        // neither takes the lock nor is refused by it, and writes nothing there.
+        const QString modelDir = work_.filePath(QStringLiteral("pretrained"));
+        QVERIFY(QDir().mkpath(modelDir));
+        {
+            learning::RunRecorder first(c, dataset, learning::TrainingConfig{}, modelDir, {}, false,
+                                        learning::RunRecorder::FolderLock::None);
+            learning::RunRecorder second(c, dataset, learning::TrainingConfig{}, modelDir, {}, false,
+                                         learning::RunRecorder::FolderLock::None);
+            QVERIFY(first.runId() != second.runId());
+            QCOMPARE(QDir(modelDir).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::Hidden), QStringList());
+        }
     }
 
     void evaluationOpensOnLatestFinishedRunAndExplainsTheOthers()

@@ -146,8 +146,10 @@ FilterPanel::FilterPanel(CurationSession* session, QWidget* parent) : QWidget(pa
     });
     connect(session_, &CurationSession::tasksChanged, this, [this] {
         rebuildTaskDependent();
-        if (!interpretSearch(SearchUse::AfterContextChange))
-            emitChanged(); // the search no longer applies: show the gallery without it
+        // Either the search no longer applies (the gallery shows without it) or it reads
+        // differently now (a renamed class is a file-name word): query again in both cases.
+        interpretSearch(SearchUse::AfterContextChange);
+        emitChanged();
     });
     rebuildAttributes();
     rebuildTaskDependent();

@@ -24,7 +24,7 @@ qint64 recordZeroShotRun(Catalogue& catalogue, const CatalogueDataset& dataset, 
                          QStringLiteral("%1 zero-shot %2 (%3 classes)")
                              .arg(dataset.task.name, options.model)
                              .arg(dataset.data.classNames.size()),
-                         false);
+                         false, RunRecorder::FolderLock::None);
     try {
         const TrainingResult evaluated = evaluateZeroShot(dataset.data, config, located, cancel);
         recorder.finish(evaluated);
